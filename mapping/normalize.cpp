@@ -1,0 +1,84 @@
+#include "mapping/normalize.hpp"
+
+namespace zohosync::mapping {
+
+namespace {
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+char to_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+}  // namespace
+
+std::string_view trim(std::string_view value) {
+  while (!value.empty() && is_space(value.front()))
+    value.remove_prefix(1);
+  while (!value.empty() && is_space(value.back()))
+    value.remove_suffix(1);
+  return value;
+}
+
+std::string collapse_whitespace(std::string_view value) {
+  value = trim(value);
+  std::string out;
+  out.reserve(value.size());
+  bool in_space = false;
+  for (char c : value) {
+    if (is_space(c)) {
+      in_space = true;
+      continue;
+    }
+    if (in_space)
+      out.push_back(' ');
+    in_space = false;
+    out.push_back(c);
+  }
+  return out;
+}
+
+std::string normalize_email(std::string_view email) {
+  email = trim(email);
+  std::string out(email);
+  for (char& c : out)
+    c = to_lower(c);
+  return out;
+}
+
+std::string phone_digits(std::string_view phone) {
+  std::string out;
+  for (char c : phone) {
+    if (is_digit(c))
+      out.push_back(c);
+  }
+  if (out.empty())
+    return collapse_whitespace(phone);
+  return out;
+}
+
+bool is_blank(std::string_view value) {
+  return trim(value).empty();
+}
+
+std::string normalize(Field field, std::string_view value) {
+  switch (field) {
+    case Field::email:
+      return normalize_email(value);
+    case Field::phone:
+    case Field::mobile:
+      return phone_digits(value);
+    default:
+      return collapse_whitespace(value);
+  }
+}
+
+bool equivalent(Field field, std::string_view a, std::string_view b) {
+  if (a == b)
+    return true;
+  return normalize(field, a) == normalize(field, b);
+}
+
+}  // namespace zohosync::mapping

@@ -1,0 +1,100 @@
+#pragma once
+// What the engine needs from the configuration, as plain data. The daemon
+// translates the TOML config into these; mapping itself knows no config format.
+// Enum values are stored on disk (outbox, conflicts): never renumber.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mapping/fields.hpp"
+
+namespace zohosync::mapping {
+
+enum class ConflictPolicy : std::uint8_t {
+  newest = 0,    // the later product modified time wins; a tie goes to priority
+  priority = 1,  // the collection earlier in SyncSettings::priority wins
+  manual = 2,    // hold the field and record a conflict; other fields keep syncing
+};
+
+enum class OnDelete : std::uint8_t {
+  unlink = 0,     // forget the record, keep the person; a tombstone stops re-creation there
+  propagate = 1,  // delete the person's records in the other collections too
+  ignore = 2,     // forget the record without a tombstone (a create target gets it back)
+};
+
+enum class Direction : std::uint8_t {
+  both = 0,          // changes flow in and out
+  to_product = 1,    // the product only receives (its own edits are overwritten)
+  from_product = 2,  // the product only feeds the person (never written)
+  off = 3,           // ignored
+};
+
+inline bool reads(Direction d) {
+  return d == Direction::both || d == Direction::from_product;
+}
+inline bool writes(Direction d) {
+  return d == Direction::both || d == Direction::to_product;
+}
+
+struct CollectionSettings {
+  std::string id;  // e.g. "crm.contacts"
+  bool enabled = true;
+  // New people are created in this collection (after a lookup by email).
+  bool create_target = false;
+  // Parent for creates where the product needs one (Inventory contact id,
+  // Projects client id, Contracts counterparty id).
+  std::string default_parent_id;
+  std::array<Direction, kFieldCount> directions = [] {
+    std::array<Direction, kFieldCount> all{};
+    all.fill(Direction::both);
+    return all;
+  }();
+
+  Direction direction(Field field) const { return directions[index_of(field)]; }
+};
+
+struct SyncSettings {
+  ConflictPolicy conflict_policy = ConflictPolicy::newest;
+  // Collection ids, most trusted first. Used by `priority`, and by `newest` on a tie.
+  std::vector<std::string> priority;
+  OnDelete on_delete = OnDelete::unlink;
+  // A cycle in which more than this share of a collection's linked records
+  // disappears (and more than mass_delete_min of them) is refused.
+  double mass_delete_share = 0.25;
+  std::size_t mass_delete_min = 10;
+  bool force_delete = false;  // override the guard for one run
+  // Per field: may a blank value overwrite a non-blank one? Off by default.
+  std::array<bool, kFieldCount> blank_overwrites{};
+  // A field of a person adopted more than flip_limit times within
+  // flip_window_ms quarantines the person (no more writes) instead.
+  int flip_limit = 6;
+  std::int64_t flip_window_ms = 60LL * 60 * 1000;
+  // Collections in the order they are reconciled (this order also decides
+  // which of two same-cycle edits is applied first).
+  std::vector<CollectionSettings> collections;
+
+  const CollectionSettings* collection(std::string_view id) const {
+    for (const auto& c : collections) {
+      if (c.id == id)
+        return &c;
+    }
+    return nullptr;
+  }
+  // Position in `priority`; unlisted collections rank after every listed one.
+  int rank(std::string_view id) const {
+    for (std::size_t i = 0; i < priority.size(); ++i) {
+      if (priority[i] == id)
+        return static_cast<int>(i);
+    }
+    return static_cast<int>(priority.size());
+  }
+};
+
+std::string_view to_string(ConflictPolicy policy);
+std::string_view to_string(OnDelete on_delete);
+std::string_view to_string(Direction direction);
+
+}  // namespace zohosync::mapping
