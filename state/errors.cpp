@@ -1,0 +1,127 @@
+#include "state/errors.hpp"
+
+#include <lmdb.h>
+
+#include <cerrno>
+#include <string>
+
+namespace zohosync::state {
+
+std::string_view to_string(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::map_full:
+      return "map_full";
+    case ErrorKind::corrupted:
+      return "corrupted";
+    case ErrorKind::schema_too_new:
+      return "schema_too_new";
+    case ErrorKind::version_mismatch:
+      return "version_mismatch";
+    case ErrorKind::read_only:
+      return "read_only";
+    case ErrorKind::disk_full:
+      return "disk_full";
+    case ErrorKind::permission_denied:
+      return "permission_denied";
+    case ErrorKind::busy:
+      return "busy";
+    case ErrorKind::not_found_dir:
+      return "not_found_dir";
+    case ErrorKind::io:
+      return "io";
+    case ErrorKind::other:
+      break;
+  }
+  return "other";
+}
+
+ErrorKind classify(int code) {
+  switch (code) {
+    case MDB_MAP_FULL:
+      return ErrorKind::map_full;
+    case MDB_CORRUPTED:
+    case MDB_INVALID:
+    case MDB_PAGE_NOTFOUND:
+    // A named DB whose flags do not match, or a plain key where a DB is expected.
+    case MDB_INCOMPATIBLE:
+      return ErrorKind::corrupted;
+    case MDB_VERSION_MISMATCH:
+      return ErrorKind::version_mismatch;
+    case MDB_READERS_FULL:
+    case EAGAIN:
+    case EBUSY:
+      return ErrorKind::busy;
+    case MDB_PANIC:
+    case EIO:
+      return ErrorKind::io;
+    case ENOSPC:
+    case EDQUOT:
+      return ErrorKind::disk_full;
+    case EACCES:
+    case EPERM:
+      return ErrorKind::permission_denied;
+    case EROFS:
+      return ErrorKind::read_only;
+    case ENOENT:
+    case ENOTDIR:
+      return ErrorKind::not_found_dir;
+    default:
+      return ErrorKind::other;
+  }
+}
+
+namespace {
+
+// What to do about it, one sentence per kind.
+std::string_view advice(ErrorKind kind, int code) {
+  switch (kind) {
+    case ErrorKind::map_full:
+      return "the last write transaction was rolled back; open the store with a larger map size "
+             "(the map size is an upper bound, not preallocated disk space) and run again";
+    case ErrorKind::corrupted:
+      return "data.mdb is damaged or is not an LMDB file; restore the state dir from a backup, or "
+             "move it aside so zohosync starts from an empty state and re-links records by email";
+    case ErrorKind::version_mismatch:
+      return "data.mdb was written by an incompatible LMDB version; use the zohosync build that "
+             "wrote it, or export it with that build's mdb_dump and re-import with mdb_load";
+    case ErrorKind::read_only:
+      return "the file system is mounted read-only; remount it read-write or point --state-dir at "
+             "a writable directory";
+    case ErrorKind::disk_full:
+      return "the disk (or quota) holding the state dir is full; free space and run again";
+    case ErrorKind::permission_denied:
+      return "run zohosync as the user that owns the state dir, or fix its ownership";
+    case ErrorKind::busy:
+      return code == MDB_READERS_FULL
+                 ? "too many concurrent readers; stop stale zohosync processes and run again"
+                 : "the state is locked by another process; wait for it to finish and run again";
+    case ErrorKind::not_found_dir:
+      return "the state dir does not exist (no cycle has run yet) or was removed";
+    case ErrorKind::io:
+      return "an I/O error occurred; check the disk (dmesg) before running again";
+    case ErrorKind::schema_too_new:
+    case ErrorKind::other:
+      break;
+  }
+  return "this is unexpected; please report it with the message above";
+}
+
+}  // namespace
+
+Error error_from_code(int code, std::string_view operation, std::string_view dir) {
+  ErrorKind kind = classify(code);
+  std::string message = "state store ";
+  message += operation;
+  if (!dir.empty()) {
+    message += " (";
+    message += dir;
+    message += ")";
+  }
+  message += " failed: ";
+  message += mdb_strerror(code);  // covers errno values too
+  message += "; ";
+  message += advice(kind, code);
+  return Error(kind, message, code);
+}
+
+}  // namespace zohosync::state

@@ -1,0 +1,274 @@
+#include "state/lmdb.hpp"
+
+#include <cerrno>
+
+namespace zohosync::state {
+namespace {
+
+MDB_val to_val(std::string_view bytes) {
+  return MDB_val{bytes.size(), const_cast<char*>(bytes.data())};
+}
+
+std::string_view to_view(const MDB_val& val) {
+  return std::string_view(static_cast<const char*>(val.mv_data), val.mv_size);
+}
+
+std::string_view env_dir(MDB_env* env) {
+  const char* path = nullptr;
+  if (env == nullptr || mdb_env_get_path(env, &path) != 0 || path == nullptr)
+    return {};
+  return path;
+}
+
+}  // namespace
+
+// ---- Env
+
+Env Env::open(const std::string& dir, const Options& options) {
+  MDB_env* raw = nullptr;
+  check(mdb_env_create(&raw), "open", dir);
+  // Owns raw from here on, so every failure below closes it.
+  Env env(raw, dir);
+  check(mdb_env_set_maxdbs(raw, options.max_dbs), "open", dir);
+  if (options.map_size != 0)
+    check(mdb_env_set_mapsize(raw, options.map_size), "open", dir);
+  check(mdb_env_open(raw, dir.c_str(), options.flags, static_cast<mdb_mode_t>(options.file_mode)),
+        "open", dir);
+  return env;
+}
+
+Env& Env::operator=(Env&& other) noexcept {
+  if (this != &other) {
+    if (env_ != nullptr)
+      mdb_env_close(env_);
+    env_ = std::exchange(other.env_, nullptr);
+    dir_ = std::move(other.dir_);
+  }
+  return *this;
+}
+
+Env::~Env() {
+  if (env_ != nullptr)
+    mdb_env_close(env_);
+}
+
+bool Env::read_only() const {
+  unsigned flags = 0;
+  mdb_env_get_flags(env_, &flags);
+  return (flags & MDB_RDONLY) != 0;
+}
+
+std::size_t Env::map_size() const {
+  MDB_envinfo info{};
+  check(mdb_env_info(env_, &info), "info", dir_);
+  return info.me_mapsize;
+}
+
+int Env::clear_stale_readers() {
+  int dead = 0;
+  check(mdb_reader_check(env_, &dead), "reader check", dir_);
+  return dead;
+}
+
+// ---- Cursor
+
+Cursor::Cursor(Cursor&& other) noexcept
+    : cursor_(std::exchange(other.cursor_, nullptr)),
+      txn_alive_(std::move(other.txn_alive_)),
+      in_write_txn_(other.in_write_txn_) {}
+
+Cursor& Cursor::operator=(Cursor&& other) noexcept {
+  if (this != &other) {
+    close();
+    cursor_ = std::exchange(other.cursor_, nullptr);
+    txn_alive_ = std::move(other.txn_alive_);
+    in_write_txn_ = other.in_write_txn_;
+  }
+  return *this;
+}
+
+Cursor::~Cursor() {
+  close();
+}
+
+void Cursor::close() noexcept {
+  if (cursor_ == nullptr)
+    return;
+  // LMDB frees the cursors of a write transaction when it ends; those of a
+  // read transaction must always be closed by us.
+  if (!in_write_txn_ || (txn_alive_ && *txn_alive_))
+    mdb_cursor_close(cursor_);
+  cursor_ = nullptr;
+}
+
+std::optional<Cursor::Entry> Cursor::move(MDB_cursor_op op, std::string_view key) {
+  if (cursor_ == nullptr)
+    return std::nullopt;  // absent database
+  MDB_val k = to_val(key);
+  MDB_val v{0, nullptr};
+  int rc = mdb_cursor_get(cursor_, &k, &v, op);
+  if (rc == MDB_NOTFOUND)
+    return std::nullopt;
+  // MDB_GET_CURRENT right after a delete of the last entry reports EINVAL.
+  if (rc == EINVAL && op == MDB_GET_CURRENT)
+    return std::nullopt;
+  check(rc, "cursor read", env_dir(mdb_txn_env(mdb_cursor_txn(cursor_))));
+  return Entry{to_view(k), to_view(v)};
+}
+
+void Cursor::del() {
+  if (cursor_ == nullptr)
+    throw Error(ErrorKind::other, "state store: delete through an empty cursor");
+  check(mdb_cursor_del(cursor_, 0), "cursor delete", env_dir(mdb_txn_env(mdb_cursor_txn(cursor_))));
+}
+
+// ---- Txn
+
+Txn::Txn(MDB_txn* txn, bool write)
+    : txn_(txn), write_(write), alive_(std::make_shared<bool>(true)) {}
+
+Txn::Txn(Txn&& other) noexcept
+    : txn_(std::exchange(other.txn_, nullptr)),
+      write_(other.write_),
+      alive_(std::move(other.alive_)) {}
+
+Txn& Txn::operator=(Txn&& other) noexcept {
+  if (this != &other) {
+    abort();
+    txn_ = std::exchange(other.txn_, nullptr);
+    write_ = other.write_;
+    alive_ = std::move(other.alive_);
+  }
+  return *this;
+}
+
+Txn::~Txn() {
+  abort();
+}
+
+void Txn::abort() noexcept {
+  if (txn_ == nullptr)
+    return;
+  *alive_ = false;
+  mdb_txn_abort(std::exchange(txn_, nullptr));
+}
+
+void Txn::commit_txn(std::string_view operation) {
+  MDB_txn* txn = checked_handle();
+  std::string dir(this->dir());
+  // mdb_txn_commit frees the transaction whether it succeeds or not.
+  txn_ = nullptr;
+  *alive_ = false;
+  check(mdb_txn_commit(txn), operation, dir);
+}
+
+MDB_txn* Txn::checked_handle() const {
+  if (txn_ == nullptr) {
+    throw Error(ErrorKind::other, "state store: transaction used after commit or abort");
+  }
+  return txn_;
+}
+
+std::string_view Txn::dir() const {
+  return txn_ ? env_dir(mdb_txn_env(txn_)) : std::string_view();
+}
+
+std::optional<std::string_view> Txn::get(Dbi dbi, std::string_view key) const {
+  MDB_txn* txn = checked_handle();
+  if (!dbi.present())
+    return std::nullopt;
+  MDB_val k = to_val(key);
+  MDB_val v{0, nullptr};
+  int rc = mdb_get(txn, dbi.handle(), &k, &v);
+  if (rc == MDB_NOTFOUND)
+    return std::nullopt;
+  check(rc, "read", dir());
+  return to_view(v);
+}
+
+std::uint64_t Txn::count(Dbi dbi) const {
+  MDB_txn* txn = checked_handle();
+  if (!dbi.present())
+    return 0;
+  MDB_stat stat{};
+  check(mdb_stat(txn, dbi.handle(), &stat), "stat", dir());
+  return stat.ms_entries;
+}
+
+Cursor Txn::cursor(Dbi dbi) const {
+  MDB_txn* txn = checked_handle();
+  if (!dbi.present())
+    return Cursor(nullptr, alive_, write_);
+  MDB_cursor* cursor = nullptr;
+  check(mdb_cursor_open(txn, dbi.handle(), &cursor), "cursor open", dir());
+  return Cursor(cursor, alive_, write_);
+}
+
+Dbi Txn::open_dbi(const std::string& name, bool create) {
+  MDB_txn* txn = checked_handle();
+  MDB_dbi handle = 0;
+  int rc = mdb_dbi_open(txn, name.c_str(), create ? MDB_CREATE : 0u, &handle);
+  if (rc == MDB_NOTFOUND && !create)
+    return Dbi();
+  check(rc, "open database " + name, dir());
+  return Dbi(handle);
+}
+
+// ---- ReadTxn / WriteTxn
+
+ReadTxn ReadTxn::begin(const Env& env) {
+  MDB_txn* txn = nullptr;
+  check(mdb_txn_begin(env.handle(), nullptr, MDB_RDONLY, &txn), "begin read", env.dir());
+  return ReadTxn(txn);
+}
+
+void ReadTxn::commit() && {
+  commit_txn("end read");
+}
+
+WriteTxn WriteTxn::begin(const Env& env) {
+  if (env.read_only()) {
+    throw Error(ErrorKind::read_only,
+                "state store (" + env.dir() +
+                    ") is open read-only; a write transaction needs a "
+                    "read-write open",
+                0);
+  }
+  MDB_txn* txn = nullptr;
+  check(mdb_txn_begin(env.handle(), nullptr, 0, &txn), "begin write", env.dir());
+  return WriteTxn(txn);
+}
+
+void WriteTxn::put(Dbi dbi, std::string_view key, std::string_view value, unsigned flags) {
+  MDB_txn* txn = checked_handle();
+  if (!dbi.present())
+    throw Error(ErrorKind::other, "state store: write to an absent database");
+  MDB_val k = to_val(key);
+  MDB_val v = to_val(value);
+  check(mdb_put(txn, dbi.handle(), &k, &v, flags), "write", dir());
+}
+
+bool WriteTxn::del(Dbi dbi, std::string_view key) {
+  MDB_txn* txn = checked_handle();
+  if (!dbi.present())
+    return false;
+  MDB_val k = to_val(key);
+  int rc = mdb_del(txn, dbi.handle(), &k, nullptr);
+  if (rc == MDB_NOTFOUND)
+    return false;
+  check(rc, "delete", dir());
+  return true;
+}
+
+void WriteTxn::clear(Dbi dbi) {
+  MDB_txn* txn = checked_handle();
+  if (!dbi.present())
+    return;
+  check(mdb_drop(txn, dbi.handle(), 0), "clear", dir());
+}
+
+void WriteTxn::commit() && {
+  commit_txn("commit");
+}
+
+}  // namespace zohosync::state

@@ -1,0 +1,22 @@
+// A read-only summary of the state store for `zohosync status`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace zohosync::state {
+
+class Store;
+
+struct StatusReport {
+  std::uint32_t schema_version = 0;                     // 0: the store has no schema version yet
+  std::map<std::string, std::uint64_t> entries_per_db;  // every kDatabases name, absent ones as 0
+  std::uint64_t journal_first_seq = 0, journal_last_seq = 0;  // 0 when the journal is empty
+  std::map<std::string, std::string> cursors;                 // collection id -> stored cursor text
+};
+
+// Reads everything in one snapshot (one read transaction).
+StatusReport read_status(const Store& store);
+
+}  // namespace zohosync::state

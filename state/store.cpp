@@ -1,0 +1,153 @@
+#include "state/store.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <system_error>
+
+namespace zohosync::state {
+namespace {
+
+std::string octal_mode(mode_t mode) {
+  char buffer[8];
+  std::snprintf(buffer, sizeof buffer, "%04o", static_cast<unsigned>(mode & 07777));
+  return buffer;
+}
+
+// read_write: the state dir exists afterwards with no group/other access.
+void prepare_dir(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) == 0) {
+    if (!S_ISDIR(st.st_mode))
+      throw error_from_code(ENOTDIR, "open", dir);
+    if ((st.st_mode & 077) != 0) {
+      throw Error(
+          ErrorKind::permission_denied,
+          "state dir " + dir + " is accessible by group or others (mode " + octal_mode(st.st_mode) +
+              "); it holds personal data, so zohosync refuses to use it: run chmod 700 " + dir);
+    }
+    return;
+  }
+  if (errno != ENOENT)
+    throw error_from_code(errno, "open", dir);
+
+  std::filesystem::path path(dir);
+  if (path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    if (ec)
+      throw error_from_code(ec.value(), "create parent of state dir", dir);
+  }
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    throw error_from_code(errno, "create state dir", dir);
+  }
+  // mkdir honours the umask, which may only remove bits; make sure of 0700.
+  if (::chmod(dir.c_str(), 0700) != 0)
+    throw error_from_code(errno, "chmod state dir", dir);
+}
+
+// read_only: the state dir and its data file must exist; nothing is created.
+void require_existing(const std::string& dir) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      throw Error(ErrorKind::not_found_dir,
+                  "state dir " + dir + " does not exist (no cycle has run yet)", ENOENT);
+    }
+    throw error_from_code(errno, "open", dir);
+  }
+  if (!S_ISDIR(st.st_mode))
+    throw error_from_code(ENOTDIR, "open", dir);
+  std::string data = (std::filesystem::path(dir) / "data.mdb").string();
+  if (::stat(data.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      throw Error(ErrorKind::not_found_dir,
+                  "state dir " + dir + " holds no state yet (no data.mdb; no cycle has run yet)",
+                  ENOENT);
+    }
+    throw error_from_code(errno, "open", dir);
+  }
+}
+
+void refuse_newer(const std::string& dir, std::uint32_t found) {
+  if (found <= kSchemaVersion)
+    return;
+  throw Error(ErrorKind::schema_too_new,
+              "state dir " + dir + " was written by a newer zohosync (schema version " +
+                  std::to_string(found) + "; this build knows up to " +
+                  std::to_string(kSchemaVersion) +
+                  "); nothing was changed. Run the newer zohosync, or restore a state backup "
+                  "made with this version");
+}
+
+}  // namespace
+
+std::uint32_t read_schema_version(const Txn& txn, Dbi meta) {
+  auto text = txn.get(meta, kMetaSchemaVersion);
+  if (!text)
+    return 0;
+  std::uint32_t version = 0;
+  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), version);
+  if (ec != std::errc() || end != text->data() + text->size() || version == 0) {
+    throw Error(ErrorKind::corrupted, "state dir " + std::string(txn.dir()) +
+                                          ": meta schema_version is not a version number; the "
+                                          "state is damaged: restore a backup or move it aside");
+  }
+  return version;
+}
+
+Store Store::open(const std::string& dir, const OpenOptions& options) {
+  Env::Options env_options;
+  if (options.mode == OpenMode::read_only) {
+    require_existing(dir);
+    env_options.flags = MDB_NOTLS | MDB_RDONLY;
+    env_options.map_size = 0;
+  } else {
+    prepare_dir(dir);
+    env_options.flags = MDB_NOTLS;
+    env_options.map_size = options.map_size;
+  }
+  Store store(Env::open(dir, env_options), options.mode);
+
+  if (options.mode == OpenMode::read_only) {
+    auto txn = ReadTxn::begin(store.env_);
+    for (std::size_t i = 0; i < kDatabases.size(); ++i) {
+      store.dbis_[i] = txn.open_dbi(std::string(kDatabases[i]), /*create=*/false);
+    }
+    store.schema_version_ = read_schema_version(txn, store.db("meta"));
+    refuse_newer(dir, store.schema_version_);
+    std::move(txn).commit();  // keeps the database handles
+    return store;
+  }
+
+  // A crashed process may have left reader slots that pin old pages.
+  store.env_.clear_stale_readers();
+  auto txn = WriteTxn::begin(store.env_);
+  // Check the version before creating anything: on refusal the transaction
+  // is aborted and the file is left exactly as it was.
+  std::uint32_t found = read_schema_version(txn, txn.open_dbi("meta", /*create=*/false));
+  refuse_newer(dir, found);
+  for (std::size_t i = 0; i < kDatabases.size(); ++i) {
+    store.dbis_[i] = txn.open_dbi(std::string(kDatabases[i]), /*create=*/true);
+  }
+  // Migrations from older schema versions go here when kSchemaVersion grows.
+  if (found == 0) {
+    txn.put(store.db("meta"), kMetaSchemaVersion, std::to_string(kSchemaVersion));
+  }
+  std::move(txn).commit();
+  store.schema_version_ = kSchemaVersion;
+  return store;
+}
+
+Dbi Store::db(std::string_view name) const {
+  for (std::size_t i = 0; i < kDatabases.size(); ++i) {
+    if (kDatabases[i] == name)
+      return dbis_[i];
+  }
+  throw Error(ErrorKind::other, "state store: no database named " + std::string(name));
+}
+
+}  // namespace zohosync::state

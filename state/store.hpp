@@ -1,0 +1,93 @@
+// The state store: one LMDB environment in the state dir with one named
+// database per job (DESIGN.md "State (LMDB)"). Including this header gives the
+// whole state API: errors, the RAII layer, the journal and read_status.
+//
+// On-disk layout (stored on disk, never rename a database or a meta key):
+//   people, emails, links, person_links, cursors, outbox, journal, tombstones,
+//   conflicts  - owned by the typed tables built on this layer (journal:
+//                journal.hpp)
+//   meta       - "schema_version": decimal ASCII (kSchemaVersion)
+//                "journal_next_seq": decimal ASCII, next journal seq to assign
+//
+// Opening (Store::open):
+// - read_write creates the state dir with mode 0700 (parents as needed) and
+//   refuses an existing dir that group or others can access (it holds
+//   personal data): Error(permission_denied), fix with chmod 700. It creates
+//   missing databases and writes schema_version only after checking that the
+//   file is not from a newer schema, so a failed open writes nothing.
+// - read_only never creates anything: a missing dir or a dir without data.mdb
+//   is Error(not_found_dir); missing databases read as empty. It uses
+//   MDB_RDONLY and works while the daemon has the store open read-write — in
+//   another process. LMDB forbids opening one environment twice in the same
+//   process (closing the second handle drops the first one's file locks).
+// - A schema_version newer than kSchemaVersion is Error(schema_too_new).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "state/codec.hpp"
+#include "state/errors.hpp"
+#include "state/journal.hpp"
+#include "state/lmdb.hpp"
+#include "state/status.hpp"
+
+namespace zohosync::state {
+
+inline constexpr std::uint32_t kSchemaVersion = 1;
+
+// Every named database, in a fixed order (stored on disk, never rename).
+inline constexpr std::array<std::string_view, 10> kDatabases = {
+    "people", "emails",  "links",      "person_links", "cursors",
+    "outbox", "journal", "tombstones", "conflicts",    "meta"};
+
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
+inline constexpr std::string_view kMetaJournalNextSeq = "journal_next_seq";
+
+enum class OpenMode { read_write, read_only };
+
+struct OpenOptions {
+  OpenMode mode = OpenMode::read_write;
+  // Upper bound of the memory map and so of the data file; not preallocated.
+  // Ignored by read_only opens, which use the size the writer recorded.
+  std::size_t map_size = 1ull << 30;
+};
+
+class Store {
+ public:
+  static Store open(const std::string& dir, const OpenOptions& options = {});
+
+  Store(Store&&) noexcept = default;
+  Store& operator=(Store&&) noexcept = default;
+
+  ReadTxn begin_read() const { return ReadTxn::begin(env_); }
+  // Throws Error(read_only) on a read-only store.
+  WriteTxn begin_write() { return WriteTxn::begin(env_); }
+
+  // Handle of one of kDatabases; Error(other) for any other name.
+  Dbi db(std::string_view name) const;
+
+  const std::string& dir() const { return env_.dir(); }
+  OpenMode mode() const { return mode_; }
+  // The schema version found (read_only; 0 when the file has none yet) or
+  // written (read_write) at open.
+  std::uint32_t schema_version() const { return schema_version_; }
+  const Env& env() const { return env_; }
+
+ private:
+  Store(Env env, OpenMode mode) : env_(std::move(env)), mode_(mode) {}
+
+  Env env_;
+  OpenMode mode_;
+  std::uint32_t schema_version_ = 0;
+  std::array<Dbi, kDatabases.size()> dbis_{};
+};
+
+// The schema version stored in `meta`, 0 when absent. Error(corrupted) when
+// it is not a decimal number.
+std::uint32_t read_schema_version(const Txn& txn, Dbi meta);
+
+}  // namespace zohosync::state
