@@ -48,6 +48,8 @@ ErrorKind classify(int code) {
     case MDB_VERSION_MISMATCH:
       return ErrorKind::version_mismatch;
     case MDB_READERS_FULL:
+    // Another process grew the map past ours; a fresh open adopts the new size.
+    case MDB_MAP_RESIZED:
     case EAGAIN:
     case EBUSY:
       return ErrorKind::busy;
@@ -92,9 +94,13 @@ std::string_view advice(ErrorKind kind, int code) {
     case ErrorKind::permission_denied:
       return "run zohosync as the user that owns the state dir, or fix its ownership";
     case ErrorKind::busy:
-      return code == MDB_READERS_FULL
-                 ? "too many concurrent readers; stop stale zohosync processes and run again"
-                 : "the state is locked by another process; wait for it to finish and run again";
+      if (code == MDB_READERS_FULL) {
+        return "too many concurrent readers; stop stale zohosync processes and run again";
+      }
+      if (code == MDB_MAP_RESIZED) {
+        return "another process grew the state store while it was open; run again";
+      }
+      return "the state is locked by another process; wait for it to finish and run again";
     case ErrorKind::not_found_dir:
       return "the state dir does not exist (no cycle has run yet) or was removed";
     case ErrorKind::io:

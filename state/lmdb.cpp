@@ -1,6 +1,11 @@
 #include "state/lmdb.hpp"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <map>
+#include <mutex>
 
 namespace zohosync::state {
 namespace {
@@ -20,15 +25,46 @@ std::string_view env_dir(MDB_env* env) {
   return path;
 }
 
+// Directories (device, inode) with an open Env, and the process that opened
+// it: a child made by fork() inherits the table but not LMDB's locks, so it
+// may open the environment itself.
+std::mutex open_envs_mutex;
+std::map<std::pair<unsigned long long, unsigned long long>, pid_t> open_envs;
+
+void forget(unsigned long long device, unsigned long long inode) {
+  std::lock_guard lock(open_envs_mutex);
+  auto it = open_envs.find({device, inode});
+  if (it != open_envs.end() && it->second == ::getpid())
+    open_envs.erase(it);
+}
+
 }  // namespace
 
 // ---- Env
 
 Env Env::open(const std::string& dir, const Options& options) {
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0)
+    throw error_from_code(errno, "open", dir);
+  FileId id{static_cast<unsigned long long>(st.st_dev), static_cast<unsigned long long>(st.st_ino)};
+  {
+    std::lock_guard lock(open_envs_mutex);
+    auto [it, inserted] = open_envs.try_emplace({id.device, id.inode}, ::getpid());
+    if (!inserted && it->second == ::getpid()) {
+      throw Error(ErrorKind::other, "state store open (" + dir +
+                                        ") refused: this process already has it open; LMDB "
+                                        "allows one handle per process, so share that one");
+    }
+    it->second = ::getpid();
+  }
   MDB_env* raw = nullptr;
-  check(mdb_env_create(&raw), "open", dir);
-  // Owns raw from here on, so every failure below closes it.
-  Env env(raw, dir);
+  int rc = mdb_env_create(&raw);
+  if (rc != 0) {
+    forget(id.device, id.inode);
+    throw error_from_code(rc, "open", dir);
+  }
+  // Owns raw and the registration from here on, so every failure below undoes both.
+  Env env(raw, dir, id);
   check(mdb_env_set_maxdbs(raw, options.max_dbs), "open", dir);
   if (options.map_size != 0)
     check(mdb_env_set_mapsize(raw, options.map_size), "open", dir);
@@ -39,17 +75,24 @@ Env Env::open(const std::string& dir, const Options& options) {
 
 Env& Env::operator=(Env&& other) noexcept {
   if (this != &other) {
-    if (env_ != nullptr)
-      mdb_env_close(env_);
+    close();
     env_ = std::exchange(other.env_, nullptr);
     dir_ = std::move(other.dir_);
+    id_ = other.id_;
   }
   return *this;
 }
 
 Env::~Env() {
-  if (env_ != nullptr)
-    mdb_env_close(env_);
+  close();
+}
+
+void Env::close() noexcept {
+  if (env_ == nullptr) {
+    return;
+  }
+  mdb_env_close(std::exchange(env_, nullptr));
+  forget(id_.device, id_.inode);
 }
 
 bool Env::read_only() const {
@@ -206,6 +249,10 @@ Cursor Txn::cursor(Dbi dbi) const {
 
 Dbi Txn::open_dbi(const std::string& name, bool create) {
   MDB_txn* txn = checked_handle();
+  if (create && !write_) {
+    throw Error(ErrorKind::other,
+                "state store: cannot create database " + name + " in a read transaction");
+  }
   MDB_dbi handle = 0;
   int rc = mdb_dbi_open(txn, name.c_str(), create ? MDB_CREATE : 0u, &handle);
   if (rc == MDB_NOTFOUND && !create)

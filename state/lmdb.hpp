@@ -13,15 +13,18 @@
 //
 // Rules LMDB imposes, which this layer does not hide:
 // - One write transaction at a time per environment (begin_write blocks while
-//   another thread or process holds it); commit or abort it on the thread that
-//   began it. Never hold a transaction across a co_await.
+//   another thread or process holds it — a second begin_write on the thread
+//   that holds one deadlocks); commit or abort it on the thread that began it.
+//   Never hold a transaction across a co_await.
 // - Environments are opened with MDB_NOTLS, so read transactions are not tied
 //   to a thread and may be handed to another one.
 // - Objects must not outlive their parent: a Cursor its transaction, a
 //   transaction its Env. A cursor of a write transaction is freed by LMDB when
 //   the transaction ends; the Cursor object knows and will not free it twice.
-// - Do not open the same environment twice in one process (LMDB's file locks
-//   are per process); open it once and share it.
+// - LMDB forbids opening one environment twice in a process: its file locks
+//   are per process, so closing the second handle silently drops the first
+//   one's locks. Env::open enforces this (Error(other) naming the dir); open
+//   it once and share it.
 #pragma once
 
 #include <lmdb.h>
@@ -51,11 +54,12 @@ class Env {
   };
 
   // Opens (and for read-write, creates the files of) the environment in `dir`,
-  // which must exist. Throws Error on failure; nothing is left open.
+  // which must exist. Throws Error on failure; nothing is left open. An
+  // environment this process already has open is refused.
   static Env open(const std::string& dir, const Options& options);
 
   Env(Env&& other) noexcept
-      : env_(std::exchange(other.env_, nullptr)), dir_(std::move(other.dir_)) {}
+      : env_(std::exchange(other.env_, nullptr)), dir_(std::move(other.dir_)), id_(other.id_) {}
   Env& operator=(Env&& other) noexcept;
   Env(const Env&) = delete;
   Env& operator=(const Env&) = delete;
@@ -70,9 +74,15 @@ class Env {
   int clear_stale_readers();
 
  private:
-  Env(MDB_env* env, std::string dir) : env_(env), dir_(std::move(dir)) {}
+  struct FileId {
+    unsigned long long device = 0, inode = 0;
+  };
+  Env(MDB_env* env, std::string dir, FileId id) : env_(env), dir_(std::move(dir)), id_(id) {}
+  void close() noexcept;
+
   MDB_env* env_ = nullptr;
   std::string dir_;
+  FileId id_;  // of the directory, for the one-handle-per-process rule
 };
 
 // Handle of a named database. A database that does not exist in a read-only
@@ -142,7 +152,8 @@ class Txn {
   Cursor cursor(Dbi dbi) const;
   // Opens a named database inside this transaction. With create (write
   // transactions only) it is created if missing; without, a missing database
-  // comes back absent. Handles opened in a transaction survive its commit.
+  // comes back absent. Handles opened in a transaction survive its commit
+  // (not its abort) and stay valid until the Env closes.
   Dbi open_dbi(const std::string& name, bool create);
 
   bool active() const { return txn_ != nullptr; }

@@ -18,9 +18,15 @@
 // - read_only never creates anything: a missing dir or a dir without data.mdb
 //   is Error(not_found_dir); missing databases read as empty. It uses
 //   MDB_RDONLY and works while the daemon has the store open read-write — in
-//   another process. LMDB forbids opening one environment twice in the same
-//   process (closing the second handle drops the first one's file locks).
+//   another process. One process opens a state dir once (LMDB's rule, which
+//   Env::open enforces): code in the daemon shares its read_write Store.
 // - A schema_version newer than kSchemaVersion is Error(schema_too_new).
+//
+// Adding a typed table (links, people, outbox, ...): a new file in state/
+// with free functions taking (const Txn& or WriteTxn&, const Store&) that use
+// store.db("<name>") and encode values with codec.hpp, starting with a format
+// version byte (journal.hpp is the example). Keep one table per file; callers
+// group several tables' writes into one WriteTxn (one per cycle).
 #pragma once
 
 #include <array>

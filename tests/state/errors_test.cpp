@@ -33,6 +33,7 @@ TEST_CASE("codes are classified in one place") {
       {MDB_PANIC, ErrorKind::io},
       // contention
       {MDB_READERS_FULL, ErrorKind::busy},
+      {MDB_MAP_RESIZED, ErrorKind::busy},
       {EAGAIN, ErrorKind::busy},
       // bugs
       {MDB_KEYEXIST, ErrorKind::other},

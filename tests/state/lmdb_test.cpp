@@ -58,6 +58,15 @@ TEST_CASE("a transaction cannot be used after commit") {
   CHECK_THROWS_AS(txn.put(store.db("people"), "p2", "Bob"), Error);
 }
 
+TEST_CASE("a read transaction cannot create a database") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  auto txn = store.begin_read();
+  CHECK(txn.open_dbi("people", false).present());
+  CHECK_FALSE(txn.open_dbi("not_there", false).present());
+  CHECK_THROWS_AS(txn.open_dbi("not_there", true), Error);
+}
+
 TEST_CASE("put, overwrite, delete and clear") {
   TempDir tmp;
   auto store = Store::open(tmp.sub("state"));

@@ -159,6 +159,23 @@ TEST_CASE("read_only open works while another process holds the store read-write
   CHECK(store.begin_read().get(store.db("people"), "p2") == "Bob");
 }
 
+TEST_CASE("opening a store twice in one process is refused, reopening after close works") {
+  TempDir tmp;
+  std::string dir = tmp.sub("state");
+  {
+    auto store = Store::open(dir);
+    OpenOptions read_only;
+    read_only.mode = OpenMode::read_only;
+    Error e = open_error([&] { Store::open(dir, read_only); });
+    CHECK(e.kind() == ErrorKind::other);
+    CHECK(message_of(e).find("already has it open") != std::string::npos);
+    CHECK(open_error([&] { Store::open(dir + "/."); }).kind() == ErrorKind::other);
+    auto moved = std::move(store);  // the registration moves with the handle
+  }
+  auto store = Store::open(dir);
+  CHECK(store.schema_version() == kSchemaVersion);
+}
+
 TEST_CASE("a newer schema version is refused and the file is left untouched") {
   TempDir tmp;
   std::string dir = tmp.sub("state");
