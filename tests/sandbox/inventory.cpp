@@ -1,0 +1,525 @@
+// Zoho Inventory v1: contacts (read), contact persons, org users.
+// Envelope {"code":0,"message":...}; errors are a non-zero code.
+#include "tests/sandbox/errors.hpp"
+#include "tests/sandbox/router.hpp"
+#include "tests/sandbox/util.hpp"
+
+#include <boost/json/array.hpp>
+
+#include <algorithm>
+#include <span>
+#include <unordered_map>
+
+namespace zohosync::sandbox {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kMaxPerPage = 200;  // larger values are cut to 200 (UNCONFIRMED)
+
+struct field_limit {
+  const char* name;
+  std::size_t max;
+};
+constexpr field_limit kPersonFields[] = {
+    {"salutation", 25}, {"first_name", 100}, {"last_name", 100},  {"email", 100},    {"phone", 50},
+    {"mobile", 50},     {"skype", 50},       {"designation", 50}, {"department", 50}};
+constexpr field_limit kUserFields[] = {{"name", 100}, {"email", 100}, {"user_role", 50}};
+
+response ok(const std::string& message, json::object extra = {}, int status = 200) {
+  json::object o{{"code", 0}, {"message", message}};
+  for (auto& [k, v] : extra)
+    o[k] = v;
+  return json_response(status, o);
+}
+
+response bad_value(const std::string& field) {
+  return inventory_error(400, 2, "Invalid value passed for " + field);
+}
+
+struct paging {
+  int page = 1;
+  int per_page = kMaxPerPage;
+};
+
+paging read_paging(const request& req) {
+  paging p;
+  try {
+    if (auto v = req.param("page"))
+      p.page = std::max(1, std::stoi(*v));
+    if (auto v = req.param("per_page"))
+      p.per_page = std::clamp(std::stoi(*v), 1, kMaxPerPage);
+  } catch (const std::exception&) {
+  }
+  return p;
+}
+
+// Slices `rows` for the page and returns the page_context object.
+json::object page_of(std::vector<json::object>& rows, const paging& p, json::array& out,
+                     json::object extra = {}) {
+  std::size_t start = static_cast<std::size_t>(p.page - 1) * static_cast<std::size_t>(p.per_page);
+  for (std::size_t i = start; i < rows.size() && i < start + static_cast<std::size_t>(p.per_page);
+       ++i) {
+    out.push_back(std::move(rows[i]));
+  }
+  json::object ctx{{"page", p.page},
+                   {"per_page", p.per_page},
+                   {"has_more_page", rows.size() > start + static_cast<std::size_t>(p.per_page)}};
+  for (auto& [k, v] : extra)
+    ctx[k] = v;
+  return ctx;
+}
+
+// Validates the string fields of a person or user body; nullopt when fine.
+std::optional<response> check_fields(const json::object& body,
+                                     std::span<const field_limit> fields) {
+  for (const auto& f : fields) {
+    auto it = body.find(f.name);
+    if (it == body.end() || it->value().is_null())
+      continue;
+    if (!it->value().is_string() || it->value().as_string().size() > f.max)
+      return bad_value(f.name);
+  }
+  return std::nullopt;
+}
+
+class inventory_api {
+ public:
+  explicit inventory_api(call_context& c) : ctx_(c), d_(c.sb.data.inventory), m_(c.req.method) {}
+
+  response run() {
+    const auto& s = ctx_.segs;  // inventory, v1, ...
+    auto org = ctx_.req.param("organization_id");
+    if (org == nullptr || org->empty())
+      return bad_value("organization_id");
+    if (*org != ctx_.sb.opts.organization_id) {
+      return inventory_error(401, 57, "You are not authorized to perform this operation");
+    }
+    if (s.size() < 3)
+      return not_found(product::inventory, m_);
+    if (s[2] == "users") {
+      if (!scope_allows(ctx_.token.scopes, "ZohoInventory.settings", scope_operation(m_),
+                        {"ZohoInventory.fullaccess.all"})) {
+        return scope_error(product::inventory, m_);
+      }
+      return users(s);
+    }
+    if (s[2] != "contacts")
+      return not_found(product::inventory, m_);
+    if (!scope_allows(ctx_.token.scopes, "ZohoInventory.contacts", scope_operation(m_),
+                      {"ZohoInventory.fullaccess.all"})) {
+      return scope_error(product::inventory, m_);
+    }
+    if (s.size() == 3)
+      return m_ == "GET" ? list_contacts() : method_not_allowed();
+    if (s[3] == "contactpersons") {
+      if (s.size() == 4)
+        return m_ == "POST" ? create_person() : method_not_allowed();
+      if (s.size() == 5) {
+        if (m_ == "PUT")
+          return update_person(s[4]);
+        if (m_ == "DELETE")
+          return delete_person(s[4]);
+        return method_not_allowed();
+      }
+      if (s.size() == 6 && s[5] == "primary") {
+        return m_ == "POST" ? mark_primary(s[4]) : method_not_allowed();
+      }
+      return not_found(product::inventory, m_);
+    }
+    if (s.size() == 4)
+      return m_ == "GET" ? get_contact(s[3]) : method_not_allowed();
+    if (s[4] != "contactpersons" || s.size() > 6)
+      return not_found(product::inventory, m_);
+    if (m_ != "GET")
+      return method_not_allowed();
+    return s.size() == 5 ? list_persons(s[3]) : get_person(s[3], s[5]);
+  }
+
+ private:
+  response method_not_allowed() {
+    return inventory_error(405, 37, "The HTTP method is not allowed for the requested resource");
+  }
+
+  response contact_missing() { return inventory_error(404, 1002, "Contact does not exist."); }
+  response person_missing() { return inventory_error(404, 1002, "Contact person does not exist."); }
+
+  std::vector<const record*> persons_of(const std::string& contact_id) {
+    std::vector<const record*> out;
+    for (const auto& [id, p] : d_.persons) {
+      if (p.at("contact_id").as_string() == contact_id)
+        out.push_back(&p);
+    }
+    return out;
+  }
+
+  void touch_contact(const std::string& contact_id) {
+    auto it = d_.contacts.find(contact_id);
+    if (it != d_.contacts.end()) {
+      it->second["last_modified_time"] = format_time(ctx_.sb.now(), time_style::books);
+    }
+  }
+
+  json::object contact_row(const record& c, const record* primary) {
+    json::object row = c;
+    for (const char* k : {"first_name", "last_name", "email", "phone", "mobile"}) {
+      row[k] = primary ? primary->at(k) : json::value("");
+    }
+    // Keep the documented key order: timestamps last.
+    auto created = row["created_time"];
+    auto modified = row["last_modified_time"];
+    row.erase("created_time");
+    row.erase("last_modified_time");
+    row["created_time"] = created;
+    row["last_modified_time"] = modified;
+    return row;
+  }
+
+  response list_contacts() {
+    std::unordered_map<std::string, const record*> primary;
+    for (const auto& [id, p] : d_.persons) {
+      if (p.at("is_primary_contact").as_bool())
+        primary[std::string(p.at("contact_id").as_string())] = &p;
+    }
+    std::string filter = "Status.All";
+    if (auto f = ctx_.req.param("filter_by"))
+      filter = *f;
+    std::vector<json::object> rows;
+    for (const auto& [id, c] : d_.contacts) {
+      std::string status(c.at("status").as_string());
+      if ((filter == "Status.Active" && status != "active") ||
+          (filter == "Status.Inactive" && status != "inactive")) {
+        continue;
+      }
+      auto it = primary.find(id);
+      rows.push_back(contact_row(c, it == primary.end() ? nullptr : it->second));
+    }
+    std::string column = "contact_name";
+    if (auto sc = ctx_.req.param("sort_column")) {
+      static const char* kAllowed[] = {"contact_name", "first_name",   "last_name",
+                                       "email",        "created_time", "last_modified_time"};
+      if (std::find_if(std::begin(kAllowed), std::end(kAllowed),
+                       [&](const char* a) { return *sc == a; }) == std::end(kAllowed)) {
+        return bad_value("sort_column");
+      }
+      column = *sc;
+    }
+    bool desc = false;
+    if (auto so = ctx_.req.param("sort_order"))
+      desc = (*so == "D");
+    std::stable_sort(rows.begin(), rows.end(), [&](const json::object& a, const json::object& b) {
+      auto va = std::string(a.at(column).as_string());
+      auto vb = std::string(b.at(column).as_string());
+      return desc ? vb < va : va < vb;
+    });
+    json::array out;
+    auto ctx = page_of(rows, read_paging(ctx_.req), out,
+                       json::object{{"report_name", "Contacts"},
+                                    {"applied_filter", filter},
+                                    {"sort_column", column},
+                                    {"sort_order", desc ? "D" : "A"}});
+    return ok("success", {{"contacts", std::move(out)}, {"page_context", std::move(ctx)}});
+  }
+
+  response get_contact(const std::string& id) {
+    auto it = d_.contacts.find(id);
+    if (it == d_.contacts.end())
+      return contact_missing();
+    json::object c = it->second;
+    json::array persons;
+    for (const auto* p : persons_of(id))
+      persons.push_back(*p);
+    c["contact_persons"] = std::move(persons);
+    return ok("success", {{"contact", std::move(c)}});
+  }
+
+  response list_persons(const std::string& contact_id) {
+    if (!d_.contacts.contains(contact_id))
+      return contact_missing();
+    std::vector<json::object> rows;
+    for (const auto* p : persons_of(contact_id))
+      rows.push_back(*p);
+    json::array out;
+    auto ctx = page_of(rows, read_paging(ctx_.req), out);
+    return ok("success", {{"contact_persons", std::move(out)}, {"page_context", std::move(ctx)}});
+  }
+
+  response get_person(const std::string& contact_id, const std::string& id) {
+    auto it = d_.persons.find(id);
+    if (it == d_.persons.end() || it->second.at("contact_id").as_string() != contact_id) {
+      return person_missing();
+    }
+    return ok("success", {{"contact_person", it->second}});
+  }
+
+  // Create and update answer with the contact's persons, the written one first.
+  json::array persons_answer(const std::string& contact_id, const std::string& first_id) {
+    json::array out;
+    out.push_back(d_.persons.at(first_id));
+    for (const auto* p : persons_of(contact_id)) {
+      if (p->at("contact_person_id").as_string() != first_id)
+        out.push_back(*p);
+    }
+    return out;
+  }
+
+  void write_fields(record& person, const json::object& body) {
+    for (const auto& f : kPersonFields) {
+      auto it = body.find(f.name);
+      if (it != body.end())
+        person[f.name] = it->value().is_null() ? json::value("") : it->value();
+    }
+    if (auto it = body.find("communication_preference");
+        it != body.end() && it->value().is_object()) {
+      person["communication_preference"] = it->value();
+    }
+    if (auto it = body.find("enable_portal"); it != body.end() && it->value().is_bool()) {
+      person["is_added_in_portal"] = it->value();
+    }
+    apply_quirks(ctx_.sb.opts.product_quirks[static_cast<int>(product::inventory)], person);
+  }
+
+  response create_person() {
+    auto body = parse_object(ctx_.req.body);
+    if (!body)
+      return inventory_error(400, 4, "Invalid JSON passed");
+    auto contact_id = get_string(*body, "contact_id");
+    if (!contact_id) {
+      if (auto it = body->find("contact_id"); it != body->end() && it->value().is_number()) {
+        contact_id = to_json(it->value());
+      }
+    }
+    if (!contact_id)
+      return bad_value("contact_id");
+    if (!d_.contacts.contains(*contact_id))
+      return contact_missing();
+    auto first = get_string(*body, "first_name");
+    if (!first || trim(*first).empty())
+      return bad_value("first_name");
+    if (auto err = check_fields(*body, kPersonFields))
+      return *err;
+    std::string id = d_.person_ids.make();
+    record p;
+    p["contact_id"] = *contact_id;
+    p["contact_person_id"] = id;
+    for (const auto& f : kPersonFields)
+      p[f.name] = "";
+    p["is_primary_contact"] = persons_of(*contact_id).empty();
+    p["is_added_in_portal"] = false;
+    p["communication_preference"] = {{"is_sms_enabled", false}, {"is_whatsapp_enabled", false}};
+    write_fields(p, *body);
+    d_.persons[id] = std::move(p);
+    if (ctx_.sb.opts.person_bumps_contact)
+      touch_contact(*contact_id);
+    return ok("The contact person has been Created",
+              {{"contact_person", persons_answer(*contact_id, id)}}, 201);
+  }
+
+  response update_person(const std::string& id) {
+    auto it = d_.persons.find(id);
+    if (it == d_.persons.end())
+      return person_missing();
+    auto body = parse_object(ctx_.req.body);
+    if (!body)
+      return inventory_error(400, 4, "Invalid JSON passed");
+    std::string contact_id(it->second.at("contact_id").as_string());
+    auto given = get_string(*body, "contact_id");
+    if (!given) {
+      if (auto c = body->find("contact_id"); c != body->end() && c->value().is_number()) {
+        given = to_json(c->value());
+      }
+    }
+    if (!given || *given != contact_id)
+      return bad_value("contact_id");
+    auto first = get_string(*body, "first_name");
+    if (!first || trim(*first).empty())
+      return bad_value("first_name");
+    if (auto err = check_fields(*body, kPersonFields))
+      return *err;
+    write_fields(it->second, *body);
+    if (ctx_.sb.opts.person_bumps_contact)
+      touch_contact(contact_id);
+    return ok("The contactperson details has been updated.",
+              {{"contact_person", persons_answer(contact_id, id)}});
+  }
+
+  response delete_person(const std::string& id) {
+    auto it = d_.persons.find(id);
+    if (it == d_.persons.end())
+      return person_missing();
+    std::string contact_id(it->second.at("contact_id").as_string());
+    d_.persons.erase(it);
+    if (ctx_.sb.opts.person_bumps_contact)
+      touch_contact(contact_id);
+    return ok("The contact person has been deleted.");
+  }
+
+  response mark_primary(const std::string& id) {
+    auto it = d_.persons.find(id);
+    if (it == d_.persons.end())
+      return person_missing();
+    std::string contact_id(it->second.at("contact_id").as_string());
+    for (auto& [pid, p] : d_.persons) {
+      if (p.at("contact_id").as_string() == contact_id)
+        p["is_primary_contact"] = (pid == id);
+    }
+    if (ctx_.sb.opts.person_bumps_contact)
+      touch_contact(contact_id);
+    return ok("This contact person has been marked as your primary contact person.");
+  }
+
+  // ---- users ----
+
+  response users(const std::vector<std::string>& s) {
+    if (s.size() == 3) {
+      if (m_ == "GET")
+        return list_users();
+      if (m_ == "POST")
+        return create_user();
+      return method_not_allowed();
+    }
+    std::string id = s[3];
+    if (id == "me") {
+      for (const auto& [uid, u] : d_.users) {
+        if (u.at("is_current_user").as_bool())
+          id = uid;
+      }
+    }
+    auto it = d_.users.find(id);
+    if (it == d_.users.end())
+      return inventory_error(404, 1002, "User does not exist.");
+    if (s.size() == 4) {
+      if (m_ == "GET")
+        return ok("success", {{"user", user_detail(it->second)}});
+      if (m_ == "PUT")
+        return update_user(it->second);
+      if (m_ == "DELETE") {
+        d_.users.erase(it);
+        return ok("The user has been removed from your organization.");
+      }
+      return method_not_allowed();
+    }
+    if (s.size() != 5 || m_ != "POST")
+      return not_found(product::inventory, m_);
+    if (s[4] == "active") {
+      it->second["status"] = "active";
+      return ok("The user has been marked as active.");
+    }
+    if (s[4] == "inactive") {
+      it->second["status"] = "inactive";
+      return ok("The user has been marked as inactive.");
+    }
+    if (s[4] == "invite")
+      return ok("Your invitation has been sent.");
+    return not_found(product::inventory, m_);
+  }
+
+  static json::object user_detail(const record& u) {
+    return json::object{
+        {"user_id", u.at("user_id")},
+        {"name", u.at("name")},
+        {"email_ids", json::array{json::object{{"email", u.at("email")}, {"is_selected", true}}}},
+        {"status", u.at("status")},
+        {"user_role", u.at("user_role")},
+        {"user_type", u.at("user_type")},
+        {"role_id", u.at("role_id")},
+        {"photo_url", u.at("photo_url")},
+        {"is_claimant", u.at("is_current_user")},
+        {"created_time", u.at("created_time")},
+        {"custom_fields", ""}};
+  }
+
+  response list_users() {
+    std::string filter = "Status.All";
+    if (auto f = ctx_.req.param("filter_by"))
+      filter = *f;
+    std::vector<json::object> rows;
+    for (const auto& [id, u] : d_.users) {
+      std::string status(u.at("status").as_string());
+      if (filter != "Status.All" && !iequals(filter, "Status." + status))
+        continue;
+      json::object row = u;
+      row.erase("created_time");
+      rows.push_back(std::move(row));
+    }
+    if (auto sc = ctx_.req.param("sort_column")) {
+      if (*sc != "name" && *sc != "email" && *sc != "user_role" && *sc != "status") {
+        return bad_value("sort_column");
+      }
+      std::stable_sort(rows.begin(), rows.end(), [&](const json::object& a, const json::object& b) {
+        return a.at(*sc).as_string() < b.at(*sc).as_string();
+      });
+    }
+    json::array out;
+    auto ctx = page_of(rows, read_paging(ctx_.req), out);
+    return ok("success", {{"users", std::move(out)}, {"page_context", std::move(ctx)}});
+  }
+
+  std::optional<response> check_user_body(const json::object& body, const record* self) {
+    auto name = get_string(body, "name");
+    if (!name || trim(*name).empty())
+      return bad_value("name");
+    auto email = get_string(body, "email");
+    if (!email || email->find('@') == std::string::npos)
+      return bad_value("email");
+    if (auto err = check_fields(body, kUserFields))
+      return err;
+    for (const auto& [id, u] : d_.users) {
+      if (&u != self && iequals(trim(u.at("email").as_string()), trim(*email))) {
+        return inventory_error(400, 3012, "A user with this email address already exists.");
+      }
+    }
+    return std::nullopt;
+  }
+
+  response create_user() {
+    auto body = parse_object(ctx_.req.body);
+    if (!body)
+      return inventory_error(400, 4, "Invalid JSON passed");
+    if (auto err = check_user_body(*body, nullptr))
+      return *err;
+    std::string id = d_.user_ids.make();
+    record u;
+    u["user_id"] = id;
+    u["role_id"] = "982000000006005";
+    u["name"] = *get_string(*body, "name");
+    u["email"] = *get_string(*body, "email");
+    u["user_role"] = string_or(*body, "user_role", "staff");
+    u["user_type"] = "zoho";
+    u["status"] = "invited";  // inviting sends an e-mail; the user is not active yet
+    u["is_current_user"] = false;
+    u["photo_url"] = "";
+    u["created_time"] = format_time(ctx_.sb.now(), time_style::date);
+    apply_quirks(ctx_.sb.opts.product_quirks[static_cast<int>(product::inventory)], u);
+    d_.users[id] = std::move(u);
+    // The documented answer carries no user object: callers list to find the id.
+    return ok("Your invitation has been sent.", {}, 201);
+  }
+
+  response update_user(record& u) {
+    auto body = parse_object(ctx_.req.body);
+    if (!body)
+      return inventory_error(400, 4, "Invalid JSON passed");
+    if (auto err = check_user_body(*body, &u))
+      return *err;
+    u["name"] = *get_string(*body, "name");
+    u["email"] = *get_string(*body, "email");
+    if (auto role = get_string(*body, "user_role"))
+      u["user_role"] = *role;
+    apply_quirks(ctx_.sb.opts.product_quirks[static_cast<int>(product::inventory)], u);
+    return ok("The user information has been updated.");
+  }
+
+  call_context& ctx_;
+  inventory_data& d_;
+  const std::string& m_;
+};
+
+}  // namespace
+
+response handle_inventory(call_context& ctx) {
+  return inventory_api(ctx).run();
+}
+
+}  // namespace zohosync::sandbox

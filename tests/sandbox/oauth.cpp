@@ -1,0 +1,123 @@
+#include "tests/sandbox/oauth.hpp"
+
+#include "tests/sandbox/util.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdio>
+
+namespace zohosync::sandbox {
+
+namespace json = boost::json;
+
+namespace {
+
+response json_200(const json::object& o) {
+  response r;
+  r.body = to_json(o);
+  return r;
+}
+
+}  // namespace
+
+response token_store::grant(const request& req, const options& opts, std::int64_t now,
+                            const std::string& api_domain) {
+  auto params = req.query;
+  if (req.header("content-type").find("application/x-www-form-urlencoded") != std::string::npos) {
+    for (auto& [k, v] : parse_query(req.body))
+      params[k] = v;
+  }
+  auto get = [&](const char* k) {
+    auto it = params.find(k);
+    return it == params.end() ? std::string{} : it->second;
+  };
+  if (get("grant_type") != "refresh_token") {
+    return json_200({{"error", "unsupported_grant_type"}});
+  }
+  // Zoho answers a bad client with HTTP 200 and an error body.
+  if (get("client_id") != opts.client_id || get("client_secret") != opts.client_secret) {
+    return json_200({{"error", "invalid_client"}});
+  }
+  if (get("refresh_token") != opts.refresh_token) {
+    return json_200({{"error", "invalid_code"}});
+  }
+  while (!requests_.empty() && requests_.front() <= now - opts.token_window_s) {
+    requests_.pop_front();
+  }
+  if (opts.token_requests_per_window > 0 &&
+      static_cast<int>(requests_.size()) >= opts.token_requests_per_window) {
+    response r;
+    r.status = 400;
+    r.body = to_json(json::object{
+        {"error_description",
+         "You have made too many requests continuously. Please try again after some time."},
+        {"error", "Access Denied"},
+        {"status", "failure"}});
+    return r;
+  }
+  requests_.push_back(now);
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "1000.%016llx%016llx.%016llx%016llx",
+                static_cast<unsigned long long>(gen_()), static_cast<unsigned long long>(gen_()),
+                static_cast<unsigned long long>(gen_()), static_cast<unsigned long long>(gen_()));
+  access_token t{buf, now + opts.token_ttl_s, opts.scopes};
+  tokens_[t.value] = t;
+  active_.push_back(t.value);
+  ++issued_;
+  // At most N live tokens per refresh token: the oldest stops working.
+  while (opts.max_active_tokens > 0 && static_cast<int>(active_.size()) > opts.max_active_tokens) {
+    tokens_.erase(active_.front());
+    active_.pop_front();
+  }
+  std::string scope;
+  for (const auto& s : opts.scopes)
+    scope += (scope.empty() ? "" : " ") + s;
+  return json_200({{"access_token", t.value},
+                   {"scope", scope},
+                   {"api_domain", api_domain},
+                   {"token_type", "Bearer"},
+                   {"expires_in", opts.token_ttl_s}});
+}
+
+auth_status token_store::check(const request& req, std::int64_t now,
+                               const access_token** out) const {
+  std::string h = req.header("authorization");
+  constexpr std::string_view kPrefix = "Zoho-oauthtoken ";
+  if (h.empty())
+    return auth_status::missing;
+  if (h.size() <= kPrefix.size() || h.compare(0, kPrefix.size(), kPrefix) != 0) {
+    return auth_status::invalid;
+  }
+  auto it = tokens_.find(trim(h.substr(kPrefix.size())));
+  if (it == tokens_.end())
+    return auth_status::invalid;
+  if (it->second.expires_at <= now)
+    return auth_status::expired;
+  *out = &it->second;
+  return auth_status::ok;
+}
+
+std::string scope_operation(const std::string& method) {
+  if (method == "GET" || method == "HEAD")
+    return "READ";
+  if (method == "POST")
+    return "CREATE";
+  if (method == "DELETE")
+    return "DELETE";
+  return "UPDATE";
+}
+
+bool scope_allows(const std::vector<std::string>& granted, const std::string& family,
+                  const std::string& operation, std::initializer_list<const char*> wide) {
+  for (const auto& g : granted) {
+    if (iequals(g, family + "." + operation) || iequals(g, family + ".ALL"))
+      return true;
+    for (const char* w : wide) {
+      if (iequals(g, w))
+        return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace zohosync::sandbox

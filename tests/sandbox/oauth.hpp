@@ -1,0 +1,50 @@
+// Zoho Accounts' refresh-token grant and the access tokens it hands out.
+#pragma once
+
+#include "tests/sandbox/http_types.hpp"
+#include "tests/sandbox/options.hpp"
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+namespace zohosync::sandbox {
+
+struct access_token {
+  std::string value;
+  std::int64_t expires_at = 0;
+  std::vector<std::string> scopes;
+};
+
+enum class auth_status { ok, missing, invalid, expired };
+
+class token_store {
+ public:
+  // POST /oauth/v2/token. Parameters may come in the query or a form body.
+  response grant(const request& req, const options& opts, std::int64_t now,
+                 const std::string& api_domain);
+  // Reads "Authorization: Zoho-oauthtoken <token>".
+  auth_status check(const request& req, std::int64_t now, const access_token** out) const;
+  // Forgets the token-request window (admin reset); issued tokens stay valid.
+  void reset_throttle() { requests_.clear(); }
+  int issued() const { return issued_; }
+
+ private:
+  std::map<std::string, access_token> tokens_;
+  std::deque<std::string> active_;     // oldest first
+  std::deque<std::int64_t> requests_;  // token requests inside the window
+  std::mt19937_64 gen_{0x5a4e};
+  int issued_ = 0;
+};
+
+// True when one of `granted` covers `family`.`operation` (e.g. family
+// "ZohoCRM.modules.contacts", operation "READ"), or one of `wide` is granted.
+bool scope_allows(const std::vector<std::string>& granted, const std::string& family,
+                  const std::string& operation, std::initializer_list<const char*> wide = {});
+// GET -> READ, POST -> CREATE, PUT/PATCH/UPDATE -> UPDATE, DELETE -> DELETE.
+std::string scope_operation(const std::string& method);
+
+}  // namespace zohosync::sandbox
