@@ -1,0 +1,281 @@
+// load_file()/load_string(): TOML text -> Config. The walk is driven by the
+// option table: every key the user wrote is matched against it (unknown keys
+// and wrong types are reported with their position), then bound to Config.
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "config/checks.hpp"
+#include "config/config.hpp"
+#include "config/duration.hpp"
+#include "config/options.hpp"
+#include "config/reporter.hpp"
+
+namespace zohosync::config {
+namespace detail {
+namespace {
+
+Location where(const toml::source_region& region) {
+  return {static_cast<int>(region.begin.line), static_cast<int>(region.begin.column)};
+}
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a float";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
+    default:
+      return "nothing";
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string join_quoted(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items)
+    out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+class Binder {
+ public:
+  Binder(Config& config, Reporter& reporter) : config_(config), reporter_(reporter) {}
+
+  void walk(const toml::table& table, const std::string& prefix) {
+    for (auto&& [key, node] : table) {
+      const std::string name(key.str());
+      const std::string path = prefix.empty() ? name : prefix + "." + name;
+      Location at = where(key.source());
+      if (at.line == 0)
+        at = where(node.source());
+      if (is_table_path(path)) {
+        reporter_.remember(path, where(node.source()).line ? where(node.source()) : at);
+        if (const auto* sub = node.as_table()) {
+          walk(*sub, path);
+        } else {
+          reporter_.remember(path, at);
+          reporter_.error(path, "expected a table, got " + type_name(node));
+        }
+        continue;
+      }
+      const OptionSpec* spec = find_option(path);
+      if (spec == nullptr) {
+        reporter_.remember(path, at);
+        reporter_.error(path, unknown_key_message(prefix, name));
+        continue;
+      }
+      reporter_.remember(path, where(node.source()).line ? where(node.source()) : at);
+      bind(*spec, node, path);
+    }
+  }
+
+ private:
+  std::string unknown_key_message(const std::string& prefix, const std::string& name) {
+    // A canonical field the collection does not carry gets a precise answer.
+    const std::string fields_suffix = ".fields";
+    if (prefix.size() > fields_suffix.size() && prefix.starts_with("collections.") &&
+        prefix.ends_with(fields_suffix)) {
+      const auto& all = canonical_fields();
+      if (std::find(all.begin(), all.end(), name) != all.end()) {
+        std::string id = prefix.substr(12, prefix.size() - 12 - fields_suffix.size());
+        return id + " does not carry the field \"" + name +
+               "\" (it carries: " + join_quoted(carried_fields(id)) + ")";
+      }
+    }
+    std::string message = "unknown key \"" + name + "\"";
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const auto& candidate : children_of(prefix)) {
+      std::size_t d = edit_distance(name, candidate);
+      if (d < best_distance && d <= std::max<std::size_t>(1, candidate.size() / 3)) {
+        best_distance = d;
+        best = candidate;
+      }
+    }
+    if (!best.empty()) {
+      message += "; did you mean \"" + best + "\"?";
+    } else if (prefix.empty() || prefix == "collections" ||
+               (prefix.starts_with("collections.") && prefix.find('.', 12) == std::string::npos)) {
+      // At the top level and among collections, listing what exists helps more.
+      message += " (known: " + join_quoted(children_of(prefix)) + ")";
+    }
+    return message;
+  }
+
+  void bind(const OptionSpec& spec, const toml::node& node, const std::string& path) {
+    std::optional<Value> value = convert(spec, node, path);
+    if (!value)
+      return;
+    if (!spec.choices.empty()) {
+      const auto& text = std::get<std::string>(*value);
+      if (std::find(spec.choices.begin(), spec.choices.end(), text) == spec.choices.end()) {
+        // The value of a secret key is never echoed back.
+        reporter_.error(
+            path, (spec.secret ? std::string("invalid value") : "invalid value " + render(*value)) +
+                      "; expected " + spec.info.type);
+        return;
+      }
+    }
+    if (spec.check) {
+      std::string problem = spec.check(*value);
+      if (!problem.empty()) {
+        reporter_.error(path, problem);
+        return;
+      }
+    }
+    spec.set(config_, *value);
+  }
+
+  std::optional<Value> convert(const OptionSpec& spec, const toml::node& node,
+                               const std::string& path) {
+    auto wrong = [&](const std::string& expected) -> std::optional<Value> {
+      reporter_.error(path, "expected " + expected + ", got " + type_name(node));
+      return std::nullopt;
+    };
+    switch (spec.kind) {
+      case Kind::string:
+        if (auto v = node.value_exact<std::string>())
+          return Value(*v);
+        return wrong("a string");
+      case Kind::boolean:
+        if (auto v = node.value_exact<bool>())
+          return Value(*v);
+        return wrong("a boolean (true or false)");
+      case Kind::integer:
+        if (auto v = node.value_exact<std::int64_t>())
+          return Value(*v);
+        return wrong("an integer");
+      case Kind::number:
+        if (auto v = node.value_exact<double>())
+          return Value(*v);
+        if (auto v = node.value_exact<std::int64_t>())
+          return Value(static_cast<double>(*v));
+        return wrong("a number");
+      case Kind::duration: {
+        constexpr const char* kExpected =
+            "a duration (seconds as an integer, or a string such as \"90s\", \"5m\", \"1h30m\", "
+            "\"1d\")";
+        if (auto v = node.value_exact<std::int64_t>()) {
+          if (*v < 0 || *v > 100LL * 365 * 86400) {
+            reporter_.error(path, "a duration must be from 0 to 100 years");
+            return std::nullopt;
+          }
+          return Value(Duration(*v * 1000));
+        }
+        if (auto v = node.value_exact<std::string>()) {
+          if (auto d = parse_duration(*v))
+            return Value(*d);
+          reporter_.error(
+              path, "invalid duration \"" + *v + "\"; expected " + std::string(kExpected + 2));
+          return std::nullopt;
+        }
+        return wrong(kExpected);
+      }
+      case Kind::string_list: {
+        const auto* array = node.as_array();
+        if (array == nullptr)
+          return wrong("an array of strings");
+        std::vector<std::string> items;
+        bool ok = true;
+        for (const auto& element : *array) {
+          if (auto v = element.value_exact<std::string>()) {
+            items.push_back(*v);
+          } else {
+            Location at = where(element.source());
+            reporter_.remember(path + "[]", at);
+            reporter_.error(path,
+                            "expected an array of strings, but an element is " + type_name(element),
+                            path + "[]");
+            ok = false;
+          }
+        }
+        if (!ok)
+          return std::nullopt;
+        return Value(std::move(items));
+      }
+    }
+    return std::nullopt;
+  }
+
+  Config& config_;
+  Reporter& reporter_;
+};
+
+}  // namespace
+}  // namespace detail
+
+LoadResult load_string(std::string_view toml, const std::string& source_name,
+                       const LoadOptions& options) {
+  LoadResult result;
+  detail::Reporter reporter(source_name, result.diagnostics);
+  toml::table root;
+  try {
+    root = toml::parse(toml, source_name);
+  } catch (const toml::parse_error& error) {
+    // toml++ describes the syntax problem; it does not quote the values of
+    // other keys, so no secret written elsewhere in the file can leak here.
+    auto begin = error.source().begin;
+    result.diagnostics.push_back(
+        Diagnostic{Severity::error, source_name, static_cast<int>(begin.line),
+                   static_cast<int>(begin.column), "", std::string(error.description())});
+    return result;
+  }
+  Config config;
+  detail::Binder(config, reporter).walk(root, "");
+  detail::finish(config, reporter, options);
+  // Walk order is key order and cross-option checks come last: present the
+  // problems in file order, command-line ones (no line) first.
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(),
+                   [](const Diagnostic& a, const Diagnostic& b) {
+                     return std::pair(a.line, a.column) < std::pair(b.line, b.column);
+                   });
+  result.config = std::move(config);
+  return result;
+}
+
+LoadResult load_file(const std::string& path, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    LoadResult result;
+    result.diagnostics.push_back(
+        Diagnostic{Severity::error, path, 0, 0, "", "cannot read the configuration file"});
+    return result;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return load_string(text.str(), path, options);
+}
+
+}  // namespace zohosync::config
