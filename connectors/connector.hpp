@@ -1,0 +1,76 @@
+#pragma once
+// The one interface every collection connector implements (DESIGN.md,
+// "Connectors"). Async with C++20 coroutines on Boost.Asio; failures are
+// thrown as ConnectorError, classified by who must act (errors.hpp).
+//
+// Contract (checked by the conformance suite, met by the in-memory connector):
+// - list(since): since == "" lists every record (Listing::full = true);
+//   otherwise the changes since that cursor (incremental, may overlap: a
+//   record seen twice is harmless). Pages until the product says no more.
+//   A listing that cannot finish throws (transient/configuration/fatal) or
+//   returns complete = false: the engine then treats the collection as
+//   "unknown", never as "empty".
+// - Every Record returned by create/update/find_by_email is what the product
+//   stored (its response or a read-back), with all the person fields the
+//   collection carries: it becomes the link's base, which is how our own
+//   writes are recognised when they come back (echo suppression).
+// - modified_ms is the product's modified time (ms since the epoch), the key
+//   of the "newest wins" policy; created_ms orders within-product duplicates
+//   (0 when unknown).
+// - remove() of a record that no longer exists succeeds (deletes are idempotent).
+// - find_by_email() compares case-insensitively and returns the oldest match.
+// - A record the product refuses (bad data, too long, duplicate) is
+//   ErrorClass::per_record; the engine quarantines that record and continues.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/errors.hpp"
+
+namespace zohosync::connectors {
+
+// A record's person fields under the product's own names (same type as
+// mapping::NativeFields).
+using Fields = std::map<std::string, std::string, std::less<>>;
+
+struct Record {
+  std::string id;         // the product's key (for Contracts: the email)
+  std::string parent_id;  // Inventory contact, Projects client, Contracts counterparty; or ""
+  Fields fields;
+  std::int64_t modified_ms = 0;
+  std::int64_t created_ms = 0;
+};
+
+struct Listing {
+  std::vector<Record> records;
+  std::vector<std::string> deleted;  // ids the product reports deleted since the cursor
+  std::string cursor;                // pass to the next list() call
+  bool complete = true;              // false: stopped early; nothing may be inferred
+  bool full = false;                 // true: `records` is every record (since was "")
+};
+
+class Connector {
+ public:
+  virtual ~Connector() = default;
+
+  // The collection id, e.g. "crm.contacts".
+  virtual std::string_view collection() const = 0;
+
+  virtual boost::asio::awaitable<Listing> list(std::string since) = 0;
+  // Creates a record under parent_id (ignored where the product has no parent).
+  virtual boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) = 0;
+  // Changes only the given fields; returns the whole stored record, whose id
+  // may differ from `id` where the email is the key (Contracts).
+  virtual boost::asio::awaitable<Record> update(std::string id, std::string parent_id,
+                                                Fields fields) = 0;
+  virtual boost::asio::awaitable<void> remove(std::string id, std::string parent_id) = 0;
+  virtual boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) = 0;
+};
+
+}  // namespace zohosync::connectors

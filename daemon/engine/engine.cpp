@@ -1,0 +1,431 @@
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames
+// (awaitable_frame_base has matching class-level new/delete).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include "daemon/engine/engine.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "mapping/normalize.hpp"
+#include "mapping/planner.hpp"
+#include "mapping/target.hpp"
+#include "state/outbox.hpp"
+#include "state/store.hpp"
+#include "state/tables.hpp"
+
+namespace zohosync::daemon {
+
+using connectors::ConnectorError;
+using connectors::ErrorClass;
+using mapping::Action;
+using mapping::ActionKind;
+
+std::string_view to_string(FaultPoint point) {
+  switch (point) {
+    case FaultPoint::after_list:
+      return "after_list";
+    case FaultPoint::after_plan_commit:
+      return "after_plan_commit";
+    case FaultPoint::after_send:
+      return "after_send";
+    case FaultPoint::after_confirm:
+      return "after_confirm";
+  }
+  return "after_list";
+}
+
+namespace {
+
+void fault(const CycleOptions& options, FaultPoint point) {
+  if (options.fault_hook)
+    options.fault_hook(point);
+}
+
+// Receives the planner's actions inside the plan transaction: counts them,
+// and puts every write into the outbox.
+class ExecutorSink final : public mapping::PlanSink {
+ public:
+  ExecutorSink(state::WriteTxn& txn, const state::Store& store, CycleReport& report,
+               const CycleOptions& options)
+      : txn_(txn), store_(store), report_(report), options_(options) {}
+
+  void emit(Action&& a) override {
+    CollectionCounts& c = report_.collections[a.collection];
+    switch (a.kind) {
+      case ActionKind::create:
+        ++c.creates;
+        break;
+      case ActionKind::update:
+        ++c.updates;
+        break;
+      case ActionKind::remove:
+        ++c.deletes;
+        break;
+      case ActionKind::link:
+        ++c.links;
+        break;
+      case ActionKind::unlink:
+        ++c.unlinks;
+        break;
+      case ActionKind::conflict:
+        ++c.conflicts;
+        if (a.held)
+          ++c.held;
+        break;
+      case ActionKind::record_only:
+        break;
+      case ActionKind::skip:
+        ++c.skipped;
+        break;
+      case ActionKind::duplicate:
+        ++c.duplicates;
+        break;
+      case ActionKind::quarantine:
+        ++c.quarantined;
+        break;
+      case ActionKind::refuse:
+        ++c.refused;
+        report_.failures.push_back(
+            {a.collection, a.record_id, a.person_email, ErrorClass::per_record, a.reason});
+        break;
+    }
+    if (mapping::is_write(a.kind)) {
+      ++report_.planned_writes;
+      if (!options_.dry_run)
+        state::Outbox::put(txn_, store_, a);
+    }
+    if (options_.keep_actions)
+      report_.actions.push_back(std::move(a));
+  }
+
+ private:
+  state::WriteTxn& txn_;
+  const state::Store& store_;
+  CycleReport& report_;
+  const CycleOptions& options_;
+};
+
+// The payload fields a found record does not already hold.
+connectors::Fields missing_fields(const mapping::CollectionSpec* spec, const Action& a,
+                                  const connectors::Record& found) {
+  connectors::Fields out;
+  for (const auto& [name, value] : a.payload) {
+    auto it = found.fields.find(name);
+    const std::string have = it == found.fields.end() ? std::string() : it->second;
+    mapping::Field field = mapping::Field::first_name;  // full names compare as text
+    if (spec != nullptr) {
+      for (const auto& nf : spec->fields) {
+        if (nf.name == name)
+          field = nf.field;
+      }
+    }
+    if (!mapping::equivalent(field, have, value))
+      out[name] = value;
+  }
+  return out;
+}
+
+}  // namespace
+
+struct PendingWrite {
+  enum class Status { not_sent, done, failed };
+  std::string key;
+  Action action;
+  Status status = Status::not_sent;
+  std::optional<connectors::Record> stored;
+  bool found_existing = false;
+  ErrorClass error_class = ErrorClass::fatal;
+  std::string message;
+};
+
+Engine::Engine(state::Store& store, mapping::SyncSettings settings,
+               std::vector<connectors::Connector*> connectors)
+    : store_(store), settings_(std::move(settings)), connectors_(std::move(connectors)) {}
+
+connectors::Connector* Engine::connector(std::string_view collection) const {
+  for (auto* c : connectors_) {
+    if (c->collection() == collection)
+      return c;
+  }
+  return nullptr;
+}
+
+boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
+  CycleReport report;
+  report.dry_run = options.dry_run;
+  if (options.batch == 0)
+    options.batch = 1;
+
+  // 0. Resume what an earlier cycle planned but did not finish.
+  if (!options.dry_run) {
+    std::size_t before = 0;
+    {
+      auto txn = store_.begin_read();
+      before = state::Outbox::size(txn, store_);
+    }
+    if (before > 0) {
+      report.resumed = before;
+      co_await drain_outbox(report, options);
+      if (report.fatal)
+        co_return report;
+    }
+  }
+
+  // 1. List every enabled collection; no transaction is open here.
+  std::vector<mapping::Observation> observations;
+  std::map<std::string, std::string> cursors;
+  for (const auto& cs : settings_.collections) {
+    if (!cs.enabled)
+      continue;
+    connectors::Connector* conn = connector(cs.id);
+    if (conn == nullptr)
+      continue;
+    std::string since;
+    {
+      auto txn = store_.begin_read();
+      since = state::read_cursor(txn, store_, cs.id);
+    }
+    mapping::Observation obs;
+    obs.collection = cs.id;
+    report.collections[cs.id];  // every enabled collection appears in the report
+    try {
+      connectors::Listing listing = co_await conn->list(since);
+      obs.complete = listing.complete;
+      obs.full = listing.full;
+      obs.deleted = std::move(listing.deleted);
+      obs.records.reserve(listing.records.size());
+      for (auto& r : listing.records) {
+        obs.records.push_back(mapping::ObservedRecord{std::move(r.id), std::move(r.parent_id),
+                                                      std::move(r.fields), r.modified_ms,
+                                                      r.created_ms});
+      }
+      if (listing.complete)
+        cursors[cs.id] = std::move(listing.cursor);
+    } catch (const ConnectorError& e) {
+      obs.complete = false;
+      report.failures.push_back({cs.id, {}, {}, e.error_class(), e.what()});
+    }
+    if (!obs.complete)
+      report.unknown_collections.push_back(cs.id);
+    report.collections[cs.id].records_seen += obs.records.size();
+    observations.push_back(std::move(obs));
+  }
+  fault(options, FaultPoint::after_list);
+
+  // 2. Ingest + plan + outbox in one write transaction.
+  {
+    auto txn = store_.begin_write();
+    state::Tables tables(txn, store_);
+    ExecutorSink sink(txn, store_, report, options);
+    mapping::plan(tables, observations, settings_, options.now_ms, sink);
+    if (!options.dry_run) {
+      for (const auto& [collection, cursor] : cursors) {
+        state::write_cursor(txn, store_, collection, cursor);
+      }
+      std::move(txn).commit();
+    }
+    // A dry run's transaction is rolled back here: the state is untouched.
+  }
+  observations.clear();
+  observations.shrink_to_fit();
+  if (options.dry_run)
+    co_return report;
+  fault(options, FaultPoint::after_plan_commit);
+
+  // 3. Send.
+  co_await drain_outbox(report, options);
+  co_return report;
+}
+
+boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report,
+                                                  const CycleOptions& options) {
+  std::vector<state::OutboxEntry> entries;
+  {
+    auto txn = store_.begin_read();
+    entries = state::Outbox::pending(txn, store_);
+  }
+  std::set<std::string, std::less<>> blocked;  // a transient failure: stop writing there
+  for (std::size_t start = 0; start < entries.size() && !report.fatal; start += options.batch) {
+    const std::size_t end = std::min(entries.size(), start + options.batch);
+    std::vector<PendingWrite> writes;
+    writes.reserve(end - start);
+    for (std::size_t i = start; i < end; ++i) {
+      PendingWrite w;
+      w.key = std::move(entries[i].key);
+      w.action = std::move(entries[i].action);
+      writes.push_back(std::move(w));
+    }
+    for (PendingWrite& w : writes) {
+      if (report.fatal || blocked.count(w.action.collection))
+        continue;
+      if (co_await send_one(w, report))
+        fault(options, FaultPoint::after_send);
+      if (w.status == PendingWrite::Status::failed) {
+        if (w.error_class == ErrorClass::transient)
+          blocked.insert(w.action.collection);
+        if (w.error_class == ErrorClass::configuration || w.error_class == ErrorClass::fatal) {
+          report.fatal = true;
+        }
+      }
+    }
+    // Record the results of this batch in one transaction.
+    auto txn = store_.begin_write();
+    state::Tables tables(txn, store_);
+    for (PendingWrite& w : writes) {
+      const Action& a = w.action;
+      CollectionCounts& counts = report.collections[a.collection];
+      if (w.status == PendingWrite::Status::not_sent ||
+          (w.status == PendingWrite::Status::failed && w.error_class != ErrorClass::per_record)) {
+        ++report.pending;  // stays in the outbox for the next cycle
+        if (w.status == PendingWrite::Status::failed) {
+          ++counts.failed;
+          report.failures.push_back(
+              {a.collection, a.record_id, a.person_email, w.error_class, w.message});
+        }
+        continue;
+      }
+      state::Outbox::erase(txn, store_, w.key);
+      if (w.status == PendingWrite::Status::failed) {
+        // Refused by the product: dropped from the outbox; the person is
+        // planned again when one of its records changes.
+        ++counts.failed;
+        report.failures.push_back(
+            {a.collection, a.record_id, a.person_email, w.error_class, w.message});
+        continue;
+      }
+      ++counts.confirmed;
+      const mapping::CollectionSpec* spec = mapping::find_collection(a.collection);
+      auto person = tables.person(a.person);
+      const mapping::FieldValues* hint = person ? &person->values : nullptr;
+      std::string target_record = a.record_id;
+      std::string modified;
+      if (a.kind == ActionKind::remove) {
+        tables.erase_link(a.collection, a.record_id);
+        if (tables.links_of(a.person).empty())
+          tables.erase_person(a.person);
+      } else if (w.stored && spec != nullptr) {
+        const connectors::Record& stored = *w.stored;
+        target_record = stored.id;
+        modified = std::to_string(stored.modified_ms);
+        auto link = tables.link(a.collection, a.record_id.empty() ? stored.id : a.record_id);
+        if (a.kind == ActionKind::create && link && link->person != a.person) {
+          report.failures.push_back({a.collection, stored.id, a.person_email,
+                                     ErrorClass::per_record,
+                                     "the record found by email is linked to another person"});
+          continue;
+        }
+        mapping::LinkRow row;
+        if (link) {
+          row = *link;
+          if (row.record_id != stored.id)
+            tables.erase_link(row.collection, row.record_id);
+        }
+        row.collection = a.collection;
+        row.record_id = stored.id;
+        row.person = a.person;
+        // The base becomes what the product stored, so this write's echo is
+        // no change on the next listing.
+        row.base = mapping::project_onto(*spec, stored.fields, row.base, hint);
+        row.remote_time = stored.modified_ms;
+        if (!stored.parent_id.empty()) {
+          row.parent_id = stored.parent_id;
+        } else if (row.parent_id.empty()) {
+          row.parent_id = a.parent_id;
+        }
+        if (person)
+          tables.put_link(row);
+      }
+      state::JournalEntry entry;
+      entry.time_ms = options.now_ms;
+      entry.person_id = std::to_string(a.person);
+      entry.person_email = a.person_email;
+      entry.operation = std::string(mapping::to_string(a.kind));
+      entry.origin_collection = a.origin_collection;
+      entry.origin_record = a.origin_record;
+      entry.target_collection = a.collection;
+      entry.target_record = target_record;
+      for (const auto& c : a.changes) {
+        entry.fields.push_back({std::string(mapping::field_name(c.field)), c.before, c.after});
+      }
+      entry.product_modified_time = modified;
+      entry.reason = w.found_existing
+                         ? a.reason + "; found by email in the target: linked, not created again"
+                         : a.reason;
+      state::Journal::append(txn, store_, std::move(entry));
+    }
+    std::move(txn).commit();
+    fault(options, FaultPoint::after_confirm);
+  }
+}
+
+boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w, CycleReport&) {
+  const Action& a = w.action;
+  connectors::Connector* conn = connector(a.collection);
+  if (conn == nullptr) {
+    w.status = PendingWrite::Status::failed;
+    w.error_class = ErrorClass::configuration;
+    w.message = "no connector for " + a.collection;
+    co_return false;
+  }
+  try {
+    switch (a.kind) {
+      case ActionKind::create: {
+        // Look first: a retry or a resumed create must never duplicate.
+        std::optional<connectors::Record> found = co_await conn->find_by_email(a.person_email);
+        if (found) {
+          w.found_existing = true;
+          connectors::Fields missing =
+              missing_fields(mapping::find_collection(a.collection), a, *found);
+          if (missing.empty()) {
+            w.stored = std::move(found);
+          } else {
+            w.stored = co_await conn->update(found->id, found->parent_id, std::move(missing));
+          }
+        } else {
+          w.stored = co_await conn->create(a.parent_id, a.payload);
+        }
+        break;
+      }
+      case ActionKind::update:
+        w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
+        break;
+      case ActionKind::remove:
+        co_await conn->remove(a.record_id, a.parent_id);
+        break;
+      default:
+        break;
+    }
+    w.status = PendingWrite::Status::done;
+    co_return true;
+  } catch (const ConnectorError& e) {
+    w.status = PendingWrite::Status::failed;
+    w.error_class = e.error_class();
+    w.message = e.what();
+  }
+  co_return false;
+}
+
+CycleReport Engine::run_cycle_blocking(CycleOptions options) {
+  boost::asio::io_context io;
+  std::optional<CycleReport> result;
+  std::exception_ptr error;
+  boost::asio::co_spawn(io, run_cycle(std::move(options)),
+                        [&](std::exception_ptr e, CycleReport report) {
+                          error = e;
+                          if (!e)
+                            result = std::move(report);
+                        });
+  io.run();
+  if (error)
+    std::rethrow_exception(error);
+  return std::move(*result);
+}
+
+}  // namespace zohosync::daemon

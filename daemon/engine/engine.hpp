@@ -1,0 +1,78 @@
+#pragma once
+// The executor: runs one reconcile cycle against the connectors and the state
+// store.
+//   0. Resume: pending outbox entries (a crash or a transient failure in an
+//      earlier cycle) are sent first.
+//   1. List every enabled collection from its stored cursor (co_await; no
+//      LMDB transaction is open). A failed listing makes the collection
+//      "unknown" for this cycle.
+//   2. Ingest + plan (mapping::plan) in ONE write transaction, which also
+//      stores the new cursors and puts every planned write into the outbox.
+//   3. Send the outbox: per batch, co_await the writes (no transaction open),
+//      then record each confirmed write -- link, base (what the product
+//      stored), journal entry, outbox entry removed -- in one transaction.
+// A create first looks the email up in the target, so resuming after a crash
+// never makes a duplicate. Dry runs plan in a transaction that is rolled back
+// and send nothing.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "connectors/connector.hpp"
+#include "daemon/engine/report.hpp"
+#include "mapping/settings.hpp"
+
+namespace zohosync::state {
+class Store;
+}
+
+namespace zohosync::daemon {
+
+struct PendingWrite;
+
+// Where a fault hook is called (tests stop the executor there).
+enum class FaultPoint {
+  after_list,         // every collection listed, nothing written
+  after_plan_commit,  // ingest + plan + outbox committed, nothing sent
+  after_send,         // one write done in the product, not yet recorded
+  after_confirm,      // one batch of writes recorded
+};
+std::string_view to_string(FaultPoint point);
+
+struct CycleOptions {
+  std::int64_t now_ms = 0;  // the caller's clock: journal times, flip window
+  bool dry_run = false;
+  bool keep_actions = false;  // copy every planned action into the report
+  std::size_t batch = 64;     // writes sent before their results are recorded together
+  // Called at each FaultPoint; a test throws from it to simulate a crash.
+  std::function<void(FaultPoint)> fault_hook;
+};
+
+class Engine {
+ public:
+  // The store and the connectors must outlive the engine. Connectors whose
+  // collection is not in `settings` are ignored.
+  Engine(state::Store& store, mapping::SyncSettings settings,
+         std::vector<connectors::Connector*> connectors);
+
+  boost::asio::awaitable<CycleReport> run_cycle(CycleOptions options);
+
+  // Runs one cycle on a private io_context (one-shot tools, tests, bench).
+  CycleReport run_cycle_blocking(CycleOptions options);
+
+  const mapping::SyncSettings& settings() const { return settings_; }
+
+ private:
+  boost::asio::awaitable<void> drain_outbox(CycleReport& report, const CycleOptions& options);
+  boost::asio::awaitable<bool> send_one(PendingWrite& write, CycleReport& report);
+  connectors::Connector* connector(std::string_view collection) const;
+
+  state::Store& store_;
+  mapping::SyncSettings settings_;
+  std::vector<connectors::Connector*> connectors_;
+};
+
+}  // namespace zohosync::daemon

@@ -1,0 +1,50 @@
+#pragma once
+// What the planner needs from the state: typed reads and writes of people,
+// the email index, links, tombstones and conflicts. The executor implements it
+// over one LMDB write transaction; tests use MemoryState. The planner's writes
+// are visible to its own later reads (it relies on that within a cycle).
+
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "mapping/model.hpp"
+
+namespace zohosync::mapping {
+
+class StateAccess {
+ public:
+  virtual ~StateAccess() = default;
+
+  virtual std::optional<PersonRow> person(PersonId id) = 0;
+  virtual void put_person(const PersonRow& row) = 0;
+  // Also drops the person's email index entry.
+  virtual void erase_person(PersonId id) = 0;
+  virtual PersonId allocate_person_id() = 0;
+
+  // Keyed by normalize_email().
+  virtual std::optional<PersonId> person_by_email(std::string_view normalized_email) = 0;
+  virtual void put_email(std::string_view normalized_email, PersonId id) = 0;
+  virtual void erase_email(std::string_view normalized_email) = 0;
+
+  virtual std::optional<LinkRow> link(std::string_view collection, std::string_view record_id) = 0;
+  // Also maintains the person -> links index.
+  virtual void put_link(const LinkRow& row) = 0;
+  virtual void erase_link(std::string_view collection, std::string_view record_id) = 0;
+  virtual std::vector<LinkRow> links_of(PersonId id) = 0;
+  virtual void for_each_link(std::string_view collection,
+                             const std::function<void(const LinkRow&)>& fn) = 0;
+  virtual std::size_t link_count(std::string_view collection) = 0;
+
+  virtual bool tombstoned(std::string_view collection, std::string_view normalized_email) = 0;
+  virtual void put_tombstone(std::string_view collection, std::string_view normalized_email,
+                             std::int64_t time_ms) = 0;
+  virtual void erase_tombstone(std::string_view collection, std::string_view normalized_email) = 0;
+
+  virtual std::optional<ConflictRow> conflict(PersonId id, Field field) = 0;
+  virtual void put_conflict(const ConflictRow& row) = 0;
+  virtual void erase_conflict(PersonId id, Field field) = 0;
+};
+
+}  // namespace zohosync::mapping

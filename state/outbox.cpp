@@ -1,0 +1,58 @@
+#include "state/outbox.hpp"
+
+#include "state/codec.hpp"
+#include "state/rows.hpp"
+#include "state/store.hpp"
+
+namespace zohosync::state {
+
+std::string Outbox::key_for(const mapping::Action& action) {
+  std::string key;
+  switch (action.kind) {
+    case mapping::ActionKind::create:
+      key = "c";
+      break;
+    case mapping::ActionKind::update:
+      key = "u";
+      break;
+    case mapping::ActionKind::remove:
+      key = "r";
+      break;
+    default:
+      throw Error(ErrorKind::other, "state: only create, update and delete go to the outbox");
+  }
+  key.push_back('\0');
+  key += action.collection;
+  key.push_back('\0');
+  if (action.kind == mapping::ActionKind::create) {
+    key += encode_u64_key(action.person);
+  } else {
+    key += action.record_id;
+  }
+  return key;
+}
+
+std::string Outbox::put(WriteTxn& txn, const Store& store, const mapping::Action& action) {
+  std::string key = key_for(action);
+  txn.put(store.db("outbox"), key, encode_action(action));
+  return key;
+}
+
+bool Outbox::erase(WriteTxn& txn, const Store& store, std::string_view key) {
+  return txn.del(store.db("outbox"), key);
+}
+
+std::vector<OutboxEntry> Outbox::pending(const Txn& txn, const Store& store) {
+  std::vector<OutboxEntry> out;
+  auto cursor = txn.cursor(store.db("outbox"));
+  for (auto at = cursor.first(); at; at = cursor.next()) {
+    out.push_back({std::string(at->first), decode_action(at->second)});
+  }
+  return out;
+}
+
+std::uint64_t Outbox::size(const Txn& txn, const Store& store) {
+  return txn.count(store.db("outbox"));
+}
+
+}  // namespace zohosync::state

@@ -1,0 +1,41 @@
+// The outbox: planned product writes not yet confirmed. Written in the same
+// transaction as the plan, removed in the same transaction that records the
+// write's result, so a crash at any point resumes without losing or repeating
+// a change.
+//
+// Keys are stable per target (stored on disk, never change):
+//   "c" \0 collection \0 u64_be person    a create
+//   "u" \0 collection \0 record           an update
+//   "r" \0 collection \0 record           a delete
+// so a newer plan for the same target replaces a pending entry instead of
+// queueing a second write.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "mapping/model.hpp"
+#include "state/lmdb.hpp"
+
+namespace zohosync::state {
+
+class Store;
+
+struct OutboxEntry {
+  std::string key;
+  mapping::Action action;
+};
+
+class Outbox {
+ public:
+  static std::string key_for(const mapping::Action& action);
+  // Stores a write action (create, update or remove) under its key; returns the key.
+  static std::string put(WriteTxn& txn, const Store& store, const mapping::Action& action);
+  static bool erase(WriteTxn& txn, const Store& store, std::string_view key);
+  // Every pending entry in key order.
+  static std::vector<OutboxEntry> pending(const Txn& txn, const Store& store);
+  static std::uint64_t size(const Txn& txn, const Store& store);
+};
+
+}  // namespace zohosync::state

@@ -1,0 +1,59 @@
+// The engine's typed tables over one write transaction: people, the email
+// index, links (+ person_links), tombstones and conflicts, as the planner's
+// mapping::StateAccess. Encodings: rows.hpp.
+#pragma once
+
+#include "mapping/state_access.hpp"
+#include "state/lmdb.hpp"
+
+namespace zohosync::state {
+
+class Store;
+
+class Tables final : public mapping::StateAccess {
+ public:
+  Tables(WriteTxn& txn, const Store& store);
+
+  std::optional<mapping::PersonRow> person(mapping::PersonId id) override;
+  void put_person(const mapping::PersonRow& row) override;
+  void erase_person(mapping::PersonId id) override;
+  mapping::PersonId allocate_person_id() override;
+
+  std::optional<mapping::PersonId> person_by_email(std::string_view normalized_email) override;
+  void put_email(std::string_view normalized_email, mapping::PersonId id) override;
+  void erase_email(std::string_view normalized_email) override;
+
+  std::optional<mapping::LinkRow> link(std::string_view collection,
+                                       std::string_view record_id) override;
+  void put_link(const mapping::LinkRow& row) override;
+  void erase_link(std::string_view collection, std::string_view record_id) override;
+  std::vector<mapping::LinkRow> links_of(mapping::PersonId id) override;
+  void for_each_link(std::string_view collection,
+                     const std::function<void(const mapping::LinkRow&)>& fn) override;
+  std::size_t link_count(std::string_view collection) override;
+
+  bool tombstoned(std::string_view collection, std::string_view normalized_email) override;
+  void put_tombstone(std::string_view collection, std::string_view normalized_email,
+                     std::int64_t time_ms) override;
+  void erase_tombstone(std::string_view collection, std::string_view normalized_email) override;
+
+  std::optional<mapping::ConflictRow> conflict(mapping::PersonId id, mapping::Field field) override;
+  void put_conflict(const mapping::ConflictRow& row) override;
+  void erase_conflict(mapping::PersonId id, mapping::Field field) override;
+
+  // Every person (ascending id) and every open conflict: for tests and tools.
+  std::vector<mapping::PersonRow> all_people();
+  std::vector<mapping::ConflictRow> all_conflicts();
+
+ private:
+  WriteTxn& txn_;
+  Dbi people_, emails_, links_, person_links_, tombstones_, conflicts_, meta_;
+  mapping::PersonId next_id_ = 0;  // 0: not read from meta yet
+};
+
+// Per-collection incremental checkpoints (the connector's opaque cursor text).
+std::string read_cursor(const Txn& txn, const Store& store, std::string_view collection);
+void write_cursor(WriteTxn& txn, const Store& store, std::string_view collection,
+                  std::string_view cursor);
+
+}  // namespace zohosync::state

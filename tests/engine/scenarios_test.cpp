@@ -1,0 +1,408 @@
+// Scenarios on in-memory products, each asserting what a user would check in
+// the products afterwards, with "must not be called" guards on the quiet cycles.
+#include <doctest/doctest.h>
+
+#include "mapping/normalize.hpp"
+#include "tests/engine/world.hpp"
+
+using namespace zohosync;
+using namespace zohosync::testing;
+using connectors::Op;
+using mapping::Field;
+
+namespace {
+
+std::optional<connectors::Record> find_email(World& w, const std::string& collection,
+                                             const std::string& email) {
+  const auto* spec = mapping::find_collection(collection);
+  for (const auto& [id, r] : w.product(collection).records()) {
+    auto it = r.fields.find(std::string(spec->email_field()));
+    if (it != r.fields.end() &&
+        mapping::normalize_email(it->second) == mapping::normalize_email(email)) {
+      return r;
+    }
+  }
+  return std::nullopt;
+}
+
+// A quiet cycle: no product may be written.
+void expect_quiet(World& w) {
+  w.forbid_writes(true);
+  auto report = w.run();
+  CHECK(report.planned_writes == 0);
+  CHECK(w.total_violations() == 0);
+  CHECK(report.ok());
+  w.forbid_writes(false);
+  w.reset_counters();
+}
+
+}  // namespace
+
+TEST_CASE("a person created in one product appears in every create target") {
+  World w;
+  w.add(kCrm, "ann@example.com", "Ann", "Lee", {{"Phone", "555 0100"}, {"Title", "CTO"}});
+  auto report = w.run();
+  CHECK(report.ok());
+  CHECK(report.collections[kCrm].links == 1);
+  CHECK(w.product(kInvPersons).records().size() == 1);
+  CHECK(w.product(kProjects).records().size() == 1);
+  CHECK(w.product(kContracts).records().size() == 1);
+  CHECK(w.product(kInvUsers).records().empty());  // not a create target (invites send e-mail)
+  auto inv = find_email(w, kInvPersons, "ann@example.com");
+  REQUIRE(inv);
+  CHECK(inv->fields["first_name"] == "Ann");
+  CHECK(inv->fields["designation"] == "CTO");
+  CHECK(inv->parent_id == "contact-1");
+  auto contracts = find_email(w, kContracts, "ann@example.com");
+  REQUIRE(contracts);
+  CHECK(contracts->fields["displayName"] == "Ann Lee");
+  CHECK(w.people().size() == 1);
+  CHECK(w.links().size() == 4);
+  CHECK(w.journal().size() == 3);
+  CHECK(disagreements(w).empty());
+  expect_quiet(w);  // our own writes come back as echoes: nothing to do
+}
+
+TEST_CASE("people already present everywhere are linked by email without writes") {
+  World w;
+  for (const auto& id : kAll)
+    w.add(id, "Bob@Example.com", "Bob", "Stone");
+  w.forbid_writes(true);
+  auto report = w.run();
+  CHECK(w.total_violations() == 0);
+  CHECK(report.planned_writes == 0);
+  CHECK(w.people().size() == 1);
+  CHECK(w.links().size() == 5);
+  w.forbid_writes(false);
+}
+
+TEST_CASE("an edit flows from its product to the others and never back") {
+  World w;
+  auto crm_id = w.add(kCrm, "cy@example.com", "Cy", "Young");
+  w.run();
+  w.reset_counters();
+  w.product(kCrm).edit(crm_id, "Last_Name", "Younger");
+  w.product(kCrm).forbid(Op::update);  // the origin is never written back
+  auto report = w.run();
+  CHECK(w.product(kCrm).violations() == 0);
+  CHECK(report.collections[kInvPersons].updates == 1);
+  CHECK(find_email(w, kInvPersons, "cy@example.com")->fields["last_name"] == "Younger");
+  CHECK(find_email(w, kContracts, "cy@example.com")->fields["displayName"] == "Cy Younger");
+  CHECK(find_email(w, kProjects, "cy@example.com")->fields["last_name"] == "Younger");
+  auto journal = w.journal();
+  REQUIRE(!journal.empty());
+  CHECK(journal.back().origin_collection == kCrm);
+  CHECK(!journal.back().product_modified_time.empty());
+  w.product(kCrm).allow(Op::update);
+  expect_quiet(w);
+}
+
+TEST_CASE("edits in two products at once") {
+  SUBCASE("different fields: both kept") {
+    World w;
+    auto crm = w.add(kCrm, "d@example.com", "Dee", "Dale", {{"Phone", "111"}});
+    w.run();
+    auto inv = find_email(w, kInvPersons, "d@example.com")->id;
+    w.product(kCrm).edit(crm, "Phone", "222");
+    w.product(kInvPersons).edit(inv, "designation", "Chef");
+    auto report = w.run();
+    CHECK(report.ok());
+    CHECK(find_email(w, kCrm, "d@example.com")->fields["Title"] == "Chef");
+    CHECK(find_email(w, kInvPersons, "d@example.com")->fields["phone"] == "222");
+    CHECK(disagreements(w).empty());
+    expect_quiet(w);
+  }
+  SUBCASE("same field, policy newest: the later edit wins") {
+    World w;
+    auto crm = w.add(kCrm, "e@example.com", "Eve", "Ash");
+    w.run();
+    auto inv = find_email(w, kInvPersons, "e@example.com")->id;
+    w.product(kCrm).set_clock(2'000'000'000'000);
+    w.product(kCrm).edit(crm, "First_Name", "Evelyn");  // later
+    w.product(kInvPersons).set_clock(1'900'000'000'000);
+    w.product(kInvPersons).edit(inv, "first_name", "Evie");  // earlier
+    auto report = w.run();
+    CHECK(report.total(&daemon::CollectionCounts::conflicts) == 1);
+    CHECK(find_email(w, kInvPersons, "e@example.com")->fields["first_name"] == "Evelyn");
+    CHECK(find_email(w, kCrm, "e@example.com")->fields["First_Name"] == "Evelyn");
+    CHECK(disagreements(w).empty());
+    expect_quiet(w);
+  }
+  SUBCASE("same field, policy priority: the first collection in the list wins") {
+    auto s = default_settings();
+    s.conflict_policy = mapping::ConflictPolicy::priority;
+    s.priority = {kInvPersons, kCrm};
+    World w(s);
+    auto crm = w.add(kCrm, "f@example.com", "Fay", "Ng");
+    w.run();
+    auto inv = find_email(w, kInvPersons, "f@example.com")->id;
+    w.product(kCrm).edit(crm, "First_Name", "Faye");
+    w.product(kInvPersons).edit(inv, "first_name", "Fae");
+    w.run();
+    CHECK(find_email(w, kCrm, "f@example.com")->fields["First_Name"] == "Fae");
+    CHECK(disagreements(w).empty());
+    expect_quiet(w);
+  }
+  SUBCASE("same field, policy manual: held, other fields keep syncing") {
+    auto s = default_settings();
+    s.conflict_policy = mapping::ConflictPolicy::manual;
+    World w(s);
+    auto crm = w.add(kCrm, "g@example.com", "Gil", "Ray");
+    w.run();
+    auto inv = find_email(w, kInvPersons, "g@example.com")->id;
+    w.product(kCrm).edit(crm, "First_Name", "Gilbert");
+    w.product(kCrm).edit(crm, "Mobile", "999");
+    w.product(kInvPersons).edit(inv, "first_name", "Gillian");
+    auto report = w.run();
+    CHECK(report.total(&daemon::CollectionCounts::held) == 1);
+    CHECK_FALSE(report.ok());
+    CHECK(w.conflicts().size() == 1);
+    CHECK(find_email(w, kInvPersons, "g@example.com")->fields["mobile"] == "999");
+    CHECK(find_email(w, kInvPersons, "g@example.com")->fields["first_name"] == "Gillian");
+    CHECK(find_email(w, kCrm, "g@example.com")->fields["First_Name"] == "Gilbert");
+    // Held means held: the next cycles neither write nor report it again.
+    w.forbid_writes(true);
+    auto again = w.run();
+    CHECK(again.planned_writes == 0);
+    CHECK(again.total(&daemon::CollectionCounts::held) == 0);
+    CHECK(w.total_violations() == 0);
+    CHECK(w.conflicts().size() == 1);
+  }
+}
+
+TEST_CASE("an email change keeps the link and moves the email index") {
+  World w;
+  auto crm = w.add(kCrm, "old@example.com", "Hal", "Moe");
+  w.run();
+  w.product(kCrm).edit(crm, "Email", "new@example.com");
+  auto report = w.run();
+  CHECK(report.ok());
+  CHECK(w.people().size() == 1);
+  CHECK(w.person_by_email("new@example.com"));
+  CHECK_FALSE(w.person_by_email("old@example.com"));
+  CHECK(find_email(w, kInvPersons, "new@example.com"));
+  CHECK(find_email(w, kContracts, "new@example.com"));  // the key moved with the email
+  CHECK_FALSE(find_email(w, kContracts, "old@example.com"));
+  CHECK(w.product(kContracts).records().size() == 1);
+  CHECK(disagreements(w).empty());
+  expect_quiet(w);
+}
+
+TEST_CASE("an email change onto another person's email is a conflict, not a merge") {
+  World w;
+  auto a = w.add(kCrm, "ida@example.com", "Ida", "One");
+  w.add(kCrm, "jo@example.com", "Jo", "Two");
+  w.run();
+  w.product(kCrm).edit(a, "Email", "jo@example.com");
+  auto report = w.run();
+  CHECK(report.total(&daemon::CollectionCounts::held) == 1);
+  CHECK(w.people().size() == 2);
+  CHECK(w.person_by_email("ida@example.com"));
+  CHECK(find_email(w, kInvPersons, "ida@example.com"));  // untouched
+}
+
+TEST_CASE("records without email are skipped and counted, never matched by name") {
+  World w;
+  w.add(kCrm, "", "Kim", "Noemail");
+  w.add(kInvPersons, "kim@example.com", "Kim", "Noemail");
+  auto report = w.run();
+  CHECK(report.collections[kCrm].skipped == 1);
+  CHECK(w.people().size() == 1);
+  // The CRM has the emailless record and the created one.
+  CHECK(w.product(kCrm).records().size() == 2);
+}
+
+TEST_CASE("within-product duplicates: the oldest is linked, the rest reported, none touched") {
+  World w;
+  auto first = w.add(kCrm, "lu@example.com", "Lu", "First");
+  auto second = w.add(kCrm, "LU@example.com", "Lu", "Second");
+  auto report = w.run();
+  CHECK(report.collections[kCrm].duplicates == 1);
+  CHECK(w.people().size() == 1);
+  CHECK(w.person_by_email("lu@example.com")->values[Field::last_name] == "First");
+  CHECK(w.product(kCrm).get(second)->fields["Last_Name"] == "Second");
+  CHECK(w.product(kCrm).get(first)->fields["Last_Name"] == "First");
+  w.forbid_writes(true);
+  auto again = w.run();
+  CHECK(w.total_violations() == 0);
+  CHECK(again.planned_writes == 0);
+}
+
+TEST_CASE("deletes under each policy") {
+  SUBCASE("unlink (default): others keep the person; no re-creation") {
+    World w;
+    w.add(kCrm, "m@example.com", "Mo", "Del");
+    w.run();
+    auto inv = find_email(w, kInvPersons, "m@example.com")->id;
+    w.product(kInvPersons).erase(inv);
+    auto report = w.run();
+    CHECK(report.collections[kInvPersons].unlinks == 1);
+    CHECK(report.collections[kInvPersons].creates == 0);
+    CHECK(find_email(w, kCrm, "m@example.com"));
+    CHECK(w.people().size() == 1);
+    // A later edit elsewhere does not re-create it (tombstone).
+    w.product(kCrm).edit(find_email(w, kCrm, "m@example.com")->id, "Title", "Boss");
+    w.run();
+    CHECK_FALSE(find_email(w, kInvPersons, "m@example.com"));
+    expect_quiet(w);
+  }
+  SUBCASE("propagate: deleted everywhere, not re-created") {
+    auto s = default_settings();
+    s.on_delete = mapping::OnDelete::propagate;
+    World w(s);
+    w.add(kCrm, "n@example.com", "Ned", "Gone");
+    w.run();
+    w.product(kCrm).erase(find_email(w, kCrm, "n@example.com")->id);
+    auto report = w.run();
+    CHECK(report.ok());
+    for (const auto& id : kAll)
+      CHECK_FALSE(find_email(w, id, "n@example.com"));
+    CHECK(w.people().empty());
+    CHECK(w.links().empty());
+    expect_quiet(w);
+  }
+  SUBCASE("ignore: the link is dropped and a create target gets it back") {
+    auto s = default_settings();
+    s.on_delete = mapping::OnDelete::ignore;
+    World w(s);
+    w.add(kCrm, "o@example.com", "Oz", "Back");
+    w.run();
+    w.product(kProjects).erase(find_email(w, kProjects, "o@example.com")->id);
+    w.run();
+    w.product(kCrm).edit(find_email(w, kCrm, "o@example.com")->id, "Title", "X");
+    w.run();
+    CHECK(find_email(w, kProjects, "o@example.com"));
+  }
+}
+
+TEST_CASE("a product that lower-cases emails and reformats phones does not ping-pong") {
+  World w(default_settings(), [](connectors::MemoryOptions& o) {
+    o.lowercase_emails = true;
+    o.reformat_phones = true;
+  });
+  auto crm = w.add(kCrm, "Pat.Q@Example.COM", "Pat", "Quirk",
+                   {{"Phone", "+1 (555) 010-0200"}, {"Mobile", "555.777.8888"}});
+  w.run();
+  auto inv = find_email(w, kInvPersons, "pat.q@example.com");
+  REQUIRE(inv);
+  CHECK(inv->fields["email"] == "pat.q@example.com");  // the product's own form
+  CHECK(inv->fields["phone"] != "+1 (555) 010-0200");
+  w.reset_counters();
+  w.run();  // echoes of our writes, in the products' own formats
+  CHECK(w.total_writes() == 0);
+  // An edit propagates once, then the reformatted echoes are quiet again.
+  w.product(kCrm).edit(crm, "Mobile", "(555) 777-9999");
+  w.run();
+  CHECK(find_email(w, kInvPersons, "pat.q@example.com")->fields["mobile"] == "555 777 9999");
+  w.reset_counters();
+  w.run();
+  CHECK(w.total_writes() == 0);
+  CHECK(disagreements(w).empty());
+}
+
+TEST_CASE("dry run plans but writes nothing, to products or state") {
+  World w;
+  w.add(kCrm, "q@example.com", "Quinn", "Dry");
+  w.forbid_writes(true);
+  daemon::CycleOptions options;
+  options.dry_run = true;
+  options.keep_actions = true;
+  auto report = w.run(options);
+  CHECK(report.planned_writes == 3);
+  CHECK(report.actions.size() >= 4);
+  CHECK(w.total_violations() == 0);
+  CHECK(w.people().empty());
+  CHECK(w.outbox_size() == 0);
+  for (const auto& a : report.actions)
+    CHECK(!a.reason.empty());
+  w.forbid_writes(false);
+  w.run();
+  CHECK(w.people().size() == 1);
+}
+
+TEST_CASE("an unreachable product is unknown, never empty") {
+  World w;
+  for (int i = 0; i < 30; ++i) {
+    w.add(kCrm, "u" + std::to_string(i) + "@example.com", "U", std::to_string(i));
+  }
+  w.run();
+  w.product(kProjects).set_unreachable(true);
+  auto report = w.run();
+  CHECK_FALSE(report.ok());
+  CHECK(report.unknown_collections.size() == 1);
+  CHECK(w.links().size() == 30 * 4);
+  w.product(kProjects).set_unreachable(false);
+  CHECK(w.run().ok());
+}
+
+TEST_CASE("the mass-delete guard refuses a plan deleting most of a collection") {
+  World w;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    ids.push_back(w.add(kCrm, "v" + std::to_string(i) + "@example.com", "V", std::to_string(i)));
+  }
+  w.run();
+  for (int i = 0; i < 30; ++i)
+    w.product(kCrm).erase(ids[i]);
+  auto report = w.run();
+  CHECK(report.collections[kCrm].refused == 1);
+  CHECK(report.collections[kCrm].unlinks == 0);
+  CHECK(w.links().size() == 40 * 4);
+}
+
+TEST_CASE("per-record errors quarantine the record; the others continue") {
+  World w;
+  w.add(kCrm, "w1@example.com", "W", "One");
+  w.add(kCrm, "w2@example.com", "W", "Two");
+  w.add(kCrm, "w3@example.com", std::string(60, 'x'), "Long");  // Inventory allows 100, CRM 40
+  w.product(kProjects).refuse_record("w1@example.com");
+  auto report = w.run();
+  CHECK_FALSE(report.ok());
+  CHECK(report.collections[kProjects].failed == 1);
+  CHECK(find_email(w, kProjects, "w2@example.com"));
+  CHECK_FALSE(find_email(w, kProjects, "w1@example.com"));
+  CHECK(find_email(w, kInvPersons, "w1@example.com"));
+  CHECK(w.outbox_size() == 0);
+
+  auto inv = find_email(w, kInvPersons, "w2@example.com")->id;
+  w.product(kInvPersons).edit(inv, "first_name", std::string(50, 'y'));  // too long for CRM
+  auto second = w.run();
+  CHECK(second.collections[kCrm].refused == 1);
+  CHECK(find_email(w, kCrm, "w2@example.com")->fields["First_Name"] == "W");  // not cut
+}
+
+TEST_CASE("transient failures leave the write in the outbox for the next cycle") {
+  World w;
+  w.add(kCrm, "x@example.com", "Xi", "Retry");
+  w.product(kProjects).fail_op(Op::find_by_email, connectors::ErrorClass::transient);
+  auto report = w.run();
+  CHECK(report.pending == 1);
+  CHECK(w.outbox_size() == 1);
+  CHECK_FALSE(find_email(w, kProjects, "x@example.com"));
+  auto next = w.run();
+  CHECK(next.resumed == 1);
+  CHECK(find_email(w, kProjects, "x@example.com"));
+  CHECK(w.outbox_size() == 0);
+  CHECK(w.product(kProjects).records().size() == 1);
+}
+
+TEST_CASE("a field that flips too often quarantines the person") {
+  auto s = default_settings();
+  s.flip_limit = 3;
+  World w(s);
+  auto crm = w.add(kCrm, "y@example.com", "Yo", "Flip");
+  w.run();
+  daemon::CycleReport last;
+  for (int i = 0; i < 5; ++i) {
+    w.product(kCrm).edit(crm, "Title", i % 2 ? "A" : "B");
+    last = w.run();
+    if (last.total(&daemon::CollectionCounts::quarantined) > 0)
+      break;
+  }
+  CHECK(last.total(&daemon::CollectionCounts::quarantined) == 1);
+  CHECK(w.person_by_email("y@example.com")->quarantined);
+  w.product(kCrm).edit(crm, "Title", "C");
+  w.forbid_writes(true);
+  w.run();
+  CHECK(w.total_violations() == 0);
+}
