@@ -393,9 +393,34 @@ boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w, CycleReport&) {
         }
         break;
       }
-      case ActionKind::update:
-        w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
+      case ActionKind::update: {
+        bool refused = false;
+        try {
+          w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
+        } catch (const ConnectorError& e) {
+          if (e.error_class() != ErrorClass::per_record)
+            throw;
+          refused = true;
+        }
+        if (refused) {
+          // Where the email is the key (Contracts), an email change moves the
+          // record; after a crash the resent update finds the old key gone.
+          // If the record is already there under the new email, it is done.
+          std::optional<connectors::Record> moved;
+          if (const auto* spec = mapping::find_collection(a.collection)) {
+            auto it = a.payload.find(spec->email_field());
+            if (it != a.payload.end())
+              moved = co_await conn->find_by_email(it->second);
+          }
+          if (!moved) {
+            // Not that case: report the product's refusal.
+            w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
+          } else {
+            w.stored = std::move(moved);
+          }
+        }
         break;
+      }
       case ActionKind::remove:
         co_await conn->remove(a.record_id, a.parent_id);
         break;

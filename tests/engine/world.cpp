@@ -196,7 +196,9 @@ std::vector<std::string> disagreements(World& world) {
   std::map<mapping::PersonId, const mapping::PersonRow*> by_id;
   for (const auto& p : people)
     by_id[p.id] = &p;
-  std::map<mapping::PersonId, std::set<std::string>> present;
+  std::set<std::pair<mapping::PersonId, mapping::Field>> held;
+  for (const auto& c : world.conflicts())
+    held.insert({c.person, c.field});
   for (const auto& link : world.links()) {
     const auto* spec = mapping::find_collection(link.collection);
     auto record = world.product(link.collection).get(link.record_id);
@@ -209,7 +211,6 @@ std::vector<std::string> disagreements(World& world) {
       problems.push_back(link.collection + "/" + link.record_id + ": person missing");
       continue;
     }
-    present[link.person].insert(link.collection);
     const mapping::PersonRow& person = *it->second;
     mapping::FieldValues remote = mapping::project(*spec, record->fields, &person.values);
     for (mapping::Field f : mapping::kAllFields) {

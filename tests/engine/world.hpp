@@ -72,8 +72,8 @@ class World {
   std::unique_ptr<daemon::Engine> engine_;
 };
 
-// Every linked record agrees with its person (normalized, per carried field)
-// and every person is present in every create target; returns the problems.
+// Every linked record agrees with its person (normalized, per carried field,
+// except fields held by an open conflict); returns the problems.
 std::vector<std::string> disagreements(World& world);
 
 // A stable text dump of every product's records (fields only), for comparing
