@@ -37,19 +37,24 @@ void resolve_urls(Config& config, Reporter& reporter) {
   if (!hosts)
     hosts = data_centre_hosts("com");  // the bad value was reported already
   const std::string base = trim_url(config.zoho.base_url);
+  // Returns true when the data-centre default was used.
   auto pick = [&](std::string& url, const std::string& from_base, const std::string& from_dc) {
     if (!url.empty()) {
       url = trim_url(url);
-    } else if (!base.empty()) {
-      url = from_base;
-    } else {
-      url = from_dc;
+      return false;
     }
+    if (!base.empty()) {
+      url = from_base;
+      return false;
+    }
+    url = from_dc;
+    return true;
   };
-  pick(config.inventory.api_url, base + "/inventory/v1", hosts->api_domain + "/inventory/v1");
-  pick(config.projects.api_url, base, hosts->projects);
-  pick(config.crm.api_url, base, hosts->api_domain);
-  pick(config.contracts.api_url, base, hosts->contracts);
+  config.inventory.api_url_is_default =
+      pick(config.inventory.api_url, base + "/inventory/v1", hosts->api_domain + "/inventory/v1");
+  config.projects.api_url_is_default = pick(config.projects.api_url, base, hosts->projects);
+  config.crm.api_url_is_default = pick(config.crm.api_url, base, hosts->api_domain);
+  config.contracts.api_url_is_default = pick(config.contracts.api_url, base, hosts->contracts);
   pick(config.oauth.accounts_url, base, hosts->accounts);
   if (config.contracts.enabled && config.contracts.api_url.empty()) {
     reporter.error("contracts.api_url",

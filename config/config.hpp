@@ -102,16 +102,21 @@ struct HttpConfig {
 //   projects   https://projectsapi.zoho.com            + /api/v3/portal/...
 //   crm        https://www.zohoapis.com                + /crm/v8/Contacts
 //   contracts  https://contracts.zoho.com              + /api/v1/counterparties
+// `api_url_is_default` is true when neither a per-product api_url nor
+// zoho.base_url set it: only then may the api_domain of a token answer replace
+// the host (Zoho's multi-DC rule).
 struct InventoryConfig {
   bool enabled = false;
   std::string organization_id;
   std::string api_url;
+  bool api_url_is_default = true;
 };
 
 struct ProjectsConfig {
   bool enabled = false;
   std::string portal_id;
   std::string api_url;
+  bool api_url_is_default = true;
 };
 
 struct ContactRolesConfig {
@@ -122,6 +127,7 @@ struct ContactRolesConfig {
 struct CrmConfig {
   bool enabled = false;
   std::string api_url;
+  bool api_url_is_default = true;
   std::int64_t daily_credits = 5000;  // the edition's API credits per 24 h
   double write_budget_share = 0.8;    // stop writing once this share of the credits is spent
   Duration modified_overlap = std::chrono::minutes(2);  // If-Modified-Since = cursor - overlap
@@ -131,6 +137,7 @@ struct CrmConfig {
 struct ContractsConfig {
   bool enabled = false;
   std::string api_url;
+  bool api_url_is_default = true;
   std::vector<std::string> counterparties;  // organizationApiName values; empty = all
 };
 
@@ -187,6 +194,12 @@ struct Config {
   const CollectionConfig& collection(std::string_view id) const;  // throws std::out_of_range
   const std::string& api_url(Product product) const;
   bool product_enabled(Product product) const;
+  // Whether a blank `field` observed in `collection_id` may clear the person's
+  // value (sync.blank_overwrites, or listed in the collection's blank_overwrite_fields).
+  bool blank_may_clear(std::string_view collection_id, std::string_view field) const;
+  // Position of a collection in sync.priority (0 = most trusted); unlisted
+  // collections rank after every listed one.
+  std::size_t priority_rank(std::string_view collection_id) const;
 };
 
 // The canonical person fields, in display order.
@@ -207,6 +220,8 @@ struct LoadOptions {
 };
 
 struct LoadResult {
+  // Set unless the file could not be read or parsed. With error diagnostics it
+  // is only a best effort (options in error keep their defaults): use ok().
   std::optional<Config> config;
   std::vector<Diagnostic> diagnostics;
   bool ok() const;  // config set and no error diagnostics

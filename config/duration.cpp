@@ -43,9 +43,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
     if (unit == nullptr)
       return std::nullopt;
     i += unit->name.size();
-    total += number * unit->ms;
-    if (total < 0)
+    if (number * unit->ms > std::numeric_limits<std::int64_t>::max() - total)
       return std::nullopt;
+    total += number * unit->ms;
   }
   return Duration(total);
 }

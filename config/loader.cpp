@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -69,6 +70,38 @@ std::string join_quoted(const std::vector<std::string>& items) {
   return out;
 }
 
+}  // namespace
+
+// True when line `line` (1-based) or the one before assigns an inline secret.
+bool near_secret_line(std::string_view text, int line) {
+  int current = 1;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos)
+      end = text.size();
+    if (current == line - 1 || current == line) {
+      std::string_view content = text.substr(start, end - start);
+      for (std::string_view key : {"client_secret", "refresh_token"}) {
+        auto at = content.find(key);
+        if (at == std::string_view::npos)
+          continue;
+        auto rest = content.substr(at + key.size());
+        auto first = rest.find_first_not_of(" \t\"'");
+        if (first != std::string_view::npos && rest[first] == '=')
+          return true;
+      }
+    }
+    if (current >= line)
+      break;
+    ++current;
+    start = end + 1;
+  }
+  return false;
+}
+
+namespace {
+
 class Binder {
  public:
   Binder(Config& config, Reporter& reporter) : config_(config), reporter_(reporter) {}
@@ -126,6 +159,9 @@ class Binder {
     }
     if (!best.empty()) {
       message += "; did you mean \"" + best + "\"?";
+    } else if (prefix.starts_with("collections.") && prefix.ends_with(fields_suffix)) {
+      // Field maps use the canonical names (e.g. designation for CRM's Title).
+      message += " (canonical fields here: " + join_quoted(children_of(prefix)) + ")";
     } else if (prefix.empty() || prefix == "collections" ||
                (prefix.starts_with("collections.") && prefix.find('.', 12) == std::string::npos)) {
       // At the top level and among collections, listing what exists helps more.
@@ -244,12 +280,16 @@ LoadResult load_string(std::string_view toml, const std::string& source_name,
   try {
     root = toml::parse(toml, source_name);
   } catch (const toml::parse_error& error) {
-    // toml++ describes the syntax problem; it does not quote the values of
-    // other keys, so no secret written elsewhere in the file can leak here.
     auto begin = error.source().begin;
-    result.diagnostics.push_back(
-        Diagnostic{Severity::error, source_name, static_cast<int>(begin.line),
-                   static_cast<int>(begin.column), "", std::string(error.description())});
+    std::string message(error.description());
+    if (detail::near_secret_line(toml, static_cast<int>(begin.line))) {
+      // toml++ may quote the characters it choked on, which here would be
+      // part of a secret.
+      message = "syntax error near an inline secret (details withheld; quote the value)";
+    }
+    result.diagnostics.push_back(Diagnostic{Severity::error, source_name,
+                                            static_cast<int>(begin.line),
+                                            static_cast<int>(begin.column), "", message});
     return result;
   }
   Config config;
@@ -266,6 +306,13 @@ LoadResult load_string(std::string_view toml, const std::string& source_name,
 }
 
 LoadResult load_file(const std::string& path, const LoadOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    LoadResult result;
+    result.diagnostics.push_back(
+        Diagnostic{Severity::error, path, 0, 0, "", "is a directory, not a configuration file"});
+    return result;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     LoadResult result;

@@ -1,4 +1,5 @@
 // The Config structs' defaults and the fixed facts about collections.
+#include <algorithm>
 #include <stdexcept>
 
 #include "config/config.hpp"
@@ -150,6 +151,21 @@ bool Config::product_enabled(Product product) const {
       return contracts.enabled;
   }
   return false;
+}
+
+bool Config::blank_may_clear(std::string_view collection_id, std::string_view field) const {
+  if (sync.blank_overwrites)
+    return true;
+  auto it = collections.find(collection_id);
+  if (it == collections.end())
+    return false;
+  const auto& fields = it->second.blank_overwrite_fields;
+  return std::find(fields.begin(), fields.end(), field) != fields.end();
+}
+
+std::size_t Config::priority_rank(std::string_view collection_id) const {
+  auto it = std::find(sync.priority.begin(), sync.priority.end(), collection_id);
+  return static_cast<std::size_t>(it - sync.priority.begin());
 }
 
 const RateLimit& HttpConfig::limit(Product product) const {

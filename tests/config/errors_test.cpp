@@ -119,6 +119,9 @@ TEST_CASE("a config file that does not exist or cannot be parsed never throws") 
   REQUIRE(missing.diagnostics.size() == 1);
   CHECK(missing.diagnostics[0].to_string() ==
         "/nonexistent/zohosync.toml: error: cannot read the configuration file");
+  auto directory = load_file("/tmp");
+  CHECK_FALSE(directory.ok());
+  CHECK_FALSE(directory.config);
   const char* garbage[] = {"\x01\x02\xff",
                            "[[[",
                            "a = [1, \"x\"]",

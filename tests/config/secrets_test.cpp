@@ -185,6 +185,10 @@ TEST_CASE("no diagnostic ever contains a secret value") {
       crm_config("client_secret = [\"" + kSecretValue + "\"]"),
       crm_config("refresh_token = \"" + kTokenValue + "\" junk"),
       crm_config("refresh_token = " + kTokenValue),
+      crm_config("client_secret = 'x" + kSecretValue),
+      crm_config("client_secret = \"\"\"" + kSecretValue + "\n\n"),
+      crm_config("client_secret = 'x" + kSecretValue),
+      crm_config("client_secret = \"\"\"" + kSecretValue + "\n\n"),
       // A world-readable secret file.
       crm_config("client_secret_file = \"" + exposed + "\""),
   };

@@ -79,6 +79,14 @@ accounts_url = "http://localhost:9000"
   CHECK(c.projects.api_url == "http://127.0.0.1:8080");
   CHECK(c.contracts.api_url == "http://127.0.0.1:8080");
   CHECK(c.api_url(Product::projects) == c.projects.api_url);
+  // Only data-centre defaults may be replaced by a token answer's api_domain.
+  CHECK_FALSE(c.crm.api_url_is_default);
+  CHECK_FALSE(c.inventory.api_url_is_default);
+
+  auto plain = load("[zoho]\ndata_centre = \"in\"\n");
+  REQUIRE(plain.ok());
+  CHECK(plain.config->crm.api_url_is_default);
+  CHECK(plain.config->contracts.api_url_is_default);
 }
 
 TEST_CASE("--base-url and --state-dir override the file through LoadOptions") {

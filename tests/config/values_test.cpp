@@ -31,6 +31,10 @@ TEST_CASE("durations: integer seconds or unit strings, round-tripping") {
       {"-5s", std::nullopt},
       {"5w", std::nullopt},
       {"99999999999999999d", std::nullopt},
+      // Each group fits, the sum does not.
+      {"9999999999d9999999999d9999999999d9999999999d9999999999d9999999999d9999999999d"
+       "9999999999d9999999999d9999999999d9999999999d9999999999d",
+       std::nullopt},
   };
   for (const auto& c : cases) {
     CAPTURE(c.text);
@@ -104,6 +108,12 @@ priority = ["crm.contacts", "projects.contacts"]
   CHECK(c.collection("projects.contacts").effective_on_delete == DeletePolicy::ignore);
   CHECK(c.sync.conflict_policy == ConflictPolicy::priority);
   CHECK(c.sync.priority == std::vector<std::string>{"crm.contacts", "projects.contacts"});
+  CHECK(c.priority_rank("crm.contacts") == 0);
+  CHECK(c.priority_rank("projects.contacts") == 1);
+  CHECK(c.priority_rank("inventory.users") == 2);  // unlisted: after every listed one
+  CHECK(c.blank_may_clear("inventory.contact_persons", "phone"));
+  CHECK_FALSE(c.blank_may_clear("inventory.contact_persons", "mobile"));
+  CHECK_FALSE(c.blank_may_clear("crm.contacts", "phone"));
 }
 
 TEST_CASE("blank_overwrite_fields must name fields the collection carries") {
