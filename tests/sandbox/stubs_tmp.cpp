@@ -4,9 +4,6 @@ namespace zohosync::sandbox {
 response handle_projects(call_context& c) {
   return not_found(product::projects, c.req.method);
 }
-response handle_crm(call_context& c) {
-  return not_found(product::crm, c.req.method);
-}
 response handle_contracts(call_context& c) {
   return not_found(product::contracts, c.req.method);
 }
