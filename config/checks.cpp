@@ -121,7 +121,10 @@ void check_collections(Config& config, Reporter& reporter) {
       }
     }
     if (c.poll_jitter >= c.poll_interval) {
-      reporter.error(prefix + "poll_jitter", "must be shorter than poll_interval");
+      // Point at whichever of the two the user wrote.
+      reporter.error(prefix + "poll_jitter", "must be shorter than poll_interval",
+                     reporter.written(prefix + "poll_jitter") ? prefix + "poll_jitter"
+                                                              : prefix + "poll_interval");
     }
     const auto& carried = carried_fields(id);
     for (const auto& field : c.blank_overwrite_fields) {

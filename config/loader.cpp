@@ -129,6 +129,15 @@ class Binder {
         reporter_.error(path, unknown_key_message(prefix, name));
         continue;
       }
+      if (reporter_.written(path)) {
+        // Only possible by mixing [collections."crm.contacts"] with
+        // [collections.crm.contacts]: TOML itself rejects plain duplicates.
+        Location first = reporter_.location(path);
+        reporter_.remember(path + "#again", where(node.source()));
+        reporter_.error(path, "set twice (first at line " + std::to_string(first.line) + ")",
+                        path + "#again");
+        continue;
+      }
       reporter_.remember(path, where(node.source()).line ? where(node.source()) : at);
       bind(*spec, node, path);
     }

@@ -48,6 +48,13 @@ TEST_CASE("each error kind names file, line, column and key") {
        "[collections.crm.contacts]\npoll_interval = \"1m\"\npoll_jitter = \"1m\"\n",
        "test.toml:3:15: error: collections.crm.contacts.poll_jitter:",
        "shorter than poll_interval"},
+      {"jitter not below a short interval", "[collections.crm.contacts]\npoll_interval = \"10s\"\n",
+       "test.toml:2:17: error: collections.crm.contacts.poll_jitter:",
+       "shorter than poll_interval"},
+      {"one option set through both table spellings",
+       "[collections.\"crm.contacts\"]\ncreate = true\n[collections.crm.contacts]\ncreate = "
+       "false\n",
+       "test.toml:", "set twice"},
       {"relative state dir", "[service]\nstate_dir = \"state\"\n",
        "test.toml:2:13: error: service.state_dir:", "absolute path"},
       // Missing required options, placed where they became required.
