@@ -9,169 +9,13 @@
 #include <type_traits>
 
 #include "config/duration.hpp"
+#include "config/option_builders.hpp"
 #include "config/urls.hpp"
 
 namespace zohosync::config::detail {
 namespace {
 
 using namespace std::chrono_literals;
-
-template <class T>
-constexpr Kind kind_of() {
-  if constexpr (std::is_same_v<T, std::string>)
-    return Kind::string;
-  if constexpr (std::is_same_v<T, bool>)
-    return Kind::boolean;
-  if constexpr (std::is_same_v<T, int> || std::is_same_v<T, std::int64_t>)
-    return Kind::integer;
-  if constexpr (std::is_same_v<T, double>)
-    return Kind::number;
-  if constexpr (std::is_same_v<T, Duration>)
-    return Kind::duration;
-  if constexpr (std::is_same_v<T, std::vector<std::string>>)
-    return Kind::string_list;
-}
-
-template <class T>
-Value to_value(const T& v) {
-  if constexpr (std::is_same_v<T, int>) {
-    return static_cast<std::int64_t>(v);
-  } else {
-    return v;
-  }
-}
-
-template <class T>
-T from_value(const Value& v) {
-  if constexpr (std::is_same_v<T, int>) {
-    return static_cast<int>(std::get<std::int64_t>(v));
-  } else {
-    return std::get<T>(v);
-  }
-}
-
-// option(key, [](Config& c) -> auto& { return c.x.y; }, reloadable, description, check)
-template <class Ref>
-OptionSpec option(std::string key, Ref ref, bool reloadable, std::string description,
-                  Check check = {}) {
-  using T = std::remove_reference_t<decltype(ref(std::declval<Config&>()))>;
-  OptionSpec spec;
-  spec.info.key_path = std::move(key);
-  spec.info.description = std::move(description);
-  spec.info.reloadable = reloadable;
-  spec.kind = kind_of<T>();
-  spec.check = std::move(check);
-  spec.set = [ref](Config& c, const Value& v) { ref(c) = from_value<T>(v); };
-  spec.get = [ref](const Config& c) { return to_value<T>(ref(const_cast<Config&>(c))); };
-  return spec;
-}
-
-// A string option stored as an enum whose values are named by `names` in order.
-template <class Ref>
-OptionSpec enum_option(std::string key, Ref ref, std::vector<std::string> names, bool reloadable,
-                       std::string description) {
-  using E = std::remove_reference_t<decltype(ref(std::declval<Config&>()))>;
-  OptionSpec spec;
-  spec.info.key_path = std::move(key);
-  spec.info.description = std::move(description);
-  spec.info.reloadable = reloadable;
-  spec.kind = Kind::string;
-  spec.choices = names;
-  spec.set = [ref, names](Config& c, const Value& v) {
-    auto it = std::find(names.begin(), names.end(), std::get<std::string>(v));
-    ref(c) = static_cast<E>(it - names.begin());
-  };
-  spec.get = [ref, names](const Config& c) -> Value {
-    return names[static_cast<std::size_t>(ref(const_cast<Config&>(c)))];
-  };
-  return spec;
-}
-
-Check at_least(std::int64_t min) {
-  return [min](const Value& v) -> std::string {
-    if (std::get<std::int64_t>(v) < min)
-      return "must be at least " + std::to_string(min);
-    return "";
-  };
-}
-
-Check int_between(std::int64_t min, std::int64_t max) {
-  return [min, max](const Value& v) -> std::string {
-    auto n = std::get<std::int64_t>(v);
-    if (n < min || n > max)
-      return "must be from " + std::to_string(min) + " to " + std::to_string(max);
-    return "";
-  };
-}
-
-Check share() {
-  return [](const Value& v) -> std::string {
-    double d = std::get<double>(v);
-    if (!(d >= 0.0 && d <= 1.0))
-      return "must be a share from 0 to 1 (e.g. 0.2 = 20 %)";
-    return "";
-  };
-}
-
-Check duration_at_least(Duration min) {
-  return [min](const Value& v) -> std::string {
-    if (std::get<Duration>(v) < min)
-      return "must be at least " + format_duration(min);
-    return "";
-  };
-}
-
-Check url_or_empty() {
-  return [](const Value& v) -> std::string {
-    const auto& s = std::get<std::string>(v);
-    return s.empty() ? "" : check_base_url(s);
-  };
-}
-
-Check absolute_path() {
-  return [](const Value& v) -> std::string {
-    const auto& s = std::get<std::string>(v);
-    if (s.empty())
-      return "must not be empty";
-    if (s.front() != '/')
-      return "must be an absolute path";
-    return "";
-  };
-}
-
-Check absolute_path_or_empty() {
-  return [](const Value& v) -> std::string {
-    const auto& s = std::get<std::string>(v);
-    if (!s.empty() && s.front() != '/')
-      return "must be an absolute path (or \"\")";
-    return "";
-  };
-}
-
-Check listen_address() {
-  return [](const Value& v) -> std::string {
-    const auto& s = std::get<std::string>(v);
-    bool loopback = false;
-    return s.empty() ? "" : check_listen_address(s, &loopback);
-  };
-}
-
-Check no_duplicates() {
-  return [](const Value& v) -> std::string {
-    const auto& list = std::get<std::vector<std::string>>(v);
-    std::set<std::string> seen;
-    for (const auto& item : list) {
-      if (item.empty())
-        return "entries must not be empty";
-      if (!seen.insert(item).second)
-        return "\"" + item + "\" is listed twice";
-    }
-    return "";
-  };
-}
-
-const std::vector<std::string> kDirections = {"both", "to_product", "from_product", "off"};
-const std::vector<std::string> kDeletePolicies = {"unlink", "propagate", "ignore"};
 
 void add_rate_limit(std::vector<OptionSpec>& specs, const std::string& product,
                     RateLimit HttpConfig::*member, const std::string& basis) {
@@ -187,92 +31,6 @@ void add_rate_limit(std::vector<OptionSpec>& specs, const std::string& product,
       prefix + "concurrency",
       [member](Config & c) -> auto& { return (c.http.*member).concurrency; }, false,
       "Requests to " + product + " in flight at once.", int_between(1, 64)));
-}
-
-struct CollectionDoc {
-  std::string id;
-  std::string parent_key;  // "" when creates need no parent
-  std::string parent_doc;
-};
-
-void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
-  const std::string id = doc.id;
-  const std::string prefix = "collections." + id + ".";
-  auto coll = [id](Config& c) -> CollectionConfig& { return c.collections.at(id); };
-  specs.push_back(option(
-      prefix + "enabled", [coll](Config & c) -> auto& { return coll(c).enabled; }, false,
-      "Sync " + id + " (only while its product is enabled too)."));
-  specs.push_back(option(
-      prefix + "poll_interval", [coll](Config & c) -> auto& { return coll(c).poll_interval; }, true,
-      "How often the daemon polls " + id + " for changes.", duration_at_least(1s)));
-  specs.push_back(option(
-      prefix + "poll_jitter", [coll](Config & c) -> auto& { return coll(c).poll_jitter; }, true,
-      "Random extra delay (0 .. this) added to each poll so products are not hit in lockstep; "
-      "must be shorter than poll_interval."));
-  specs.push_back(option(
-      prefix + "create", [coll](Config & c) -> auto& { return coll(c).create; }, true,
-      "Create people first seen in other collections here (a create target)." +
-          std::string(doc.parent_key.empty() ? "" : " Needs " + doc.parent_key + ".")));
-  if (id == "inventory.users") {
-    specs.back().info.description =
-        "Create people first seen elsewhere as Inventory users. Creating a user sends an "
-        "invitation e-mail, so allow_invite must be true as well.";
-    specs.push_back(option(
-        prefix + "allow_invite", [coll](Config & c) -> auto& { return coll(c).allow_invite; }, true,
-        "Allow creates here to send Inventory's invitation e-mail."));
-  }
-  if (!doc.parent_key.empty()) {
-    specs.push_back(option(
-        prefix + doc.parent_key, [coll](Config & c) -> auto& { return coll(c).default_parent; },
-        true, doc.parent_doc + " Required when create = true."));
-  }
-  {
-    OptionSpec spec;
-    spec.info.key_path = prefix + "on_delete";
-    spec.info.description =
-        "What a record deleted in " + id +
-        " does to the person elsewhere: \"unlink\", \"propagate\", \"ignore\"; \"\" = "
-        "sync.on_delete.";
-    spec.info.reloadable = true;
-    spec.kind = Kind::string;
-    spec.choices = {"", "unlink", "propagate", "ignore"};
-    spec.set = [coll](Config& c, const Value& v) {
-      const auto& s = std::get<std::string>(v);
-      auto& target = coll(c).on_delete;
-      target.reset();
-      for (std::size_t i = 0; i < kDeletePolicies.size(); ++i) {
-        if (kDeletePolicies[i] == s)
-          target = static_cast<DeletePolicy>(i);
-      }
-    };
-    spec.get = [coll](const Config& c) -> Value {
-      const auto& target = coll(const_cast<Config&>(c)).on_delete;
-      return target ? std::string(to_string(*target)) : std::string();
-    };
-    specs.push_back(std::move(spec));
-  }
-  if (id == "inventory.contact_persons") {
-    specs.push_back(option(
-        prefix + "full_scan_interval",
-        [coll](Config & c) -> auto& { return coll(c).full_scan_interval; }, true,
-        "How often every contact's persons are listed in full; in between only contacts whose "
-        "last_modified_time moved are read (person edits may not move it).",
-        duration_at_least(1min)));
-  }
-  specs.push_back(option(
-      prefix + "blank_overwrite_fields",
-      [coll](Config & c) -> auto& { return coll(c).blank_overwrite_fields; }, true,
-      "Canonical fields for which a value blanked in " + id +
-          " clears the person's value (by default a blank never wipes a value).",
-      no_duplicates()));
-  for (const auto& field : carried_fields(id)) {
-    specs.push_back(enum_option(
-        prefix + "fields." + field,
-        [ coll, field ](Config & c) -> auto& { return coll(c).fields.at(field); }, kDirections,
-        true,
-        "Direction of " + field + ": \"both\", \"to_product\" (person -> " + id +
-            " only), \"from_product\" (" + id + " -> person only) or \"off\"."));
-  }
 }
 
 std::vector<OptionSpec> build_specs() {
@@ -460,15 +218,7 @@ std::vector<OptionSpec> build_specs() {
       no_duplicates()));
 
   // [collections.*]
-  add_collection(s, {"inventory.contact_persons", "default_contact_id",
-                     "Inventory contact (company) id new contact persons are created under."});
-  add_collection(s, {"inventory.users", "", ""});
-  add_collection(s, {"projects.contacts", "default_client_id",
-                     "Projects client company id new client contacts are created under."});
-  add_collection(s, {"crm.contacts", "", ""});
-  add_collection(s, {"contracts.counterparty_contacts", "default_counterparty",
-                     "Counterparty (organizationApiName) new counterparty contacts are created "
-                     "under."});
+  add_collection_options(s);
 
   // [sync]
   s.push_back(enum_option(

@@ -1,0 +1,112 @@
+// The per-collection options: collections.<id>.{enabled, poll_interval, ...,
+// fields.<canonical field>}. Each collection gets only the options that apply
+// to it (a default parent where creates need one, allow_invite for Inventory
+// users, full_scan_interval for Inventory contact persons).
+#include "config/option_builders.hpp"
+
+namespace zohosync::config::detail {
+namespace {
+
+using namespace std::chrono_literals;
+
+struct CollectionDoc {
+  std::string id;
+  std::string parent_key;  // "" when creates need no parent
+  std::string parent_doc;
+};
+
+void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
+  const std::string id = doc.id;
+  const std::string prefix = "collections." + id + ".";
+  auto coll = [id](Config& c) -> CollectionConfig& { return c.collections.at(id); };
+  specs.push_back(option(
+      prefix + "enabled", [coll](Config & c) -> auto& { return coll(c).enabled; }, false,
+      "Sync " + id + " (only while its product is enabled too)."));
+  specs.push_back(option(
+      prefix + "poll_interval", [coll](Config & c) -> auto& { return coll(c).poll_interval; }, true,
+      "How often the daemon polls " + id + " for changes.", duration_at_least(1s)));
+  specs.push_back(option(
+      prefix + "poll_jitter", [coll](Config & c) -> auto& { return coll(c).poll_jitter; }, true,
+      "Random extra delay (0 .. this) added to each poll so products are not hit in lockstep; "
+      "must be shorter than poll_interval."));
+  specs.push_back(option(
+      prefix + "create", [coll](Config & c) -> auto& { return coll(c).create; }, true,
+      "Create people first seen in other collections here (a create target)." +
+          std::string(doc.parent_key.empty() ? "" : " Needs " + doc.parent_key + ".")));
+  if (id == "inventory.users") {
+    specs.back().info.description =
+        "Create people first seen elsewhere as Inventory users. Creating a user sends an "
+        "invitation e-mail, so allow_invite must be true as well.";
+    specs.push_back(option(
+        prefix + "allow_invite", [coll](Config & c) -> auto& { return coll(c).allow_invite; }, true,
+        "Allow creates here to send Inventory's invitation e-mail."));
+  }
+  if (!doc.parent_key.empty()) {
+    specs.push_back(option(
+        prefix + doc.parent_key, [coll](Config & c) -> auto& { return coll(c).default_parent; },
+        true, doc.parent_doc + " Required when create = true."));
+  }
+  {
+    OptionSpec spec;
+    spec.info.key_path = prefix + "on_delete";
+    spec.info.description =
+        "What a record deleted in " + id +
+        " does to the person elsewhere: \"unlink\", \"propagate\", \"ignore\"; \"\" = "
+        "sync.on_delete.";
+    spec.info.reloadable = true;
+    spec.kind = Kind::string;
+    spec.choices = {"", "unlink", "propagate", "ignore"};
+    spec.set = [coll](Config& c, const Value& v) {
+      const auto& s = std::get<std::string>(v);
+      auto& target = coll(c).on_delete;
+      target.reset();
+      for (std::size_t i = 0; i < kDeletePolicies.size(); ++i) {
+        if (kDeletePolicies[i] == s)
+          target = static_cast<DeletePolicy>(i);
+      }
+    };
+    spec.get = [coll](const Config& c) -> Value {
+      const auto& target = coll(const_cast<Config&>(c)).on_delete;
+      return target ? std::string(to_string(*target)) : std::string();
+    };
+    specs.push_back(std::move(spec));
+  }
+  if (id == "inventory.contact_persons") {
+    specs.push_back(option(
+        prefix + "full_scan_interval",
+        [coll](Config & c) -> auto& { return coll(c).full_scan_interval; }, true,
+        "How often every contact's persons are listed in full; in between only contacts whose "
+        "last_modified_time moved are read (person edits may not move it).",
+        duration_at_least(1min)));
+  }
+  specs.push_back(option(
+      prefix + "blank_overwrite_fields",
+      [coll](Config & c) -> auto& { return coll(c).blank_overwrite_fields; }, true,
+      "Canonical fields for which a value blanked in " + id +
+          " clears the person's value (by default a blank never wipes a value).",
+      no_duplicates()));
+  for (const auto& field : carried_fields(id)) {
+    specs.push_back(enum_option(
+        prefix + "fields." + field,
+        [ coll, field ](Config & c) -> auto& { return coll(c).fields.at(field); }, kDirections,
+        true,
+        "Direction of " + field + ": \"both\", \"to_product\" (person -> " + id +
+            " only), \"from_product\" (" + id + " -> person only) or \"off\"."));
+  }
+}
+
+}  // namespace
+
+void add_collection_options(std::vector<OptionSpec>& specs) {
+  add_collection(specs, {"inventory.contact_persons", "default_contact_id",
+                         "Inventory contact (company) id new contact persons are created under."});
+  add_collection(specs, {"inventory.users", "", ""});
+  add_collection(specs, {"projects.contacts", "default_client_id",
+                         "Projects client company id new client contacts are created under."});
+  add_collection(specs, {"crm.contacts", "", ""});
+  add_collection(specs, {"contracts.counterparty_contacts", "default_counterparty",
+                         "Counterparty (organizationApiName) new counterparty contacts are created "
+                         "under."});
+}
+
+}  // namespace zohosync::config::detail
