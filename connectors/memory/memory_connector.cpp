@@ -236,7 +236,8 @@ void MemoryConnector::edit(const std::string& id, const std::string& field, std:
   record_seq_[id] = ++seq_;
 }
 
-bool MemoryConnector::erase(const std::string& id) {
+bool MemoryConnector::erase(const std::string& id_ref) {
+  const std::string id = id_ref;  // id_ref may be the key being erased
   if (!records_.erase(id))
     return false;
   record_seq_.erase(id);

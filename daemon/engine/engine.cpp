@@ -132,6 +132,38 @@ connectors::Fields missing_fields(const mapping::CollectionSpec* spec, const Act
   return out;
 }
 
+struct ListResult {
+  connectors::Listing listing;
+  std::optional<ConnectorError> error;
+};
+
+// A failed listing comes back as an incomplete one with its error.
+boost::asio::awaitable<ListResult> list_guarded(connectors::Connector* conn, std::string since) {
+  ListResult result;
+  try {
+    result.listing = co_await conn->list(std::move(since));
+  } catch (const ConnectorError& e) {
+    result.error = e;
+  }
+  if (result.error)
+    result.listing.complete = false;
+  co_return result;
+}
+
+mapping::Observation to_observation(const std::string& collection, ListResult&& listed) {
+  mapping::Observation obs;
+  obs.collection = collection;
+  obs.complete = listed.listing.complete && !listed.error;
+  obs.full = listed.listing.full;
+  obs.deleted = std::move(listed.listing.deleted);
+  obs.records.reserve(listed.listing.records.size());
+  for (auto& r : listed.listing.records) {
+    obs.records.push_back(mapping::ObservedRecord{
+        std::move(r.id), std::move(r.parent_id), std::move(r.fields), r.modified_ms, r.created_ms});
+  }
+  return obs;
+}
+
 }  // namespace
 
 struct PendingWrite {
@@ -192,26 +224,15 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       auto txn = store_.begin_read();
       since = state::read_cursor(txn, store_, cs.id);
     }
-    mapping::Observation obs;
-    obs.collection = cs.id;
     report.collections[cs.id];  // every enabled collection appears in the report
-    try {
-      connectors::Listing listing = co_await conn->list(since);
-      obs.complete = listing.complete;
-      obs.full = listing.full;
-      obs.deleted = std::move(listing.deleted);
-      obs.records.reserve(listing.records.size());
-      for (auto& r : listing.records) {
-        obs.records.push_back(mapping::ObservedRecord{std::move(r.id), std::move(r.parent_id),
-                                                      std::move(r.fields), r.modified_ms,
-                                                      r.created_ms});
-      }
-      if (listing.complete)
-        cursors[cs.id] = std::move(listing.cursor);
-    } catch (const ConnectorError& e) {
-      obs.complete = false;
-      report.failures.push_back({cs.id, {}, {}, e.error_class(), e.what()});
+    ListResult listed = co_await list_guarded(conn, std::move(since));
+    if (listed.error) {
+      report.failures.push_back({cs.id, {}, {}, listed.error->error_class(), listed.error->what()});
     }
+    if (listed.listing.complete && !listed.error) {
+      cursors[cs.id] = listed.listing.cursor;
+    }
+    mapping::Observation obs = to_observation(cs.id, std::move(listed));
     if (!obs.complete)
       report.unknown_collections.push_back(cs.id);
     report.collections[cs.id].records_seen += obs.records.size();

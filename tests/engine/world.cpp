@@ -214,7 +214,7 @@ std::vector<std::string> disagreements(World& world) {
     const mapping::PersonRow& person = *it->second;
     mapping::FieldValues remote = mapping::project(*spec, record->fields, &person.values);
     for (mapping::Field f : mapping::kAllFields) {
-      if (!spec->carries(f))
+      if (!spec->carries(f) || held.count({person.id, f}))
         continue;
       if (mapping::is_blank(person.values[f]))
         continue;  // blanks never overwrite
@@ -228,9 +228,9 @@ std::vector<std::string> disagreements(World& world) {
         continue;
       }
       if (!mapping::equivalent(f, remote[f], person.values[f])) {
-        problems.push_back(link.collection + "/" + link.record_id + ": " +
-                           std::string(mapping::field_name(f)) + " '" + remote[f] + "' vs '" +
-                           person.values[f] + "'");
+        problems.push_back(link.collection + "/" + link.record_id + " p" +
+                           std::to_string(person.id) + ": " + std::string(mapping::field_name(f)) +
+                           " '" + remote[f] + "' vs '" + person.values[f] + "'");
       }
     }
   }
