@@ -47,3 +47,12 @@ TEST_CASE(
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
 }
+
+TEST_CASE("server: a request body over the limit gets 413 and the connection closes") {
+  sandbox_process proc({"--people", "5"});
+  http_client c(proc.port());
+  // The declared length alone exceeds the bound; no body needs to be sent.
+  auto r = c.request("GET", "/crm/v8/Contacts", {}, {{"Content-Length", "50000000"}});
+  CHECK(r.status == 413);
+  CHECK(r.headers.at("connection") == "close");
+}

@@ -12,6 +12,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
@@ -96,6 +97,17 @@ struct server::impl {
       stream.expires_after(kIdleTimeout);
       co_await http::async_read(stream, buffer, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::body_limit) {
+        // Too big to read: answer 413 (a status Zoho lists) and drop the connection.
+        response too_big;
+        too_big.status = 413;
+        too_big.body =
+            R"({"code":"REQUEST_ENTITY_TOO_LARGE","message":"request body too large","status":"error"})";
+        auto res = to_beast(too_big, parser.get().version(), false);
+        co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+        break;
+      }
       if (ec)
         break;
       stream.expires_never();
