@@ -222,7 +222,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     std::string since;
     {
       auto txn = store_.begin_read();
-      since = state::read_cursor(txn, store_, cs.id);
+      if (!options.full_listing)
+        since = state::read_cursor(txn, store_, cs.id);
     }
     report.collections[cs.id];  // every enabled collection appears in the report
     ListResult listed = co_await list_guarded(conn, std::move(since));

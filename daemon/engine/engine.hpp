@@ -46,7 +46,10 @@ struct CycleOptions {
   std::int64_t now_ms = 0;  // the caller's clock: journal times, flip window
   bool dry_run = false;
   bool keep_actions = false;  // copy every planned action into the report
-  std::size_t batch = 64;     // writes sent before their results are recorded together
+  // List every collection from the start (ignore the stored cursors): the
+  // periodic full scan that catches what incremental listings cannot see.
+  bool full_listing = false;
+  std::size_t batch = 64;  // writes sent before their results are recorded together
   // Called at each FaultPoint; a test throws from it to simulate a crash.
   std::function<void(FaultPoint)> fault_hook;
 };

@@ -1,0 +1,32 @@
+#pragma once
+// `zohosync-bench engine`: plan + apply over generated people in five
+// in-memory collections -- an initial sync, a no-change cycle (a full
+// re-listing that must plan nothing) and a 1% churn cycle.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace zohosync::bench {
+
+struct Phase {
+  std::string name;  // "initial" | "noop" | "churn"
+  double seconds = 0;
+  double records_per_s = 0;  // records listed and reconciled per second
+  std::size_t records = 0;
+  std::size_t writes = 0;  // product writes confirmed
+};
+
+struct EngineBenchResult {
+  std::size_t people = 0;
+  std::vector<Phase> phases;
+  double lmdb_bytes_per_person = 0;
+  std::size_t peak_rss_bytes = 0;
+};
+
+EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_dir);
+
+std::string to_json(const EngineBenchResult& result);
+std::string to_table(const EngineBenchResult& result);
+
+}  // namespace zohosync::bench
