@@ -171,7 +171,8 @@ struct HttpClient::Impl {
         resolver->cancel();
     });
     error_code ec;
-    auto results = co_await resolver->async_resolve(url.host, std::to_string(url.port),
+    const std::string port = std::to_string(url.port);
+    auto results = co_await resolver->async_resolve(url.host, port,
                                                     asio::redirect_error(asio::use_awaitable, ec));
     timer.cancel();
     if (ec == asio::error::operation_aborted)

@@ -1,0 +1,195 @@
+#include "connectors/limits/api_client.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "connectors/oauth/token_source.hpp"
+
+namespace zohosync::connectors {
+
+namespace asio = boost::asio;
+
+ApiClientOptions default_api_options(Product product) {
+  ApiClientOptions options;
+  options.product = product;
+  switch (product) {
+    case Product::crm:
+      // Concurrency 5 (Free edition, the lowest); credits are the real limit.
+      options.api_path = "/crm/v8";
+      options.rate = {5.0, 10.0};
+      options.max_concurrency = 5;
+      options.credit_budget = CreditBudgetOptions{};
+      break;
+    case Product::inventory:
+      // 100 requests/min per org (Books family), concurrency 5 on Free.
+      options.api_path = "/inventory/v1";
+      options.rate = {100.0 / 60.0, 10.0};
+      options.max_concurrency = 5;
+      break;
+    case Product::projects:
+      // 100 requests per 2 minutes, then a 30-minute lock-out: stay well below.
+      options.rate = {80.0 / 120.0, 5.0};
+      options.max_concurrency = 3;
+      break;
+    case Product::contracts:
+      // No published limit: be polite.
+      options.rate = {1.0, 5.0};
+      options.max_concurrency = 3;
+      break;
+  }
+  return options;
+}
+
+ApiClient::ApiClient(http::HttpTransport& transport, oauth::TokenSource& tokens, Clock& clock,
+                     ApiClientOptions options)
+    : transport_(transport),
+      tokens_(tokens),
+      clock_(clock),
+      options_(std::move(options)),
+      bucket_(options_.rate, clock.now()),
+      concurrency_(options_.max_concurrency),
+      retry_(options_.retry, options_.random_seed ? options_.random_seed : std::random_device{}()) {
+  while (!options_.base_url.empty() && options_.base_url.back() == '/')
+    options_.base_url.pop_back();
+  if (options_.credit_budget)
+    budget_ = std::make_unique<CreditBudget>(*options_.credit_budget, clock_, options_.logger);
+}
+
+ApiClient::~ApiClient() = default;
+
+spdlog::logger& ApiClient::log() const {
+  return options_.logger ? *options_.logger : *spdlog::default_logger();
+}
+
+std::string ApiClient::resolve_url(const ApiRequest& request) const {
+  std::string base = options_.base_url;
+  if (base.empty()) {
+    const std::string domain = tokens_.api_domain();
+    if (domain.empty())
+      throw ConnectorError(ErrorClass::configuration,
+                           std::string(to_string(options_.product)) +
+                               ": no base URL configured and the token answer named no api_domain");
+    base = domain + options_.api_path;
+  }
+  return http::append_query(base + request.path, request.query);
+}
+
+ConnectorError ApiClient::error_for(const http::HttpResponse& response) const {
+  return connectors::error_for(options_.product, response,
+                               classify_response(options_.product, response, clock_.wall_now()));
+}
+
+asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
+  const char* product = to_string(options_.product);
+  const bool idempotent = request.idempotent.value_or(http::is_idempotent_method(request.method));
+  const bool is_write =
+      request.is_write.value_or(request.method != "GET" && request.method != "HEAD");
+  // The path without its query: queries hold e-mail addresses and ids.
+  const std::string what = request.method + " " + request.path.substr(0, request.path.find('?'));
+  if (budget_ && is_write)
+    budget_->check_write(request.credits);
+
+  bool refreshed = false;
+  for (int attempt = 1;; ++attempt) {
+    Retryability retryability = Retryability::never;
+    std::optional<std::chrono::seconds> retry_after;
+    std::optional<ConnectorError> failure;
+    {
+      auto permit = co_await concurrency_.acquire();
+      if (const auto wait = bucket_.reserve(clock_.now()); wait.count() > 0)
+        co_await clock_.sleep_for(wait);
+      const oauth::AccessToken token = co_await tokens_.token();
+
+      http::HttpRequest outgoing;
+      outgoing.method = request.method;
+      outgoing.url = resolve_url(request);
+      outgoing.headers = request.headers;
+      http::set_header(outgoing.headers, "Authorization", "Zoho-oauthtoken " + token.value);
+      outgoing.body = request.body;
+
+      std::optional<http::HttpResponse> response;
+      std::optional<http::HttpError> transport_error;
+      ++requests_sent_;
+      try {
+        response = co_await transport_.send(std::move(outgoing));
+      } catch (const http::HttpError& error) {
+        transport_error = error;
+      }
+      permit.release();
+
+      if (transport_error) {
+        if (transport_error->error_class() != ErrorClass::transient)
+          throw *transport_error;
+        retryability = http::request_not_sent(transport_error->kind())
+                           ? Retryability::not_processed
+                           : Retryability::maybe_processed;
+        failure = ConnectorError(ErrorClass::transient,
+                                 std::string(product) + ": " + transport_error->what());
+      } else {
+        if (budget_) {
+          budget_->spend(request.credits);
+          if (const auto* remaining = response->header("X-API-CREDITS-REMAINING")) {
+            try {
+              budget_->observe_remaining(std::stoll(*remaining));
+            } catch (const std::exception&) {
+              // A malformed header is no reason to fail the call.
+            }
+          }
+        }
+        const Verdict verdict = classify_response(options_.product, *response, clock_.wall_now());
+        switch (verdict.outcome) {
+          case Outcome::ok:
+          case Outcome::rejected:
+            co_return std::move(*response);
+          case Outcome::invalid_token:
+            if (!refreshed) {
+              // Once per request: expired early, revoked, or pushed out by
+              // newer tokens (Zoho keeps 10 per refresh token).
+              refreshed = true;
+              log().info("[{}] access token refused ({}); refreshing once", product,
+                         verdict.code.empty() ? "HTTP 401" : verdict.code);
+              // A named argument: no temporaries inside co_await (GCC 12 coroutine bugs).
+              std::string rejected = token.value;
+              co_await tokens_.refresh_rejected(std::move(rejected));
+              --attempt;
+              continue;
+            } else {
+              auto error = connectors::error_for(options_.product, *response, verdict);
+              throw ConnectorError(ErrorClass::configuration,
+                                   std::string(error.what()) +
+                                       ": refused again with a fresh token; check the "
+                                       "client's scopes and the organisation",
+                                   error.product_code());
+            }
+          case Outcome::throttled:
+            retryability = verdict.daily_cap ? Retryability::never : Retryability::not_processed;
+            retry_after = verdict.retry_after;
+            failure = connectors::error_for(options_.product, *response, verdict);
+            break;
+          case Outcome::server_error:
+            retryability = Retryability::maybe_processed;
+            retry_after = verdict.retry_after;
+            failure = connectors::error_for(options_.product, *response, verdict);
+            break;
+        }
+      }
+    }
+
+    const auto delay = retry_.next_delay(attempt, retryability, idempotent, retry_after);
+    if (!delay) {
+      if (RetryPolicy::blocked_by_idempotency(retryability, idempotent))
+        throw OutcomeUnknown(std::string(failure->what()) + " during " + what +
+                             "; not retried: it may have taken effect");
+      log().warn("[{}] {} failed after {} attempt(s): {}", product, what, attempt, failure->what());
+      throw ConnectorError(ErrorClass::transient, failure->what(), failure->product_code(),
+                           retry_after ? retry_after : failure->retry_after());
+    }
+    ++retries_;
+    log().info("[{}] {} failed ({}); retry {} of {} in {} ms", product, what, failure->what(),
+               attempt, retry_.options().max_attempts - 1, delay->count());
+    co_await clock_.sleep_for(*delay);
+  }
+}
+
+}  // namespace zohosync::connectors

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <chrono>
+#include <string>
+
+namespace zohosync::connectors::oauth {
+
+struct AccessToken {
+  std::string value;  // secret: never logged, never put in an error message
+  std::chrono::system_clock::time_point expires_at;
+  std::string api_domain;  // e.g. "https://www.zohoapis.eu"; empty if the server sent none
+};
+
+}  // namespace zohosync::connectors::oauth

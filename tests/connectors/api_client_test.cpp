@@ -1,0 +1,296 @@
+#include "connectors/limits/api_client.hpp"
+
+#include <doctest/doctest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "connectors/oauth/token_source.hpp"
+#include "fake_transport.hpp"
+#include "secrets.hpp"
+#include "support.hpp"
+
+namespace asio = boost::asio;
+using namespace zohosync::connectors;
+using namespace zohosync::connectors::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A token endpoint plus a product API behind one fake transport: the product
+// part is a script the test fills in.
+struct Zoho {
+  int tokens_issued = 0;
+  std::function<http::HttpResponse(const http::HttpRequest&)> api = [](const http::HttpRequest&) {
+    return respond(200, R"({"data":[]})");
+  };
+  std::vector<std::string> api_tokens;  // the access token each API call carried
+
+  http::HttpResponse operator()(const http::HttpRequest& request) {
+    if (request.url.find("/oauth/v2/token") != std::string::npos)
+      return respond(200, token_json(access_token(++tokens_issued)));
+    const auto* authorization = http::find_header(request.headers, "Authorization");
+    api_tokens.push_back(authorization ? *authorization : "");
+    return api(request);
+  }
+};
+
+struct Fixture {
+  asio::io_context context;
+  ManualClock clock;
+  Zoho zoho;
+  FakeTransport transport{std::ref(zoho)};
+  oauth::TokenSource tokens{transport, clock, [] {
+                              oauth::OAuthOptions options;
+                              options.accounts_url = "https://accounts.zoho.eu";
+                              options.client_id = "1000.CLIENTID";
+                              options.client_secret = kClientSecret;
+                              options.refresh_token = kRefreshToken;
+                              return options;
+                            }()};
+
+  ApiClientOptions options(Product product) {
+    auto options = default_api_options(product);
+    options.random_seed = 1;
+    options.rate = {1000.0, 1000.0};
+    if (product == Product::projects)
+      options.base_url = "https://projectsapi.zoho.eu/api/v3";
+    return options;
+  }
+
+  http::HttpResponse send(ApiClient& client, ApiRequest request) {
+    return run(context, client.send(std::move(request)));
+  }
+};
+
+ApiRequest request(std::string method, std::string path) {
+  ApiRequest request;
+  request.method = std::move(method);
+  request.path = std::move(path);
+  return request;
+}
+
+template <class Error = ConnectorError>
+Error expect_error(Fixture& f, ApiClient& client, ApiRequest r) {
+  try {
+    f.send(client, std::move(r));
+  } catch (const Error& error) {
+    return error;
+  }
+  FAIL("send succeeded but should have failed");
+  throw std::logic_error("unreachable");
+}
+
+}  // namespace
+
+TEST_CASE("api client: auth header, api_domain, base URL override, query") {
+  Fixture f;
+  ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
+  auto r = request("GET", "/Contacts");
+  r.query = {{"fields", "Email,Last_Name"}, {"per_page", "200"}};
+  CHECK(f.send(crm, r).status == 200);
+  // The token answer named the EU api_domain.
+  CHECK(f.transport.requests.back().url ==
+        "https://www.zohoapis.eu/crm/v8/Contacts?fields=Email%2CLast_Name&per_page=200");
+  CHECK(f.zoho.api_tokens.back() == "Zoho-oauthtoken " + access_token(1));
+
+  auto options = f.options(Product::crm);
+  options.base_url = "http://127.0.0.1:9/crm/v8/";
+  ApiClient overridden(f.transport, f.tokens, f.clock, options);
+  f.send(overridden, request("GET", "/Contacts"));
+  CHECK(f.transport.requests.back().url == "http://127.0.0.1:9/crm/v8/Contacts");
+
+  ApiClient projects(f.transport, f.tokens, f.clock, f.options(Product::projects));
+  f.send(projects, request("GET", "/portal/1/clients"));
+  CHECK(f.transport.requests.back().url == "https://projectsapi.zoho.eu/api/v3/portal/1/clients");
+  CHECK(f.zoho.tokens_issued == 1);  // one token for every product
+}
+
+TEST_CASE("api client: an invalid token is refreshed once, then it is a configuration error") {
+  Fixture f;
+  SUBCASE("CRM INVALID_TOKEN: refreshed, sent again, succeeds") {
+    ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
+    f.zoho.api = [&](const http::HttpRequest&) {
+      if (f.zoho.api_tokens.back() == "Zoho-oauthtoken " + access_token(1))
+        return respond(401, R"({"code":"INVALID_TOKEN","message":"invalid oauth token"})");
+      return respond(200, "{}");
+    };
+    CHECK(f.send(crm, request("GET", "/Contacts")).status == 200);
+    CHECK(f.zoho.tokens_issued == 2);
+    CHECK(f.zoho.api_tokens.size() == 2);
+    CHECK(crm.retries() == 0);
+  }
+  SUBCASE("Inventory code 57 with a fresh token: scope, stop") {
+    ApiClient inventory(f.transport, f.tokens, f.clock, f.options(Product::inventory));
+    f.zoho.api = [](const http::HttpRequest&) {
+      return respond(401,
+                     R"({"code":57,"message":"You are not authorized to perform this operation"})");
+    };
+    const auto error = expect_error(f, inventory, request("GET", "/contacts"));
+    CHECK(error.error_class() == ErrorClass::configuration);
+    CHECK(error.product_code() == "57");
+    CHECK(f.zoho.tokens_issued == 2);  // exactly one refresh
+    CHECK(f.zoho.api_tokens.size() == 2);
+  }
+  SUBCASE("scope mismatch: no refresh, returned to the connector as configuration") {
+    ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
+    f.zoho.api = [](const http::HttpRequest&) {
+      return respond(401, R"({"code":"OAUTH_SCOPE_MISMATCH","message":"invalid oauth scope"})");
+    };
+    const auto response = f.send(crm, request("GET", "/Contacts"));
+    CHECK(response.status == 401);
+    CHECK(crm.error_for(response).error_class() == ErrorClass::configuration);
+    CHECK(f.zoho.tokens_issued == 1);
+  }
+}
+
+TEST_CASE("api client: 429 and 5xx are retried with backoff; Retry-After honoured") {
+  Fixture f;
+  ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
+  int calls = 0;
+  SUBCASE("Retry-After") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      return ++calls == 1 ? respond(429, R"({"code":"TOO_MANY_REQUESTS"})", {{"Retry-After", "7"}})
+                          : respond(200, "{}");
+    };
+    CHECK(f.send(crm, request("GET", "/Contacts")).status == 200);
+    REQUIRE(f.clock.sleeps().size() == 1);
+    CHECK(f.clock.sleeps()[0] == 7s);
+  }
+  SUBCASE("5xx on GET: bounded attempts, each backoff within its cap") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      ++calls;
+      return respond(503, "busy");
+    };
+    const auto error = expect_error(f, crm, request("GET", "/Contacts"));
+    CHECK(error.error_class() == ErrorClass::transient);
+    const auto& retry = crm.options().retry;
+    CHECK(calls == retry.max_attempts);
+    REQUIRE(f.clock.sleeps().size() == static_cast<std::size_t>(retry.max_attempts - 1));
+    RetryPolicy bounds(retry);
+    for (std::size_t i = 0; i < f.clock.sleeps().size(); ++i)
+      CHECK(f.clock.sleeps()[i] <= bounds.backoff_cap(static_cast<int>(i) + 1));
+  }
+  SUBCASE("Inventory throttle codes in a 200 body are retried; the daily cap is not") {
+    ApiClient inventory(f.transport, f.tokens, f.clock, f.options(Product::inventory));
+    f.zoho.api = [&](const http::HttpRequest&) {
+      ++calls;
+      if (calls == 1)
+        return respond(200, R"({"code":44,"message":"per minute"})");
+      if (calls == 2)
+        return respond(429, R"({"code":1070,"message":"in process"})");
+      if (calls == 3)
+        return respond(200, R"({"code":0,"message":"success"})");
+      return respond(200, R"({"code":45,"message":"daily cap"})");
+    };
+    CHECK(f.send(inventory, request("GET", "/contacts")).body.find("success") != std::string::npos);
+    CHECK(calls == 3);
+    const auto error = expect_error(f, inventory, request("GET", "/contacts"));
+    CHECK(calls == 4);
+    CHECK(error.product_code() == "45");
+    CHECK(error.error_class() == ErrorClass::transient);
+  }
+}
+
+TEST_CASE("api client: a create is never retried blindly") {
+  Fixture f;
+  ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
+  int calls = 0;
+  SUBCASE("5xx on POST: outcome unknown, the caller looks it up") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      ++calls;
+      return respond(500, R"({"code":"INTERNAL_ERROR"})");
+    };
+    const auto error = expect_error<OutcomeUnknown>(f, crm, request("POST", "/Contacts"));
+    CHECK(error.error_class() == ErrorClass::transient);
+    CHECK(error.product_code() == "OUTCOME_UNKNOWN");
+    CHECK(calls == 1);
+  }
+  SUBCASE("a timeout on POST: outcome unknown") {
+    f.zoho.api = [&](const http::HttpRequest&) -> http::HttpResponse {
+      ++calls;
+      throw http::HttpError(http::FailureKind::timeout, ErrorClass::transient, "timed out");
+    };
+    expect_error<OutcomeUnknown>(f, crm, request("POST", "/Contacts"));
+    CHECK(calls == 1);
+  }
+  SUBCASE("429 on POST: refused before processing, so retried") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      return ++calls == 1 ? respond(429, "{}") : respond(201, "{}");
+    };
+    CHECK(f.send(crm, request("POST", "/Contacts")).status == 201);
+    CHECK(calls == 2);
+  }
+  SUBCASE("no connection on POST: never sent, so retried") {
+    f.zoho.api = [&](const http::HttpRequest&) -> http::HttpResponse {
+      if (++calls == 1)
+        throw http::HttpError(http::FailureKind::connect, ErrorClass::transient, "refused");
+      return respond(201, "{}");
+    };
+    CHECK(f.send(crm, request("POST", "/Contacts")).status == 201);
+  }
+  SUBCASE("an upsert keyed by e-mail may say it is idempotent") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      return ++calls == 1 ? respond(502, "") : respond(200, "{}");
+    };
+    auto upsert = request("POST", "/Contacts/upsert");
+    upsert.idempotent = true;
+    CHECK(f.send(crm, upsert).status == 200);
+    CHECK(calls == 2);
+  }
+  SUBCASE("a configuration failure of the transport is not retried") {
+    f.zoho.api = [&](const http::HttpRequest&) -> http::HttpResponse {
+      ++calls;
+      throw http::HttpError(http::FailureKind::tls, ErrorClass::configuration, "bad cert");
+    };
+    CHECK(expect_error(f, crm, request("GET", "/Contacts")).error_class() ==
+          ErrorClass::configuration);
+    CHECK(calls == 1);
+  }
+}
+
+TEST_CASE("api client: concurrency cap and request rate are obeyed") {
+  Fixture f;
+  f.transport.yields = 3;
+  auto options = f.options(Product::inventory);
+  options.max_concurrency = 2;
+  options.rate = {2.0, 1.0};  // one every 500 ms
+  ApiClient inventory(f.transport, f.tokens, f.clock, options);
+  f.send(inventory, request("GET", "/warmup"));  // fetch the token first
+  const auto start = f.clock.now();
+  int done = 0;
+  for (int i = 0; i < 6; ++i)
+    asio::co_spawn(f.context, inventory.send(request("GET", "/contacts")),
+                   [&](std::exception_ptr error, http::HttpResponse) {
+                     if (!error)
+                       ++done;
+                   });
+  f.context.restart();
+  f.context.run();
+  CHECK(done == 6);
+  CHECK(inventory.concurrency().peak() == 2);
+  CHECK(f.transport.peak_in_flight <= 2);
+  // 7 requests at 2/s with no burst: the last may not leave before 3 s.
+  CHECK(f.clock.now() - start >= 3s);
+}
+
+TEST_CASE("api client: CRM writes stop at the credit budget, reads go on") {
+  Fixture f;
+  auto options = f.options(Product::crm);
+  options.credit_budget = CreditBudgetOptions{100, 0.5};
+  ApiClient crm(f.transport, f.tokens, f.clock, options);
+  auto write = request("POST", "/Contacts/upsert");
+  write.credits = 10;
+  for (int i = 0; i < 5; ++i)
+    f.send(crm, write);
+  const auto error = expect_error(f, crm, write);
+  CHECK(error.product_code() == "CREDIT_BUDGET");
+  CHECK(f.zoho.api_tokens.size() == 5);  // the refused write was not sent
+  CHECK(f.send(crm, request("GET", "/Contacts")).status == 200);
+  // The server's X-API-CREDITS-REMAINING is read.
+  f.zoho.api = [](const http::HttpRequest&) {
+    return respond(200, "{}", {{"X-API-CREDITS-REMAINING", "10"}});
+  };
+  f.send(crm, request("GET", "/Contacts"));
+  CHECK(crm.credit_budget()->used() == 90);  // the server's count includes that call
+}
