@@ -55,6 +55,11 @@ class Planner {
   Planner(StateAccess& state, const SyncSettings& settings, std::int64_t now_ms, PlanSink& sink)
       : st_(state), s_(settings), now_(now_ms), sink_(sink) {}
 
+  void push_only(std::span<const PersonId> people) {
+    for (PersonId id : people)
+      push(id);
+  }
+
   void run(std::span<const Observation> observations) {
     for (const Observation& obs : observations) {
       if (!obs.complete)
@@ -578,6 +583,11 @@ class Planner {
 void plan(StateAccess& state, std::span<const Observation> observations,
           const SyncSettings& settings, std::int64_t now_ms, PlanSink& sink) {
   Planner(state, settings, now_ms, sink).run(observations);
+}
+
+void plan_push(StateAccess& state, std::span<const PersonId> people, const SyncSettings& settings,
+               std::int64_t now_ms, PlanSink& sink) {
+  Planner(state, settings, now_ms, sink).push_only(people);
 }
 
 }  // namespace zohosync::mapping

@@ -64,7 +64,12 @@ class CollectingSink final : public PlanSink {
 void plan(StateAccess& state, std::span<const Observation> observations,
           const SyncSettings& settings, std::int64_t now_ms, PlanSink& sink);
 
-// The person's email as stored (used for reasons and the journal).
+// Step 2 alone, for people changed outside a cycle (a resolved conflict, a
+// released quarantine): updates and creates so their records match them.
+void plan_push(StateAccess& state, std::span<const PersonId> people, const SyncSettings& settings,
+               std::int64_t now_ms, PlanSink& sink);
+
+// "first_name 'Ann' -> 'Anna', ..." for reasons.
 std::string describe_changes(const std::vector<FieldChange>& changes);
 
 }  // namespace zohosync::mapping

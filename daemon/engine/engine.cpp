@@ -6,6 +6,7 @@
 
 #include "daemon/engine/engine.hpp"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <exception>
@@ -215,6 +216,9 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   std::map<std::string, std::string> cursors;
   for (const auto& cs : settings_.collections) {
     if (!cs.enabled)
+      continue;
+    if (!options.only.empty() &&
+        std::find(options.only.begin(), options.only.end(), cs.id) == options.only.end())
       continue;
     connectors::Connector* conn = connector(cs.id);
     if (conn == nullptr)
@@ -457,6 +461,30 @@ boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w, CycleReport&) {
     w.message = e.what();
   }
   co_return false;
+}
+
+std::string Engine::resolve_conflict(mapping::PersonId person, mapping::Field field,
+                                     mapping::Take take, std::int64_t now_ms) {
+  auto txn = store_.begin_write();
+  state::Tables tables(txn, store_);
+  if (auto error = mapping::resolve_conflict(tables, person, field, take, now_ms))
+    return *error;
+  CycleReport report;
+  CycleOptions options;
+  options.now_ms = now_ms;
+  ExecutorSink sink(txn, store_, report, options);
+  const mapping::PersonId people[] = {person};
+  mapping::plan_push(tables, people, settings_, now_ms, sink);
+  std::move(txn).commit();
+  return {};
+}
+
+boost::asio::awaitable<CycleReport> Engine::drain(CycleOptions options) {
+  CycleReport report;
+  if (options.batch == 0)
+    options.batch = 1;
+  co_await drain_outbox(report, options);
+  co_return report;
 }
 
 CycleReport Engine::run_cycle_blocking(CycleOptions options) {

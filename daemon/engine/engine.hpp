@@ -23,6 +23,7 @@
 
 #include "connectors/connector.hpp"
 #include "daemon/engine/report.hpp"
+#include "mapping/resolve.hpp"
 #include "mapping/settings.hpp"
 
 namespace zohosync::state {
@@ -49,6 +50,10 @@ struct CycleOptions {
   // List every collection from the start (ignore the stored cursors): the
   // periodic full scan that catches what incremental listings cannot see.
   bool full_listing = false;
+  // List only these collections (empty: every enabled one). Writes still go
+  // to every collection: a daemon polling one product on its own timer plans
+  // and sends that product's changes at once.
+  std::vector<std::string> only;
   std::size_t batch = 64;  // writes sent before their results are recorded together
   // Called at each FaultPoint; a test throws from it to simulate a crash.
   std::function<void(FaultPoint)> fault_hook;
@@ -65,6 +70,14 @@ class Engine {
 
   // Runs one cycle on a private io_context (one-shot tools, tests, bench).
   CycleReport run_cycle_blocking(CycleOptions options);
+
+  // `zohosync conflicts resolve`: settles a held conflict and queues the
+  // writes it implies in the outbox (sent by the next cycle, or right away
+  // with drain()). Returns an error message, or "" on success.
+  std::string resolve_conflict(mapping::PersonId person, mapping::Field field, mapping::Take take,
+                               std::int64_t now_ms);
+  // Sends whatever the outbox holds (no listing, no planning).
+  boost::asio::awaitable<CycleReport> drain(CycleOptions options);
 
   const mapping::SyncSettings& settings() const { return settings_; }
 

@@ -406,3 +406,45 @@ TEST_CASE("a field that flips too often quarantines the person") {
   w.run();
   CHECK(w.total_violations() == 0);
 }
+
+TEST_CASE("a held conflict resolved by the user is written out") {
+  auto s = default_settings();
+  s.conflict_policy = mapping::ConflictPolicy::manual;
+  for (auto take : {mapping::Take::record, mapping::Take::person}) {
+    CAPTURE(static_cast<int>(take));
+    World w(s);
+    auto crm = w.add(kCrm, "r@example.com", "Ray", "Res");
+    w.run();
+    auto inv = find_email(w, kInvPersons, "r@example.com")->id;
+    w.product(kCrm).edit(crm, "First_Name", "Raymond");
+    w.product(kInvPersons).edit(inv, "first_name", "Rai");
+    w.run();
+    auto conflicts = w.conflicts();
+    REQUIRE(conflicts.size() == 1);
+    const auto& c = conflicts.front();
+    CHECK(w.engine().resolve_conflict(c.person, c.field, take, w.now_ms).empty());
+    CHECK(w.conflicts().empty());
+    CHECK(w.outbox_size() > 0);
+    auto report = w.run();
+    CHECK(report.ok());
+    const std::string want = take == mapping::Take::record
+                                 ? (c.collection == kCrm ? "Raymond" : "Rai")
+                                 : (c.collection == kCrm ? "Rai" : "Raymond");
+    CHECK(find_email(w, kCrm, "r@example.com")->fields["First_Name"] == want);
+    CHECK(find_email(w, kInvPersons, "r@example.com")->fields["first_name"] == want);
+    CHECK(find_email(w, kContracts, "r@example.com")->fields["displayName"] == want + " Res");
+    CHECK(disagreements(w).empty());
+    expect_quiet(w);
+  }
+}
+
+TEST_CASE("listing only one collection still writes to the others at once") {
+  World w;
+  w.add(kCrm, "s@example.com", "Sam", "Solo");
+  daemon::CycleOptions options;
+  options.only = {kCrm};
+  auto report = w.run(options);
+  CHECK(report.collections.count(kProjects) == 1);  // written to, though not listed
+  CHECK(report.collections[kProjects].records_seen == 0);
+  CHECK(find_email(w, kProjects, "s@example.com"));
+}

@@ -59,6 +59,7 @@ class World {
   void reset_counters();
   void forbid_writes(bool forbid);
   const std::filesystem::path& dir() const { return dir_; }
+  daemon::Engine& engine() { return *engine_; }
 
   std::int64_t now_ms = 1'800'000'000'000;
 
