@@ -3,6 +3,7 @@
 #include <lmdb.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -108,7 +109,8 @@ EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_d
   populate(products, people);
 
   state::OpenOptions open_options;
-  open_options.map_size = std::size_t{1} << 37;  // 128 GiB of address space, not disk
+  // Address space, not disk: about 3 KiB per person are used, 16 KiB reserved.
+  open_options.map_size = std::max<std::size_t>(std::size_t{1} << 30, people * 16384);
   auto store = state::Store::open(work_dir, open_options);
   std::vector<connectors::Connector*> conns;
   for (auto& [id, p] : products)
