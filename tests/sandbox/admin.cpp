@@ -1,5 +1,6 @@
 // The loopback admin API under /__sandbox/: info, dump, counters, reset,
 // UI-like edits, faults, clock, limits, quirks and a few knobs.
+#include "tests/sandbox/crm_common.hpp"
 #include "tests/sandbox/errors.hpp"
 #include "tests/sandbox/knobs.hpp"
 #include "tests/sandbox/router.hpp"
@@ -67,6 +68,56 @@ std::optional<collection_ref> find_collection(store& d, const std::string& prod,
   return std::nullopt;
 }
 
+// The empty record a product's UI starts a new entry from.
+record blank(sandbox& sb, product p, const std::string& id_field) {
+  std::string today = format_time(sb.now(), time_style::date);
+  switch (p) {
+    case product::inventory:
+      if (std::string(id_field) == "contact_person_id") {
+        record r{{"is_primary_contact", false}, {"is_added_in_portal", false}};
+        for (const char* f : {"salutation", "first_name", "last_name", "email", "phone", "mobile",
+                              "skype", "designation", "department"}) {
+          r[f] = "";
+        }
+        r["communication_preference"] = {{"is_sms_enabled", false}, {"is_whatsapp_enabled", false}};
+        return r;
+      }
+      if (std::string(id_field) == "contact_id") {
+        return record{{"contact_name", ""},
+                      {"company_name", ""},
+                      {"contact_type", "customer"},
+                      {"status", "active"}};
+      }
+      return record{{"role_id", "982000000006005"}, {"name", ""},          {"email", ""},
+                    {"user_role", "staff"},         {"user_type", "zoho"}, {"status", "active"},
+                    {"is_current_user", false},     {"photo_url", ""},     {"created_time", today}};
+    case product::projects:
+      return record{{"email", ""},
+                    {"first_name", ""},
+                    {"last_name", ""},
+                    {"invoice_rate", "0.0"},
+                    {"crm_contactId", "-1"},
+                    {"displayName", ""},
+                    {"projects", json::array{}}};
+    case product::crm: {
+      record r;
+      for (const auto& f : crm::kFields)
+        r[f.name] = nullptr;
+      return r;
+    }
+    case product::contracts:
+      return record{{"name", ""},
+                    {"displayName", ""},
+                    {"emailId", ""},
+                    {"jobTitle", ""},
+                    {"phoneNumber", ""},
+                    {"status", "active"},
+                    {"addedBy", "Sandbox UI"},
+                    {"modifiedBy", "Sandbox UI"}};
+  }
+  return {};
+}
+
 response edit(sandbox& sb, const json::object& body) {
   std::string prod = string_or(body, "product");
   std::string op = string_or(body, "op", "update");
@@ -82,8 +133,9 @@ response edit(sandbox& sb, const json::object& body) {
   std::string id = string_or(body, "id");
   if (op == "create") {
     id = coll->ids->make();
-    record r;
-    r[coll->id_field] = id;
+    record r{{coll->id_field, id}};
+    for (auto& [k, v] : blank(sb, coll->prod, coll->id_field))
+      r[k] = v;
     if (coll->parent_field) {
       auto parent = string_or(body, "parent");
       if (parent.empty())

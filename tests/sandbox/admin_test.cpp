@@ -118,6 +118,22 @@ TEST_CASE("admin: edits act like a person in the product's UI") {
       str(dump.at("inventory").at("contact_persons").at(0).at("contact_person_id"));
   CHECK(s.admin_post("edit", R"({"product":"inventory","op":"delete","id":")" + person + R"("})")
             .status == 200);
+  // Records created from the UI carry every field the APIs list.
+  std::string contact = str(dump.at("inventory").at("contacts").at(0).at("contact_id"));
+  auto ui_person = s.admin_post("edit", R"({"product":"inventory","op":"create","parent":")" +
+                                            contact + R"(","fields":{"first_name":"Ui"}})");
+  REQUIRE(ui_person.status == 201);
+  CHECK(s.client.get(s.inv("/contacts"), s.auth()).status == 200);
+  auto persons = s.client.get(s.inv("/contacts/" + contact + "/contactpersons"), s.auth());
+  CHECK(persons.body.find("\"first_name\":\"Ui\"") != std::string::npos);
+  auto ui_crm =
+      s.admin_post("edit", R"({"product":"crm","op":"create","fields":{"Last_Name":"Ui"}})");
+  REQUIRE(ui_crm.status == 201);
+  std::string crm_id = str(ui_crm.obj().at("record").at("id"));
+  auto got = s.client.get("/crm/v8/Contacts/" + crm_id, s.auth());
+  REQUIRE(got.status == 200);
+  CHECK(got.obj().at("data").at(0).at("Modified_Time").is_string());
+
   CHECK(s.admin_post("edit", R"({"product":"crm","id":"nope"})").status == 404);
   CHECK(s.admin_post("edit", R"({"product":"nothing"})").status == 400);
 }

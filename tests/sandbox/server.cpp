@@ -29,6 +29,17 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
+std::string json_escape(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) >= 0x20)
+      out += c;
+  }
+  return out;
+}
+
 constexpr std::size_t kMaxBody = 4 * 1024 * 1024;
 constexpr auto kIdleTimeout = std::chrono::seconds(120);
 
@@ -115,7 +126,17 @@ struct server::impl {
       unsigned version = in.version();
       bool keep_alive = in.keep_alive();
       request req = to_plain(in);
-      reply rep = route(sb, req);
+      reply rep;
+      try {
+        rep = route(sb, req);
+      } catch (const std::exception& e) {
+        // A handler bug (or a record an admin edit left odd) must not take the
+        // whole sandbox down: answer 500 like a server fault.
+        rep = reply{};
+        rep.res.status = 500;
+        rep.res.body = std::string(R"({"code":"INTERNAL_ERROR","message":")") +
+                       "sandbox: " + json_escape(e.what()) + R"(","status":"error"})";
+      }
       if (rep.delay_ms > 0) {
         asio::steady_timer t(ioc, std::chrono::milliseconds(rep.delay_ms));
         co_await t.async_wait(asio::redirect_error(asio::use_awaitable, ec));
