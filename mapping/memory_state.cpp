@@ -23,6 +23,8 @@ void MemoryState::erase_person(PersonId id) {
   if (email != emails_.end() && email->second == id)
     emails_.erase(email);
   people_.erase(it);
+  for (Field field : kAllFields)
+    conflicts_.erase({id, field});
 }
 
 std::optional<PersonId> MemoryState::person_by_email(std::string_view normalized_email) {

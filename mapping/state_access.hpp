@@ -19,7 +19,7 @@ class StateAccess {
 
   virtual std::optional<PersonRow> person(PersonId id) = 0;
   virtual void put_person(const PersonRow& row) = 0;
-  // Also drops the person's email index entry.
+  // Also drops the person's email index entry and open conflicts.
   virtual void erase_person(PersonId id) = 0;
   virtual PersonId allocate_person_id() = 0;
 

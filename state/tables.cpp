@@ -53,6 +53,8 @@ void Tables::erase_person(mapping::PersonId id) {
       erase_email(email);
   }
   txn_.del(people_, encode_u64_key(id));
+  for (mapping::Field field : mapping::kAllFields)
+    erase_conflict(id, field);
 }
 
 mapping::PersonId Tables::allocate_person_id() {
