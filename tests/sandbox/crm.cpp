@@ -338,6 +338,8 @@ response handle_crm(call_context& ctx) {
   const auto& m = ctx.req.method;
   if (s.size() < 3)
     return not_found(product::crm, m);
+  if (s[2] == "settings" && s.size() >= 4 && s[3] == "fields")
+    return crm::handle_fields(ctx);
   if (s[2] != "Contacts") {
     return crm_error(400, "INVALID_MODULE", "the module name given seems to be invalid");
   }

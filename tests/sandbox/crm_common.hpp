@@ -34,5 +34,6 @@ response batch_answer(const char* key, boost::json::array items, int all_ok_stat
 response handle_records_read(call_context& ctx);
 response handle_records_write(call_context& ctx);
 response handle_roles(call_context& ctx);
+response handle_fields(call_context& ctx);
 
 }  // namespace zohosync::sandbox::crm

@@ -272,3 +272,35 @@ TEST_CASE(
   CHECK(del.status == 200);
   CHECK(del.obj().at("contact_roles").at(0).at("message") == "contact role deleted");
 }
+
+TEST_CASE("crm: field metadata states the lengths the write side enforces") {
+  sandbox_process proc({"--people", "5", "--crm-credits", "6"});
+  session s(proc.port());
+  CHECK(s.client.get("/crm/v8/settings/fields", s.auth()).status == 400);
+  CHECK(s.client.get("/crm/v8/settings/fields?module=Deals", s.auth()).obj().at("code") ==
+        "INVALID_MODULE");
+  auto r = s.client.get("/crm/v8/settings/fields?module=Contacts", s.auth());
+  REQUIRE(r.status == 200);
+  auto fields = r.obj().at("fields").as_array();
+  std::int64_t last_len = 0;
+  for (const auto& f : fields) {
+    if (f.at("api_name") == "Last_Name") {
+      last_len = f.at("length").as_int64();
+      CHECK(f.at("system_mandatory").as_bool());
+    }
+  }
+  REQUIRE(last_len == 80);
+  auto too_long =
+      s.client.request("POST", "/crm/v8/Contacts",
+                       R"({"data":[{"Last_Name":")" +
+                           std::string(static_cast<std::size_t>(last_len) + 1, 'x') + R"("}]})",
+                       s.auth());
+  CHECK(too_long.status == 400);
+  CHECK(first_error_details(too_long).at("maximum_length").as_int64() == last_len);
+
+  // Five of the six credits are used now (over half): the remainder is reported.
+  auto fifth = s.client.get("/crm/v8/Contacts/roles", s.auth());
+  CHECK(fifth.headers.at("x-api-credits-remaining") == "1");
+  CHECK(s.client.get("/crm/v8/Contacts/roles", s.auth()).status == 200);
+  CHECK(s.client.get("/crm/v8/Contacts/roles", s.auth()).status == 429);
+}

@@ -176,6 +176,31 @@ class inventory_api {
     return row;
   }
 
+  // The documented text filters: field, field_startswith, field_contains
+  // (case-insensitive), and search_text over name and email.
+  bool matches_filters(const json::object& row) {
+    for (const char* field :
+         {"contact_name", "company_name", "first_name", "last_name", "email", "phone"}) {
+      std::string have = to_lower(string_or(row, field));
+      std::string f = field;
+      if (auto v = ctx_.req.param(f); v && have != to_lower(*v))
+        return false;
+      if (auto v = ctx_.req.param(f + "_startswith"); v && !have.starts_with(to_lower(*v))) {
+        return false;
+      }
+      if (auto v = ctx_.req.param(f + "_contains");
+          v && have.find(to_lower(*v)) == std::string::npos) {
+        return false;
+      }
+    }
+    if (auto v = ctx_.req.param("search_text")) {
+      std::string hay = to_lower(string_or(row, "contact_name") + " " + string_or(row, "email"));
+      if (hay.find(to_lower(*v)) == std::string::npos)
+        return false;
+    }
+    return true;
+  }
+
   response list_contacts() {
     std::unordered_map<std::string, const record*> primary;
     for (const auto& [id, p] : d_.persons) {
@@ -193,7 +218,10 @@ class inventory_api {
         continue;
       }
       auto it = primary.find(id);
-      rows.push_back(contact_row(c, it == primary.end() ? nullptr : it->second));
+      auto row = contact_row(c, it == primary.end() ? nullptr : it->second);
+      if (!matches_filters(row))
+        continue;
+      rows.push_back(std::move(row));
     }
     std::string column = "contact_name";
     if (auto sc = ctx_.req.param("sort_column")) {

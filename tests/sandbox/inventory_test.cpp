@@ -44,6 +44,23 @@ TEST_CASE("inventory: organization_id is required, contacts page with has_more_p
       break;
   }
   CHECK(seen.size() == total);
+  auto some = s.dump().at("inventory").at("contact_persons").as_array();
+  std::string email;
+  for (const auto& p : some) {
+    if (p.at("is_primary_contact").as_bool() && !p.at("email").as_string().empty()) {
+      email = str(p.at("email"));
+      break;
+    }
+  }
+  REQUIRE(!email.empty());
+  auto by_email = s.client.get(s.inv("/contacts?email=" + email), s.auth()).obj();
+  REQUIRE(by_email.at("contacts").as_array().size() >= 1);
+  CHECK(str(by_email.at("contacts").at(0).at("email")) == email);
+  CHECK(s.client.get(s.inv("/contacts?email_contains=no-such-text"), s.auth())
+            .obj()
+            .at("contacts")
+            .as_array()
+            .empty());
   auto capped = s.client.get(s.inv("/contacts?per_page=500"), s.auth()).obj();
   CHECK(capped.at("page_context").at("per_page").as_int64() == 200);
 

@@ -124,6 +124,14 @@ reply route(sandbox& sb, const request& req) {
             out.res = handle_contracts(ctx);
             break;
         }
+        if (*prod == product::crm && sb.opts.limits.crm_daily_credits > 0) {
+          // Reported once half of the day's credits are used (as observed on Zoho).
+          long used = sb.limits.crm_credits_used(sb.now());
+          long total = sb.opts.limits.crm_daily_credits;
+          if (used * 2 >= total) {
+            out.res.headers.emplace_back("X-API-CREDITS-REMAINING", std::to_string(total - used));
+          }
+        }
         sandbox* sbp = &sb;
         product p = *prod;
         out.on_done = [sbp, p] { sbp->limits.done(p); };
