@@ -63,9 +63,10 @@ bool is_one_of(const std::string& code, std::initializer_list<std::string_view> 
 // Default class of a definite refusal, by product code then by status.
 ErrorClass rejected_class(Product product, unsigned status, const std::string& code) {
   // Credentials, scope, wrong ids or URLs: only the user can fix these.
-  if (is_one_of(code, {"OAUTH_SCOPE_MISMATCH", "NO_PERMISSION", "INVALID_MODULE",
-                       "INVALID_URL_PATTERN", "AUTHORIZATION_FAILED", "INVALID_REQUEST_METHOD",
-                       "AUTHENTICATION_FAILURE", "INVALID_TOKEN", "57", "14"}))
+  if (is_one_of(code,
+                {"OAUTH_SCOPE_MISMATCH", "NO_PERMISSION", "INVALID_MODULE", "INVALID_URL_PATTERN",
+                 "AUTHORIZATION_FAILED", "INVALID_REQUEST_METHOD", "AUTHENTICATION_FAILURE",
+                 "INVALID_TOKEN", "INVALID_OAUTHTOKEN", "57", "14"}))
     return ErrorClass::configuration;
   // The record's own data: quarantine it, carry on with the others.
   if (is_one_of(code, {"DUPLICATE_DATA", "INVALID_DATA", "MANDATORY_NOT_FOUND", "RECORD_LOCKED",
@@ -118,10 +119,12 @@ std::string product_code(std::string_view body) {
       return code_of(*code);
   if (const auto* code = object.if_contains("error_code"))
     return code_of(*code);
-  // {"error":{"code":...,"message":...}} (Projects v3 style).
-  if (const auto* error = object.if_contains("error"); error && error->is_object())
-    if (const auto* code = error->as_object().if_contains("code"))
-      return code_of(*code);
+  // Projects v3: {"error":{"status_code":"401","title":"INVALID_OAUTHTOKEN",...}}.
+  if (const auto* error = object.if_contains("error"); error && error->is_object()) {
+    for (const char* key : {"code", "title"})
+      if (const auto* code = error->as_object().if_contains(key))
+        return code_of(*code);
+  }
   return {};
 }
 
@@ -185,9 +188,10 @@ Verdict classify_response(Product product, const http::HttpResponse& response,
   bool invalid_token = false;
   switch (product) {
     case Product::crm:
-      invalid_token =
-          status == 401 && (verdict.code == "INVALID_TOKEN" ||
-                            verdict.code == "AUTHENTICATION_FAILURE" || verdict.code.empty());
+      // INVALID_OAUTHTOKEN: a token pushed out by newer ones (10 live per refresh token).
+      invalid_token = status == 401 &&
+                      (verdict.code == "INVALID_TOKEN" || verdict.code == "INVALID_OAUTHTOKEN" ||
+                       verdict.code == "AUTHENTICATION_FAILURE" || verdict.code.empty());
       break;
     case Product::inventory:
       // 57 also means "missing scope": the caller refreshes once, and a second

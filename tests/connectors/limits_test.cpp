@@ -103,7 +103,7 @@ TEST_CASE("limits: Retry-After as seconds or HTTP date") {
 TEST_CASE("limits: product answers are classified per product") {
   const auto now = std::chrono::system_clock::now();
   struct Case {
-    const char* name;
+    std::string name;
     Product product;
     unsigned status;
     std::string body;
@@ -138,6 +138,14 @@ TEST_CASE("limits: product answers are classified per product") {
        Outcome::ok, ErrorClass::transient},
       {"projects 401", Product::projects, 401, "", Outcome::invalid_token,
        ErrorClass::configuration},
+      {"projects scope (v3 envelope)", Product::projects, 401,
+       R"({"error":{"status_code":"401","title":"OAUTH_SCOPE_MISMATCH"}})", Outcome::rejected,
+       ErrorClass::configuration},
+      {"projects expired token (v3 envelope)", Product::projects, 401,
+       R"({"error":{"status_code":"401","title":"INVALID_OAUTHTOKEN"}})", Outcome::invalid_token,
+       ErrorClass::configuration},
+      {"crm superseded token", Product::crm, 401, R"({"code":"INVALID_OAUTHTOKEN"})",
+       Outcome::invalid_token, ErrorClass::configuration},
       {"projects existing contact", Product::projects, 400,
        R"({"error":{"code":"EXISTING_USER_OR_CONTACT"}})", Outcome::rejected,
        ErrorClass::per_record},

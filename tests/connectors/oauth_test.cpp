@@ -219,7 +219,7 @@ TEST_CASE("oauth: concurrent callers share one refresh in flight") {
 
 TEST_CASE("oauth: errors from the token endpoint are read from the body") {
   struct Case {
-    const char* name;
+    std::string name;
     unsigned status;
     std::string body;
     ErrorClass expected;
