@@ -1,88 +1,16 @@
-// Zoho Inventory v1: contacts (read), contact persons, org users.
-// Envelope {"code":0,"message":...}; errors are a non-zero code.
-#include "tests/sandbox/errors.hpp"
+// Zoho Inventory v1: contacts (read) and contact persons; users live in
+// inventory_users.cpp. Envelope {"code":0,"message":...}; errors are a
+// non-zero code.
+#include "tests/sandbox/inventory_common.hpp"
 #include "tests/sandbox/router.hpp"
-#include "tests/sandbox/util.hpp"
 
-#include <boost/json/array.hpp>
-
-#include <algorithm>
-#include <span>
 #include <unordered_map>
 
 namespace zohosync::sandbox {
 
-namespace json = boost::json;
-
 namespace {
 
-constexpr int kMaxPerPage = 200;  // larger values are cut to 200 (UNCONFIRMED)
-
-struct field_limit {
-  const char* name;
-  std::size_t max;
-};
-constexpr field_limit kPersonFields[] = {
-    {"salutation", 25}, {"first_name", 100}, {"last_name", 100},  {"email", 100},    {"phone", 50},
-    {"mobile", 50},     {"skype", 50},       {"designation", 50}, {"department", 50}};
-constexpr field_limit kUserFields[] = {{"name", 100}, {"email", 100}, {"user_role", 50}};
-
-response ok(const std::string& message, json::object extra = {}, int status = 200) {
-  json::object o{{"code", 0}, {"message", message}};
-  for (auto& [k, v] : extra)
-    o[k] = v;
-  return json_response(status, o);
-}
-
-response bad_value(const std::string& field) {
-  return inventory_error(400, 2, "Invalid value passed for " + field);
-}
-
-struct paging {
-  int page = 1;
-  int per_page = kMaxPerPage;
-};
-
-paging read_paging(const request& req) {
-  paging p;
-  try {
-    if (auto v = req.param("page"))
-      p.page = std::max(1, std::stoi(*v));
-    if (auto v = req.param("per_page"))
-      p.per_page = std::clamp(std::stoi(*v), 1, kMaxPerPage);
-  } catch (const std::exception&) {
-  }
-  return p;
-}
-
-// Slices `rows` for the page and returns the page_context object.
-json::object page_of(std::vector<json::object>& rows, const paging& p, json::array& out,
-                     json::object extra = {}) {
-  std::size_t start = static_cast<std::size_t>(p.page - 1) * static_cast<std::size_t>(p.per_page);
-  for (std::size_t i = start; i < rows.size() && i < start + static_cast<std::size_t>(p.per_page);
-       ++i) {
-    out.push_back(std::move(rows[i]));
-  }
-  json::object ctx{{"page", p.page},
-                   {"per_page", p.per_page},
-                   {"has_more_page", rows.size() > start + static_cast<std::size_t>(p.per_page)}};
-  for (auto& [k, v] : extra)
-    ctx[k] = v;
-  return ctx;
-}
-
-// Validates the string fields of a person or user body; nullopt when fine.
-std::optional<response> check_fields(const json::object& body,
-                                     std::span<const field_limit> fields) {
-  for (const auto& f : fields) {
-    auto it = body.find(f.name);
-    if (it == body.end() || it->value().is_null())
-      continue;
-    if (!it->value().is_string() || it->value().as_string().size() > f.max)
-      return bad_value(f.name);
-  }
-  return std::nullopt;
-}
+using namespace inventory;
 
 class inventory_api {
  public:
@@ -103,7 +31,7 @@ class inventory_api {
                         {"ZohoInventory.fullaccess.all"})) {
         return scope_error(product::inventory, m_);
       }
-      return users(s);
+      return handle_users(ctx_);
     }
     if (s[2] != "contacts")
       return not_found(product::inventory, m_);
@@ -138,10 +66,6 @@ class inventory_api {
   }
 
  private:
-  response method_not_allowed() {
-    return inventory_error(405, 37, "The HTTP method is not allowed for the requested resource");
-  }
-
   response contact_missing() { return inventory_error(404, 1002, "Contact does not exist."); }
   response person_missing() { return inventory_error(404, 1002, "Contact person does not exist."); }
 
@@ -395,148 +319,6 @@ class inventory_api {
     if (ctx_.sb.opts.person_bumps_contact)
       touch_contact(contact_id);
     return ok("This contact person has been marked as your primary contact person.");
-  }
-
-  // ---- users ----
-
-  response users(const std::vector<std::string>& s) {
-    if (s.size() == 3) {
-      if (m_ == "GET")
-        return list_users();
-      if (m_ == "POST")
-        return create_user();
-      return method_not_allowed();
-    }
-    std::string id = s[3];
-    if (id == "me") {
-      for (const auto& [uid, u] : d_.users) {
-        if (u.at("is_current_user").as_bool())
-          id = uid;
-      }
-    }
-    auto it = d_.users.find(id);
-    if (it == d_.users.end())
-      return inventory_error(404, 1002, "User does not exist.");
-    if (s.size() == 4) {
-      if (m_ == "GET")
-        return ok("success", {{"user", user_detail(it->second)}});
-      if (m_ == "PUT")
-        return update_user(it->second);
-      if (m_ == "DELETE") {
-        d_.users.erase(it);
-        return ok("The user has been removed from your organization.");
-      }
-      return method_not_allowed();
-    }
-    if (s.size() != 5 || m_ != "POST")
-      return not_found(product::inventory, m_);
-    if (s[4] == "active") {
-      it->second["status"] = "active";
-      return ok("The user has been marked as active.");
-    }
-    if (s[4] == "inactive") {
-      it->second["status"] = "inactive";
-      return ok("The user has been marked as inactive.");
-    }
-    if (s[4] == "invite")
-      return ok("Your invitation has been sent.");
-    return not_found(product::inventory, m_);
-  }
-
-  static json::object user_detail(const record& u) {
-    return json::object{
-        {"user_id", u.at("user_id")},
-        {"name", u.at("name")},
-        {"email_ids", json::array{json::object{{"email", u.at("email")}, {"is_selected", true}}}},
-        {"status", u.at("status")},
-        {"user_role", u.at("user_role")},
-        {"user_type", u.at("user_type")},
-        {"role_id", u.at("role_id")},
-        {"photo_url", u.at("photo_url")},
-        {"is_claimant", u.at("is_current_user")},
-        {"created_time", u.at("created_time")},
-        {"custom_fields", ""}};
-  }
-
-  response list_users() {
-    std::string filter = "Status.All";
-    if (auto f = ctx_.req.param("filter_by"))
-      filter = *f;
-    std::vector<json::object> rows;
-    for (const auto& [id, u] : d_.users) {
-      std::string status(u.at("status").as_string());
-      if (filter != "Status.All" && !iequals(filter, "Status." + status))
-        continue;
-      json::object row = u;
-      row.erase("created_time");
-      rows.push_back(std::move(row));
-    }
-    if (auto sc = ctx_.req.param("sort_column")) {
-      if (*sc != "name" && *sc != "email" && *sc != "user_role" && *sc != "status") {
-        return bad_value("sort_column");
-      }
-      std::stable_sort(rows.begin(), rows.end(), [&](const json::object& a, const json::object& b) {
-        return a.at(*sc).as_string() < b.at(*sc).as_string();
-      });
-    }
-    json::array out;
-    auto ctx = page_of(rows, read_paging(ctx_.req), out);
-    return ok("success", {{"users", std::move(out)}, {"page_context", std::move(ctx)}});
-  }
-
-  std::optional<response> check_user_body(const json::object& body, const record* self) {
-    auto name = get_string(body, "name");
-    if (!name || trim(*name).empty())
-      return bad_value("name");
-    auto email = get_string(body, "email");
-    if (!email || email->find('@') == std::string::npos)
-      return bad_value("email");
-    if (auto err = check_fields(body, kUserFields))
-      return err;
-    for (const auto& [id, u] : d_.users) {
-      if (&u != self && iequals(trim(u.at("email").as_string()), trim(*email))) {
-        return inventory_error(400, 3012, "A user with this email address already exists.");
-      }
-    }
-    return std::nullopt;
-  }
-
-  response create_user() {
-    auto body = parse_object(ctx_.req.body);
-    if (!body)
-      return inventory_error(400, 4, "Invalid JSON passed");
-    if (auto err = check_user_body(*body, nullptr))
-      return *err;
-    std::string id = d_.user_ids.make();
-    record u;
-    u["user_id"] = id;
-    u["role_id"] = "982000000006005";
-    u["name"] = *get_string(*body, "name");
-    u["email"] = *get_string(*body, "email");
-    u["user_role"] = string_or(*body, "user_role", "staff");
-    u["user_type"] = "zoho";
-    u["status"] = "invited";  // inviting sends an e-mail; the user is not active yet
-    u["is_current_user"] = false;
-    u["photo_url"] = "";
-    u["created_time"] = format_time(ctx_.sb.now(), time_style::date);
-    apply_quirks(ctx_.sb.opts.product_quirks[static_cast<int>(product::inventory)], u);
-    d_.users[id] = std::move(u);
-    // The documented answer carries no user object: callers list to find the id.
-    return ok("Your invitation has been sent.", {}, 201);
-  }
-
-  response update_user(record& u) {
-    auto body = parse_object(ctx_.req.body);
-    if (!body)
-      return inventory_error(400, 4, "Invalid JSON passed");
-    if (auto err = check_user_body(*body, &u))
-      return *err;
-    u["name"] = *get_string(*body, "name");
-    u["email"] = *get_string(*body, "email");
-    if (auto role = get_string(*body, "user_role"))
-      u["user_role"] = *role;
-    apply_quirks(ctx_.sb.opts.product_quirks[static_cast<int>(product::inventory)], u);
-    return ok("The user information has been updated.");
   }
 
   call_context& ctx_;
