@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -250,7 +251,13 @@ sandbox_process::sandbox_process(const std::vector<std::string>& args) {
 }
 
 sandbox_process::~sandbox_process() {
-  stop();
+  // A sanitizer report or a crash shows up as an abnormal exit: say so, since
+  // most tests do not look at the status themselves.
+  bool running = pid_ > 0;
+  int status = stop();
+  if (running && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    std::fprintf(stderr, "zoho-sandbox ended abnormally (wait status %d)\n", status);
+  }
 }
 
 int sandbox_process::stop() {
@@ -266,7 +273,6 @@ int sandbox_process::stop() {
   if (r == 0) {
     ::kill(pid_, SIGKILL);
     ::waitpid(pid_, &status, 0);
-    status = -1;
   }
   pid_ = -1;
   if (out_fd_ >= 0)

@@ -65,7 +65,8 @@ class sandbox_process {
   std::uint16_t port() const { return port_; }
   const std::string& ready_line() const { return ready_line_; }
   double startup_seconds() const { return startup_seconds_; }
-  // SIGTERM, then a bounded wait; returns the exit status (or -1).
+  // SIGTERM, then a bounded wait (SIGKILL after 5 s); returns the wait status,
+  // or -1 when the process is not running.
   int stop();
 
  private:
