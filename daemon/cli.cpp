@@ -2,19 +2,106 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "daemon/commands.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/logging.hpp"
 
 namespace zohosync::daemon {
+namespace {
+
+int not_implemented(const char* name) {
+  std::fprintf(stderr, "zohosync %s: not implemented yet\n", name);
+  return exit_code::kUnavailable;
+}
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  app.add_option("--config", global.config_path, "Configuration file")->capture_default_str();
+  app.add_option("--state-dir", global.state_dir,
+                 "State directory (overrides service.state_dir in the config)");
+  app.add_option("--base-url", global.base_url,
+                 "One origin for all four products and the accounts server (overrides "
+                 "zoho.base_url; http:// only for loopback hosts)");
+  app.add_option("--log-level", global.log_level, "trace, debug, info, warn or error")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
+}
+
+}  // namespace
 
 int run_cli(int argc, char** argv) {
-  CLI::App app{"zohosync: keeps people in step across Zoho products"};
-  app.set_version_flag("--version", ZOHOSYNC_VERSION);
+  CLI::App app{"zohosync keeps people in step across Zoho Inventory, Projects, CRM and Contracts."};
+  app.set_version_flag("--version", std::string("zohosync ") + ZOHOSYNC_VERSION);
+  app.require_subcommand(1);
+  // Global options may also follow the subcommand: `zohosync status --state-dir X`.
+  app.fallthrough();
+
+  GlobalOptions global;
+  add_global_options(app, global);
+
+  auto* daemon_cmd =
+      app.add_subcommand("daemon", "Run as a service: poll every collection and sync");
+  bool dry_run = false, json_output = false, force_delete = false;
+  auto* reconcile_cmd =
+      app.add_subcommand("reconcile", "Run one full sync cycle over every collection, then exit");
+  reconcile_cmd->add_flag("--dry-run", dry_run, "Plan and print, write nothing");
+  reconcile_cmd->add_flag("--json", json_output, "Print one JSON document");
+  reconcile_cmd->add_flag("--force-delete", force_delete, "Override the mass-delete guard once");
+
+  app.add_subcommand("check-config", "Validate the configuration file and report every problem");
+
+  StatusOptions status_options;
+  auto* status_cmd =
+      app.add_subcommand("status", "Show per-collection sync state (safe while the daemon runs)");
+  status_cmd->add_flag("--json", status_options.json, "Print one JSON document");
+
+  JournalOptions journal_options;
+  auto* journal_cmd = app.add_subcommand("journal", "Show the journal of applied changes");
+  journal_cmd->add_option("--since", journal_options.since,
+                          "Start after this sequence number, or at this ISO 8601 time");
+  journal_cmd->add_option("--person", journal_options.person, "Only changes to this email");
+  journal_cmd->add_option("--limit", journal_options.limit, "Show at most this many entries");
+  journal_cmd->add_flag("--json", journal_options.json, "Print one JSON object per line");
+
+  auto* conflicts_cmd = app.add_subcommand("conflicts", "List, show or resolve held conflicts");
+  conflicts_cmd->add_subcommand("list", "List open conflicts");
+  conflicts_cmd->add_subcommand("show", "Show one conflict")->add_option("id")->required();
+  std::string take;
+  auto* resolve = conflicts_cmd->add_subcommand("resolve", "Resolve a conflict");
+  resolve->add_option("id")->required();
+  resolve->add_option("--take", take, "The collection whose value wins")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // --help and --version are "errors" to CLI11 that exit 0.
     return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
   }
-  return exit_code::kOk;
+
+  try {
+    if (global.log_level) {
+      logging::init(logging::effective_format(logging::Format::text),
+                    *logging::parse_level(*global.log_level));
+    }
+    if (app.got_subcommand("check-config"))
+      return run_check_config(global);
+    if (status_cmd->parsed())
+      return run_status(global, status_options);
+    if (journal_cmd->parsed())
+      return run_journal(global, journal_options);
+    if (daemon_cmd->parsed())
+      return not_implemented("daemon");
+    if (reconcile_cmd->parsed())
+      return not_implemented("reconcile");
+    if (conflicts_cmd->parsed())
+      return not_implemented("conflicts");
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "zohosync: internal error: %s\n", e.what());
+    return exit_code::kSoftware;
+  }
+  return exit_code::kUsage;
 }
 
 }  // namespace zohosync::daemon

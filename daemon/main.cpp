@@ -2,4 +2,6 @@
 // drive the same code the binary runs.
 #include "daemon/cli.hpp"
 
-int main(int argc, char** argv) { return zohosync::daemon::run_cli(argc, argv); }
+int main(int argc, char** argv) {
+  return zohosync::daemon::run_cli(argc, argv);
+}

@@ -1,11 +1,206 @@
+// Exit codes of the zohosync command line, as scripts and systemd see them.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <iterator>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <string>
+#include <vector>
 
 #include "daemon/cli.hpp"
 #include "daemon/exit_codes.hpp"
+#include "state/store.hpp"
 
-TEST_CASE("an unknown option is a usage error") {
-  char prog[] = "zohosync";
-  char bad[] = "--no-such-option";
-  char* argv[] = {prog, bad};
-  CHECK(zohosync::daemon::run_cli(2, argv) == zohosync::daemon::exit_code::kUsage);
+namespace fs = std::filesystem;
+namespace exit_code = zohosync::daemon::exit_code;
+
+namespace {
+
+int run(std::initializer_list<std::string> args) {
+  std::vector<std::string> storage{"zohosync"};
+  storage.insert(storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : storage)
+    argv.push_back(s.data());
+  return zohosync::daemon::run_cli(static_cast<int>(argv.size()), argv.data());
+}
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "zohosync-cli-XXXXXX").string();
+    path = mkdtemp(pattern.data());
+  }
+  ~TempDir() { fs::remove_all(path); }
+};
+
+const std::string kExample = std::string(ZOHOSYNC_SOURCE_DIR) + "/config/zohosync.example.toml";
+
+}  // namespace
+
+TEST_CASE("usage errors exit 64") {
+  CHECK(run({"--no-such-option"}) == exit_code::kUsage);
+  CHECK(run({}) == exit_code::kUsage);  // a subcommand is required
+  CHECK(run({"no-such-command"}) == exit_code::kUsage);
+  CHECK(run({"status", "--log-level", "loud"}) == exit_code::kUsage);
+}
+
+TEST_CASE("--help and --version exit 0") {
+  CHECK(run({"--help"}) == exit_code::kOk);
+  CHECK(run({"--version"}) == exit_code::kOk);
+  for (const char* sub :
+       {"daemon", "reconcile", "check-config", "status", "journal", "conflicts"}) {
+    CAPTURE(sub);
+    CHECK(run({sub, "--help"}) == exit_code::kOk);
+  }
+}
+
+TEST_CASE("check-config accepts the shipped example") {
+  CHECK(run({"check-config", "--config", kExample}) == exit_code::kOk);
+  // Global options are accepted before the subcommand too.
+  CHECK(run({"--config", kExample, "check-config"}) == exit_code::kOk);
+}
+
+TEST_CASE("check-config: a missing file is EX_NOINPUT, a bad file EX_CONFIG") {
+  TempDir dir;
+  CHECK(run({"check-config", "--config", (dir.path / "absent.toml").string()}) ==
+        exit_code::kNoInput);
+  auto bad = dir.path / "bad.toml";
+  std::ofstream(bad) << "[service]\nno_such_key = 1\n";
+  CHECK(run({"check-config", "--config", bad.string()}) == exit_code::kConfig);
+  CHECK(run({"check-config", "--config", kExample, "--base-url", "http://example.com"}) ==
+        exit_code::kConfig);  // plain http only for loopback
+  CHECK(run({"check-config", "--config", kExample, "--base-url", "http://127.0.0.1:8080"}) ==
+        exit_code::kOk);
+}
+
+TEST_CASE("status works on a fresh state dir and does not create it") {
+  TempDir dir;
+  auto state_dir = dir.path / "state";
+  CHECK(run({"status", "--config", kExample, "--state-dir", state_dir.string()}) == exit_code::kOk);
+  CHECK_FALSE(fs::exists(state_dir));
+  CHECK(run({"status", "--json", "--config", (dir.path / "absent.toml").string(), "--state-dir",
+             state_dir.string()}) == exit_code::kOk);
+}
+
+TEST_CASE("subcommands that are not available yet exit 69") {
+  TempDir dir;
+  CHECK(run({"daemon", "--config", kExample, "--state-dir", dir.path.string()}) ==
+        exit_code::kUnavailable);
+}
+
+namespace {
+
+// Runs the CLI with stdout redirected into a file and returns what it printed.
+struct Captured {
+  int exit_code = -1;
+  std::string out;
+};
+
+Captured run_captured(std::initializer_list<std::string> args) {
+  TempDir dir;
+  auto path = dir.path / "stdout";
+  std::fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  REQUIRE(fd >= 0);
+  dup2(fd, STDOUT_FILENO);
+  close(fd);
+  Captured captured;
+  captured.exit_code = run(args);
+  std::fflush(stdout);
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+  std::ifstream in(path);
+  captured.out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return captured;
+}
+
+std::vector<boost::json::object> json_lines(const std::string& text) {
+  std::vector<boost::json::object> lines;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    auto end = text.find('\n', start);
+    if (end == std::string::npos)
+      end = text.size();
+    if (end > start)
+      lines.push_back(boost::json::parse(text.substr(start, end - start)).as_object());
+    start = end + 1;
+  }
+  return lines;
+}
+
+void write_journal(const fs::path& state_dir) {
+  auto store = zohosync::state::Store::open(state_dir.string());
+  auto txn = store.begin_write();
+  const char* emails[] = {"Ann@Example.com", "bob@example.com", "ann@example.com"};
+  std::int64_t time_ms = 1'790'000'000'000;  // 2026-09-22
+  for (const char* email : emails) {
+    zohosync::state::JournalEntry entry;
+    entry.time_ms = time_ms;
+    time_ms += 86'400'000;
+    entry.person_email = email;
+    entry.operation = "update";
+    entry.origin_collection = "crm.contacts";
+    entry.origin_record = "1001";
+    entry.target_collection = "projects.contacts";
+    entry.target_record = "77";
+    entry.fields.push_back({"phone", "+1 555 0100", "+1 555 0199"});
+    entry.reason = "phone changed in crm.contacts";
+    zohosync::state::Journal::append(txn, store, entry);
+  }
+  std::move(txn).commit();
+}
+
+}  // namespace
+
+TEST_CASE("journal and status read what the store holds") {
+  TempDir dir;
+  auto state_dir = dir.path / "state";
+  auto empty = run_captured({"journal", "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(empty.exit_code == exit_code::kOk);
+  CHECK_FALSE(fs::exists(state_dir));
+  write_journal(state_dir);
+
+  auto all =
+      run_captured({"journal", "--json", "--config", kExample, "--state-dir", state_dir.string()});
+  REQUIRE(all.exit_code == exit_code::kOk);
+  auto entries = json_lines(all.out);
+  REQUIRE(entries.size() == 3);
+  CHECK(entries[0]["seq"].to_number<std::uint64_t>() <
+        entries[1]["seq"].to_number<std::uint64_t>());
+  CHECK(entries[0]["fields"].as_array()[0].as_object()["after"] == "+1 555 0199");
+
+  // --person compares emails case-insensitively; --limit counts matching entries.
+  auto ann = run_captured({"journal", "--json", "--person", " ANN@example.com", "--limit", "1",
+                           "--config", kExample, "--state-dir", state_dir.string()});
+  auto ann_entries = json_lines(ann.out);
+  REQUIRE(ann_entries.size() == 1);
+  CHECK(ann_entries[0]["person_email"] == "Ann@Example.com");
+
+  auto after_first = run_captured({"journal", "--json", "--since",
+                                   std::to_string(entries[0]["seq"].to_number<std::uint64_t>()),
+                                   "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(json_lines(after_first.out).size() == 2);
+  auto by_time = run_captured({"journal", "--json", "--since", "2026-09-23T12:00:00Z", "--config",
+                               kExample, "--state-dir", state_dir.string()});
+  CHECK(json_lines(by_time.out).size() == 1);
+  CHECK(run({"journal", "--since", "yesterday", "--config", kExample, "--state-dir",
+             state_dir.string()}) == exit_code::kUsage);
+
+  auto status =
+      run_captured({"status", "--json", "--config", kExample, "--state-dir", state_dir.string()});
+  REQUIRE(status.exit_code == exit_code::kOk);
+  auto doc = boost::json::parse(status.out).as_object();
+  CHECK(doc["initialised"] == true);
+  CHECK(doc["entries"].as_object()["journal"] == 3);
+  CHECK(doc["collections"].as_object().contains("crm.contacts"));
 }

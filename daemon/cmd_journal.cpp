@@ -1,0 +1,174 @@
+// `zohosync journal`: the audit log of every change zohosync applied, oldest
+// first. Read-only, so it is safe while the daemon runs.
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdint>
+#include <cstdio>
+#include <ctime>
+#include <optional>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "daemon/commands.hpp"
+#include "daemon/config_loading.hpp"
+#include "daemon/exit_codes.hpp"
+#include "daemon/state_errors.hpp"
+#include "state/store.hpp"
+
+namespace zohosync::daemon {
+namespace {
+
+// --since is either a journal sequence number (show entries after it) or an
+// ISO 8601 UTC time "YYYY-MM-DD[THH:MM[:SS]][Z]" (show entries at or after it).
+struct Since {
+  std::uint64_t after_seq = 0;
+  std::int64_t from_time_ms = 0;
+};
+
+std::optional<Since> parse_since(const std::string& text) {
+  Since since;
+  std::uint64_t seq = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
+  if (ec == std::errc() && end == text.data() + text.size()) {
+    since.after_seq = seq;
+    return since;
+  }
+  std::tm tm{};
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+  int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
+                      &second);
+  if (n != 3 && n != 5 && n != 6)
+    return std::nullopt;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  since.from_time_ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+  return since;
+}
+
+std::string lower_trimmed(std::string_view text) {
+  auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos)
+    return {};
+  auto last = text.find_last_not_of(" \t\r\n");
+  std::string out(text.substr(first, last - first + 1));
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string format_time(std::int64_t time_ms) {
+  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
+}
+
+void print_text(const state::JournalEntry& entry) {
+  std::printf("#%llu %s %s %s %s/%s <- %s/%s", static_cast<unsigned long long>(entry.seq),
+              format_time(entry.time_ms).c_str(), entry.operation.c_str(),
+              entry.person_email.empty() ? "-" : entry.person_email.c_str(),
+              entry.target_collection.c_str(), entry.target_record.c_str(),
+              entry.origin_collection.c_str(), entry.origin_record.c_str());
+  if (!entry.reason.empty())
+    std::printf(" (%s)", entry.reason.c_str());
+  std::printf("\n");
+  for (const auto& change : entry.fields) {
+    std::printf("    %s: \"%s\" -> \"%s\"\n", change.field.c_str(), change.before.c_str(),
+                change.after.c_str());
+  }
+}
+
+void print_json(const state::JournalEntry& entry) {
+  boost::json::object doc;
+  doc["seq"] = entry.seq;
+  doc["time"] = format_time(entry.time_ms);
+  doc["time_ms"] = entry.time_ms;
+  doc["operation"] = entry.operation;
+  doc["person_id"] = entry.person_id;
+  doc["person_email"] = entry.person_email;
+  doc["origin_collection"] = entry.origin_collection;
+  doc["origin_record"] = entry.origin_record;
+  doc["target_collection"] = entry.target_collection;
+  doc["target_record"] = entry.target_record;
+  boost::json::array fields;
+  for (const auto& change : entry.fields) {
+    fields.push_back(boost::json::object{
+        {"field", change.field}, {"before", change.before}, {"after", change.after}});
+  }
+  doc["fields"] = std::move(fields);
+  doc["product_modified_time"] = entry.product_modified_time;
+  doc["reason"] = entry.reason;
+  std::printf("%s\n", boost::json::serialize(doc).c_str());
+}
+
+}  // namespace
+
+int run_journal(const GlobalOptions& global, const JournalOptions& options) {
+  Since since;
+  if (options.since) {
+    auto parsed = parse_since(*options.since);
+    if (!parsed) {
+      std::fprintf(stderr,
+                   "zohosync journal: --since %s: expected a sequence number or a UTC time like "
+                   "2026-11-24T09:30:00Z\n",
+                   options.since->c_str());
+      return exit_code::kUsage;
+    }
+    since = *parsed;
+  }
+
+  auto loaded = load_config(global, config::SecretCheck::warn_if_missing,
+                            /*quiet_if_missing=*/global.state_dir.has_value());
+  std::string dir;
+  if (loaded.config) {
+    dir = loaded.config->service.state_dir;
+  } else if (loaded.file_missing && global.state_dir) {
+    dir = *global.state_dir;
+  } else {
+    return loaded.exit_code;
+  }
+
+  try {
+    state::OpenOptions open_options;
+    open_options.mode = state::OpenMode::read_only;
+    auto store = state::Store::open(dir, open_options);
+    auto txn = store.begin_read();
+    // The filters are applied before the limit, so --limit counts matching entries.
+    auto entries = state::Journal::read(txn, store, since.after_seq + 1, 0);
+    std::string person = options.person ? lower_trimmed(*options.person) : std::string();
+    std::size_t shown = 0;
+    for (const auto& entry : entries) {
+      if (entry.time_ms < since.from_time_ms)
+        continue;
+      if (!person.empty() && lower_trimmed(entry.person_email) != person)
+        continue;
+      if (options.limit != 0 && shown == options.limit)
+        break;
+      options.json ? print_json(entry) : print_text(entry);
+      ++shown;
+    }
+    if (shown == 0 && !options.json)
+      std::printf("journal: no matching entries\n");
+  } catch (const state::Error& e) {
+    if (e.kind() == state::ErrorKind::not_found_dir) {
+      if (!options.json)
+        std::printf("journal: empty (state dir %s not initialised)\n", dir.c_str());
+      return exit_code::kOk;
+    }
+    return report_state_error(dir, e);
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace zohosync::daemon

@@ -1,0 +1,32 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace zohosync::daemon {
+
+// Options every subcommand accepts (before or after the subcommand name).
+struct GlobalOptions {
+  std::string config_path = "/etc/zohosync/zohosync.toml";
+  std::optional<std::string> state_dir;  // overrides service.state_dir
+  std::optional<std::string> base_url;   // overrides zoho.base_url (single origin)
+  std::optional<std::string> log_level;  // overrides service.log_level
+};
+
+struct StatusOptions {
+  bool json = false;
+};
+
+struct JournalOptions {
+  std::optional<std::string> since;   // a sequence number or an ISO 8601 time
+  std::optional<std::string> person;  // an email address
+  bool json = false;
+  std::size_t limit = 0;  // 0 = all
+};
+
+// Each returns the process exit code (see exit_codes.hpp) and never throws.
+int run_check_config(const GlobalOptions& global);
+int run_status(const GlobalOptions& global, const StatusOptions& options);
+int run_journal(const GlobalOptions& global, const JournalOptions& options);
+
+}  // namespace zohosync::daemon
