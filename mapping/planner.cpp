@@ -266,7 +266,8 @@ class Planner {
       in.remote_rank = s_.rank(cs.id);
       in.canonical_rank = s_.rank(person.origins[i].collection);
       in.policy = s_.conflict_policy;
-      in.blank_overwrites = f != Field::email && s_.blank_overwrites[i];
+      in.blank_overwrites =
+          f != Field::email && (s_.blank_overwrites[i] || cs.blank_overwrites[i]);
       MergeOutcome outcome = merge_field(in);
 
       if (takes_remote(outcome) && f == Field::email) {
@@ -429,7 +430,7 @@ class Planner {
     a.person_email = person ? person->values[Field::email] : "";
     a.origin_collection = cs.id;
     a.origin_record = record_id;
-    switch (s_.on_delete) {
+    switch (cs.on_delete.value_or(s_.on_delete)) {
       case OnDelete::ignore:
         a.reason = "deleted in " + cs.id + "; on_delete = ignore: link dropped, nothing else";
         break;

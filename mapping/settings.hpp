@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,6 +53,12 @@ struct CollectionSettings {
     all.fill(Direction::both);
     return all;
   }();
+
+  // What a record deleted in this collection does; unset = SyncSettings::on_delete.
+  std::optional<OnDelete> on_delete;
+  // Per field: may a value blanked in this collection clear the person's
+  // value? (On top of SyncSettings::blank_overwrites.)
+  std::array<bool, kFieldCount> blank_overwrites{};
 
   Direction direction(Field field) const { return directions[index_of(field)]; }
 };

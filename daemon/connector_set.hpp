@@ -1,0 +1,72 @@
+#pragma once
+// Everything that talks to Zoho, built from the configuration: one HTTP
+// client, one OAuth token source (shared by all products: Zoho allows few
+// token requests per refresh token), one ApiClient per enabled product
+// (its rate bucket and concurrency cap shared by that product's
+// collections) and one Connector per active collection.
+//
+// Owns them all; the io_context's executor must outlive the set.
+
+#include <boost/asio/any_io_executor.hpp>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "connectors/connector.hpp"
+#include "connectors/limits/api_client.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace zohosync::connectors::http {
+class HttpClient;
+}
+namespace zohosync::connectors::oauth {
+class TokenSource;
+}
+namespace zohosync::connectors::crm {
+class ContactRoleSync;
+}
+
+namespace zohosync::daemon {
+
+// Where the token cache lives inside the state dir.
+std::filesystem::path token_cache_path(const std::filesystem::path& state_dir);
+
+class ConnectorSet {
+ public:
+  // Throws connectors::ConnectorError (configuration) when the config cannot
+  // be turned into connectors (e.g. a CA file that does not load). Needs the
+  // secrets loaded (config::SecretCheck::require).
+  ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
+               const std::filesystem::path& state_dir, std::shared_ptr<spdlog::logger> logger);
+  ~ConnectorSet();
+  ConnectorSet(const ConnectorSet&) = delete;
+  ConnectorSet& operator=(const ConnectorSet&) = delete;
+
+  // One per active collection, in config::collection_ids() order.
+  std::vector<connectors::Connector*> connectors() const;
+  connectors::Connector* connector(std::string_view collection) const;
+
+  // The product's ApiClient, or nullptr when the product is disabled.
+  connectors::ApiClient* api(connectors::Product product) const;
+  // Present when crm.contact_roles.sync is on.
+  connectors::crm::ContactRoleSync* contact_roles() const { return contact_roles_.get(); }
+
+  connectors::oauth::TokenSource& tokens() { return *tokens_; }
+  connectors::Clock& clock() { return *clock_; }
+
+ private:
+  std::unique_ptr<connectors::Clock> clock_;
+  std::unique_ptr<connectors::http::HttpClient> http_;
+  std::unique_ptr<connectors::oauth::TokenSource> tokens_;
+  std::map<connectors::Product, std::unique_ptr<connectors::ApiClient>> apis_;
+  std::vector<std::unique_ptr<connectors::Connector>> connectors_;
+  std::unique_ptr<connectors::crm::ContactRoleSync> contact_roles_;
+};
+
+}  // namespace zohosync::daemon
