@@ -1,0 +1,73 @@
+#pragma once
+// Zoho Inventory v1 collections: `inventory.contact_persons` and
+// `inventory.users`. Plain options and factories, so that the runtime builds
+// them from its config without knowing how they work inside. Every call
+// carries `organization_id`; both collections share one ApiClient (Product
+// inventory), which must outlive them.
+//
+// inventory.contact_persons
+// - Inventory gives contact persons no modified time of their own; only their
+//   parent contact has `last_modified_time`. Record::modified_ms is therefore
+//   the parent contact's last_modified_time and created_ms is 0 (unknown).
+//   Record::parent_id is the contact_id.
+// - Incremental list: contacts sorted by last_modified_time descending; the
+//   persons of every contact newer than the cursor are re-read (one call per
+//   contact). A no-change cycle costs one call. Persons that vanished under a
+//   re-read contact are reported in Listing::deleted (known from earlier
+//   listings by this connector object).
+// - Person edits that do not move the contact's time (and contacts deleted as a
+//   whole) are only seen by a full scan: since == "" or, on its own, when the
+//   last full scan is older than full_scan_interval (Listing::full = true).
+//   A full scan costs ceil(contacts/200) + contacts calls.
+// - find_by_email: the contacts list's `email` filter (1 call), then the
+//   persons of each matching contact (1 call each); persons this connector
+//   already saw in a listing are checked under their own contact too.
+//
+// inventory.users
+// - Fields: "name" and "email" only. The API gives users no modified time:
+//   modified_ms = 0 (a newest-wins conflict goes to the other side).
+// - Every list is a full listing (no incremental query exists):
+//   ceil(users/200) calls, full = true.
+// - Inactive users are not listed (unless list_inactive): to the sync an
+//   inactive user is a removed one, so remove() marks a user inactive unless
+//   allow_delete, and a reactivated user appears again.
+// - create() invites (sends e-mail): refused with ErrorClass::configuration
+//   unless allow_invite.
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "connectors/connector.hpp"
+
+namespace zohosync::connectors {
+
+class ApiClient;
+class Clock;
+
+struct InventoryContactPersonsOptions {
+  std::string organization_id;  // required: sent as ?organization_id= on every call
+  // Creates without a parent go under this contact; empty: such creates are a
+  // configuration error.
+  std::string default_contact_id;
+  // The connector starts a full scan on its own when the last one is older.
+  std::chrono::milliseconds full_scan_interval = std::chrono::hours(24);
+  int per_page = 200;  // Inventory's maximum
+  // Calendar time for the full-scan schedule; nullptr: the system clock.
+  Clock* clock = nullptr;
+};
+
+struct InventoryUsersOptions {
+  std::string organization_id;        // required
+  bool allow_invite = false;          // create() sends an invitation e-mail: off unless asked for
+  bool allow_delete = false;          // remove() deletes the user; otherwise marks it inactive
+  bool list_inactive = false;         // list inactive users as records too
+  std::string invite_role = "staff";  // user_role of invited users
+  int per_page = 200;
+};
+
+std::unique_ptr<Connector> make_inventory_contact_persons(ApiClient& api,
+                                                          InventoryContactPersonsOptions options);
+std::unique_ptr<Connector> make_inventory_users(ApiClient& api, InventoryUsersOptions options);
+
+}  // namespace zohosync::connectors
