@@ -152,4 +152,10 @@ TEST_CASE("limits: Inventory per-minute limit answers code 44 with 429") {
   CHECK(over.obj().at("code").as_int64() == 44);
   REQUIRE(s.admin_post("clock", R"({"advance":61})").status == 200);
   CHECK(s.client.get(s.inv("/users"), s.auth()).status == 200);
+  // The counters tell a refusal by the limits from an injected 429.
+  REQUIRE(s.admin_post("faults", R"({"kind":"429","path":"*","nth":1})").status == 200);
+  CHECK(s.client.get(s.inv("/users"), s.auth()).status == 429);
+  auto counters = s.client.get("/__sandbox/counters").obj();
+  CHECK(counters.at("limited_total").as_int64() == 1);
+  CHECK(counters.at("limited").at("inventory_minute").as_int64() == 1);
 }

@@ -11,6 +11,26 @@ void expire(std::deque<std::int64_t>& q, std::int64_t cutoff) {
 
 }  // namespace
 
+const char* limit_name(limit_verdict v) {
+  switch (v) {
+    case limit_verdict::ok:
+      return "ok";
+    case limit_verdict::crm_concurrency:
+      return "crm_concurrency";
+    case limit_verdict::crm_credits:
+      return "crm_credits";
+    case limit_verdict::inventory_minute:
+      return "inventory_minute";
+    case limit_verdict::inventory_daily:
+      return "inventory_daily";
+    case limit_verdict::inventory_concurrency:
+      return "inventory_concurrency";
+    case limit_verdict::projects_locked:
+      return "projects_locked";
+  }
+  return "ok";
+}
+
 long rate_limiter::crm_credits_used(std::int64_t now) {
   while (!crm_credits_.empty() && crm_credits_.front().first <= now - 86400) {
     crm_credit_sum_ -= crm_credits_.front().second;

@@ -20,6 +20,9 @@ enum class limit_verdict {
   projects_locked,
 };
 
+// The counters' name for a refusal ("inventory_minute", ...).
+const char* limit_name(limit_verdict v);
+
 class rate_limiter {
  public:
   // Admits one call costing `credits` (CRM only) or says which limit refused

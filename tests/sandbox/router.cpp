@@ -106,6 +106,7 @@ reply route(sandbox& sb, const request& req) {
       int credits = *prod == product::crm ? crm_credits(req) : 1;
       auto verdict = sb.limits.admit(*prod, sb.opts.limits, sb.now(), credits);
       if (verdict != limit_verdict::ok) {
+        sb.count_limited(verdict);
         out.res = limit_error(verdict, req.method, sb.opts.limits.projects_lockout_s);
       } else {
         auto segs = split_path(req.path);

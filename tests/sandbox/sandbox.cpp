@@ -21,6 +21,7 @@ void sandbox::regenerate() {
 void sandbox::reset() {
   regenerate();
   counters_.clear();
+  limited_.clear();
   faults.clear();
   faults.reseed(opts.gen.seed);
   limits.reset();
@@ -31,6 +32,10 @@ void sandbox::reset() {
 void sandbox::count(const std::string& product, const std::string& method,
                     const std::string& path) {
   ++counters_[{product, method, path}];
+}
+
+void sandbox::count_limited(limit_verdict verdict) {
+  ++limited_[limit_name(verdict)];
 }
 
 json::object sandbox::counters_json() const {
@@ -45,7 +50,17 @@ json::object sandbox::counters_json() const {
     entries.push_back(
         json::object{{"product", prod}, {"method", method}, {"path", path}, {"count", n}});
   }
-  return json::object{{"total", total}, {"by_product", by_product}, {"requests", entries}};
+  json::object limited;
+  long limited_total = 0;
+  for (const auto& [name, n] : limited_) {
+    limited[name] = n;
+    limited_total += n;
+  }
+  return json::object{{"total", total},
+                      {"by_product", by_product},
+                      {"requests", entries},
+                      {"limited_total", limited_total},
+                      {"limited", limited}};
 }
 
 json::object sandbox::info_json() const {

@@ -40,6 +40,9 @@ class sandbox {
   void regenerate();
   std::int64_t now() const { return clock.now(); }
   void count(const std::string& product, const std::string& method, const std::string& path);
+  // A call the rate limits refused (not an injected 429): clients prove they
+  // obeyed the limits by this staying empty.
+  void count_limited(limit_verdict verdict);
   boost::json::object counters_json() const;
   boost::json::object info_json() const;
 
@@ -55,6 +58,7 @@ class sandbox {
 
  private:
   std::map<std::tuple<std::string, std::string, std::string>, long> counters_;
+  std::map<std::string, long> limited_;
 };
 
 // The context a product handler runs in.
