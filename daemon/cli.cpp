@@ -43,12 +43,15 @@ int run_cli(int argc, char** argv) {
 
   auto* daemon_cmd =
       app.add_subcommand("daemon", "Run as a service: poll every collection and sync");
-  bool dry_run = false, json_output = false, force_delete = false;
+  ReconcileOptions reconcile_options;
   auto* reconcile_cmd =
       app.add_subcommand("reconcile", "Run one full sync cycle over every collection, then exit");
-  reconcile_cmd->add_flag("--dry-run", dry_run, "Plan and print, write nothing");
-  reconcile_cmd->add_flag("--json", json_output, "Print one JSON document");
-  reconcile_cmd->add_flag("--force-delete", force_delete, "Override the mass-delete guard once");
+  reconcile_cmd->add_flag("--dry-run", reconcile_options.dry_run,
+                          "Plan and print, write nothing (the state dir stays as it was)");
+  reconcile_cmd->add_flag("--json", reconcile_options.json,
+                          "Print one JSON document with every action and its reason");
+  reconcile_cmd->add_flag("--force-delete", reconcile_options.force_delete,
+                          "Override the mass-delete guard for this run");
 
   app.add_subcommand("check-config", "Validate the configuration file and report every problem");
 
@@ -94,7 +97,11 @@ int run_cli(int argc, char** argv) {
     if (daemon_cmd->parsed())
       return not_implemented("daemon");
     if (reconcile_cmd->parsed())
+#ifdef ZOHOSYNC_HAVE_CONNECTORS
+      return run_reconcile(global, reconcile_options);
+#else
       return not_implemented("reconcile");
+#endif
     if (conflicts_cmd->parsed())
       return not_implemented("conflicts");
   } catch (const std::exception& e) {

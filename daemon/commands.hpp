@@ -24,9 +24,16 @@ struct JournalOptions {
   std::size_t limit = 0;  // 0 = all
 };
 
+struct ReconcileOptions {
+  bool dry_run = false;
+  bool json = false;
+  bool force_delete = false;  // override the mass-delete guard for this run
+};
+
 // Each returns the process exit code (see exit_codes.hpp) and never throws.
 int run_check_config(const GlobalOptions& global);
 int run_status(const GlobalOptions& global, const StatusOptions& options);
 int run_journal(const GlobalOptions& global, const JournalOptions& options);
+int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options);
 
 }  // namespace zohosync::daemon

@@ -41,9 +41,11 @@ class ConnectorSet {
  public:
   // Throws connectors::ConnectorError (configuration) when the config cannot
   // be turned into connectors (e.g. a CA file that does not load). Needs the
-  // secrets loaded (config::SecretCheck::require).
+  // secrets loaded (config::SecretCheck::require). The access token is
+  // cached in the state dir; a dry run reads the cache but never writes it.
   ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
-               const std::filesystem::path& state_dir, std::shared_ptr<spdlog::logger> logger);
+               const std::filesystem::path& state_dir, std::shared_ptr<spdlog::logger> logger,
+               bool write_token_cache = true);
   ~ConnectorSet();
   ConnectorSet(const ConnectorSet&) = delete;
   ConnectorSet& operator=(const ConnectorSet&) = delete;

@@ -96,7 +96,7 @@ asio::awaitable<AccessToken> TokenSource::refresh_shared() {
 
 void TokenSource::store(const AccessToken& token) {
   current_ = token;
-  if (options_.cache_file.empty())
+  if (options_.cache_file.empty() || options_.cache_read_only)
     return;
   try {
     save_token_cache(options_.cache_file, cache_key_, token);

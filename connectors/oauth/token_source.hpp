@@ -40,6 +40,8 @@ struct OAuthOptions {
   std::string refresh_token;
   // Where the token is cached on disk (in the state dir); empty: memory only.
   std::filesystem::path cache_file;
+  // Read the cache but never write it (a dry run leaves the state dir as it was).
+  bool cache_read_only = false;
   // A token with less than this left is refreshed before use: one request
   // plus its retries must fit in what remains.
   std::chrono::seconds refresh_margin{std::chrono::minutes(5)};

@@ -214,15 +214,21 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   // 1. List every enabled collection; no transaction is open here.
   std::vector<mapping::Observation> observations;
   std::map<std::string, std::string> cursors;
+  std::vector<std::pair<const mapping::CollectionSettings*, connectors::Connector*>> to_list;
   for (const auto& cs : settings_.collections) {
     if (!cs.enabled)
       continue;
     if (!options.only.empty() &&
         std::find(options.only.begin(), options.only.end(), cs.id) == options.only.end())
       continue;
-    connectors::Connector* conn = connector(cs.id);
-    if (conn == nullptr)
-      continue;
+    if (connectors::Connector* conn = connector(cs.id))
+      to_list.emplace_back(&cs, conn);
+  }
+  for (std::size_t index = 0; index < to_list.size(); ++index) {
+    const mapping::CollectionSettings& cs = *to_list[index].first;
+    connectors::Connector* conn = to_list[index].second;
+    if (options.progress)
+      options.progress(CyclePhase::listing, index, to_list.size());
     std::string since;
     {
       auto txn = store_.begin_read();
@@ -243,6 +249,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     report.collections[cs.id].records_seen += obs.records.size();
     observations.push_back(std::move(obs));
   }
+  if (options.progress)
+    options.progress(CyclePhase::listing, to_list.size(), to_list.size());
   fault(options, FaultPoint::after_list);
 
   // 2. Ingest + plan + outbox in one write transaction.
@@ -278,6 +286,7 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report,
     entries = state::Outbox::pending(txn, store_);
   }
   std::set<std::string, std::less<>> blocked;  // a transient failure: stop writing there
+  std::size_t sent = 0;
   for (std::size_t start = 0; start < entries.size() && !report.fatal; start += options.batch) {
     const std::size_t end = std::min(entries.size(), start + options.batch);
     std::vector<PendingWrite> writes;
@@ -293,6 +302,8 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report,
         continue;
       if (co_await send_one(w, report))
         fault(options, FaultPoint::after_send);
+      if (options.progress)
+        options.progress(CyclePhase::sending, ++sent, entries.size());
       if (w.status == PendingWrite::Status::failed) {
         if (w.error_class == ErrorClass::transient)
           blocked.insert(w.action.collection);

@@ -43,6 +43,9 @@ enum class FaultPoint {
 };
 std::string_view to_string(FaultPoint point);
 
+// What a cycle is doing, for progress displays.
+enum class CyclePhase { listing, sending };
+
 struct CycleOptions {
   std::int64_t now_ms = 0;  // the caller's clock: journal times, flip window
   bool dry_run = false;
@@ -55,6 +58,9 @@ struct CycleOptions {
   // and sends that product's changes at once.
   std::vector<std::string> only;
   std::size_t batch = 64;  // writes sent before their results are recorded together
+  // Called as the cycle moves on: listing (collections listed of those to
+  // list) and sending (writes done of those queued). Must not throw.
+  std::function<void(CyclePhase phase, std::size_t done, std::size_t total)> progress;
   // Called at each FaultPoint; a test throws from it to simulate a crash.
   std::function<void(FaultPoint)> fault_hook;
 };

@@ -1,0 +1,219 @@
+// `zohosync reconcile`: one full cycle over every active collection, then
+// exit. A dry run plans in a transaction that is rolled back, sends nothing,
+// and leaves the state dir exactly as it was (no cursor, no token cache, no
+// lock file; a missing state dir is planned against a throwaway one).
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+
+#include "connectors/crm/contact_role_sync.hpp"
+#include "daemon/commands.hpp"
+#include "daemon/config_loading.hpp"
+#include "daemon/connector_set.hpp"
+#include "daemon/engine/engine.hpp"
+#include "daemon/exit_codes.hpp"
+#include "daemon/progress_bar.hpp"
+#include "daemon/report_output.hpp"
+#include "daemon/state_errors.hpp"
+#include "daemon/state_lock.hpp"
+#include "daemon/sync_settings.hpp"
+#include "mapping/normalize.hpp"
+#include "state/errors.hpp"
+#include "state/journal.hpp"
+#include "state/store.hpp"
+#include "state/tables.hpp"
+
+namespace zohosync::daemon {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool has_store(const fs::path& dir) {
+  std::error_code ec;
+  return fs::exists(dir / "data.mdb", ec);
+}
+
+// A throwaway state dir for a dry run against a state dir that does not exist
+// yet: planning needs a store, and the real one must not be created.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern = (fs::temp_directory_path() / "zohosync-dry-run-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::system_error(errno, std::generic_category(), "cannot create a scratch dir");
+    path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// The designations linked people carry: what the CRM contact-role picklist
+// should offer.
+std::vector<std::string> designations_in_use(state::Store& store) {
+  auto txn = store.begin_write();  // Tables needs a write txn; rolled back unchanged
+  state::Tables tables(txn, store);
+  std::set<std::string> seen;
+  std::vector<std::string> out;
+  for (const mapping::PersonRow& person : tables.all_people()) {
+    const std::string& title = person.values[mapping::Field::designation];
+    std::string key = mapping::collapse_whitespace(title);
+    for (char& c : key)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!key.empty() && seen.insert(key).second)
+      out.push_back(title);
+  }
+  return out;
+}
+
+void prune_journal(state::Store& store, const config::SyncConfig& sync, std::int64_t now) {
+  auto txn = store.begin_write();
+  state::Journal::prune(txn, store, static_cast<std::size_t>(sync.journal_max_entries),
+                        sync.journal_max_age.count(), now);
+  std::move(txn).commit();
+}
+
+int exit_code_for(const CycleReport& report) {
+  if (report.fatal) {
+    for (const Failure& f : report.failures) {
+      if (f.error_class == connectors::ErrorClass::configuration)
+        return exit_code::kConfig;
+    }
+    return exit_code::kUnavailable;
+  }
+  if (problems(report) > 0 || !report.unknown_collections.empty())
+    return exit_code::kFailures;
+  return exit_code::kOk;
+}
+
+}  // namespace
+
+int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) {
+  LoadedConfig loaded = load_config(global, config::SecretCheck::require);
+  if (!loaded.config)
+    return loaded.exit_code;
+  const config::Config& config = *loaded.config;
+  const fs::path state_dir = config.service.state_dir;
+  auto logger = spdlog::default_logger();
+
+  try {
+    std::optional<ScratchDir> scratch;
+    fs::path store_dir = state_dir;
+    if (options.dry_run && !has_store(state_dir)) {
+      scratch.emplace();
+      store_dir = scratch->path() / "state";
+    }
+    state::OpenOptions open_options;
+    auto store = state::Store::open(store_dir.string(), open_options);
+
+    // A dry run writes nothing, so it needs no turn; a real run waits for a
+    // running daemon (or another reconcile) to finish its cycle.
+    std::optional<StateLock> lock;
+    if (!options.dry_run) {
+      lock = StateLock::try_acquire(state_dir);
+      if (!lock) {
+        std::fprintf(stderr,
+                     "zohosync reconcile: another zohosync is running a cycle on %s; "
+                     "waiting for it\n",
+                     state_dir.c_str());
+        lock = StateLock::acquire(state_dir);
+      }
+    }
+
+    boost::asio::io_context io;
+    ConnectorSet connectors(io.get_executor(), config, state_dir, logger, !options.dry_run);
+    mapping::SyncSettings settings = to_sync_settings(config);
+    settings.force_delete = options.force_delete;
+    Engine engine(store, settings, connectors.connectors());
+
+    ProgressBar progress(!options.json && ProgressBar::stderr_is_terminal());
+    CycleOptions cycle;
+    cycle.now_ms = now_ms();
+    cycle.dry_run = options.dry_run;
+    cycle.keep_actions = options.json || options.dry_run;
+    cycle.progress = [&](CyclePhase phase, std::size_t done, std::size_t total) {
+      progress.update(phase == CyclePhase::listing ? "listing" : "writing", done, total);
+    };
+
+    CycleReport report;
+    std::exception_ptr error;
+    std::string role_problem;
+    boost::asio::co_spawn(
+        io,
+        [&]() -> boost::asio::awaitable<void> {
+          report = co_await engine.run_cycle(cycle);
+          if (!options.dry_run && !report.fatal && connectors.contact_roles() != nullptr) {
+            try {
+              auto designations = designations_in_use(store);
+              co_await connectors.contact_roles()->sync(std::move(designations),
+                                                        config.crm.contact_roles.delete_unused);
+            } catch (const std::exception& e) {
+              role_problem = e.what();
+            }
+          }
+        },
+        [&](std::exception_ptr e) { error = e; });
+    io.run();
+    progress.finish();
+    if (error)
+      std::rethrow_exception(error);
+    if (!options.dry_run)
+      prune_journal(store, config.sync, cycle.now_ms);
+
+    if (options.json) {
+      boost::json::value doc = report_to_json(report);
+      if (!role_problem.empty())
+        doc.as_object()["contact_roles_error"] = role_problem;
+      std::printf("%s\n", boost::json::serialize(doc).c_str());
+    } else {
+      std::printf("%s%s\n", options.dry_run ? "Dry run: nothing was written. Planned:\n" : "",
+                  format_report_table(report).c_str());
+      if (options.dry_run) {
+        for (const mapping::Action& a : report.actions) {
+          if (a.kind == mapping::ActionKind::record_only)
+            continue;
+          std::printf("  %-8s %-31s %-30s %s\n", std::string(mapping::to_string(a.kind)).c_str(),
+                      a.collection.c_str(), a.person_email.c_str(), a.reason.c_str());
+        }
+      }
+      if (!role_problem.empty())
+        std::printf("CRM contact roles not updated: %s\n", role_problem.c_str());
+      std::size_t n = problems(report);
+      if (n > 0)
+        std::printf("%zu problem%s need attention (see above)\n", n, n == 1 ? "" : "s");
+    }
+    return exit_code_for(report);
+  } catch (const state::Error& e) {
+    return report_state_error(state_dir.string(), e);
+  } catch (const connectors::ConnectorError& e) {
+    std::fprintf(stderr, "zohosync reconcile: %s\n", e.what());
+    return e.error_class() == connectors::ErrorClass::configuration ? exit_code::kConfig
+                                                                    : exit_code::kUnavailable;
+  } catch (const std::system_error& e) {
+    std::fprintf(stderr, "zohosync reconcile: %s\n", e.what());
+    return exit_code::kOsError;
+  }
+}
+
+}  // namespace zohosync::daemon

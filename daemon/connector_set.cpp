@@ -1,0 +1,179 @@
+#include "daemon/connector_set.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "connectors/contracts/contracts_connectors.hpp"
+#include "connectors/crm/contact_role_sync.hpp"
+#include "connectors/crm/crm_connectors.hpp"
+#include "connectors/http/http_client.hpp"
+#include "connectors/inventory/inventory_connectors.hpp"
+#include "connectors/limits/clock.hpp"
+#include "connectors/oauth/token_source.hpp"
+#include "connectors/projects/projects_connectors.hpp"
+
+namespace zohosync::daemon {
+
+namespace {
+
+using connectors::Product;
+
+Product to_connector_product(config::Product product) {
+  switch (product) {
+    case config::Product::inventory:
+      return Product::inventory;
+    case config::Product::projects:
+      return Product::projects;
+    case config::Product::crm:
+      return Product::crm;
+    case config::Product::contracts:
+      return Product::contracts;
+  }
+  return Product::crm;
+}
+
+// The configured "N requests per window" as a token bucket that can never
+// exceed N within any window: the burst plus what refills during the window
+// must stay at or below N.
+connectors::RateLimit to_bucket(const config::RateLimit& limit) {
+  const double window_s = std::max(0.001, std::chrono::duration<double>(limit.window).count());
+  const double requests = std::max(1, limit.requests);
+  const double burst = std::clamp(requests / 10.0, 1.0, 10.0);
+  const double rate = std::max(requests - burst, 1.0) / window_s;
+  return {rate, burst};
+}
+
+connectors::ApiClientOptions api_options(const config::Config& config, config::Product product,
+                                         std::shared_ptr<spdlog::logger> logger) {
+  connectors::ApiClientOptions options =
+      connectors::default_api_options(to_connector_product(product));
+  const config::RateLimit& limit = config.http.limit(product);
+  options.rate = to_bucket(limit);
+  options.max_concurrency = static_cast<std::size_t>(std::max(1, limit.concurrency));
+  options.retry.max_attempts = config.http.retries + 1;
+  options.logger = std::move(logger);
+  const std::string& url = config.api_url(product);
+  switch (product) {
+    case config::Product::crm:
+      // The token's api_domain names the organization's CRM host; honour it
+      // unless the config points elsewhere.
+      options.base_url = config.crm.api_url_is_default ? "" : url + "/crm/v8";
+      options.api_path = "/crm/v8";
+      options.credit_budget =
+          connectors::CreditBudgetOptions{config.crm.daily_credits, config.crm.write_budget_share};
+      break;
+    case config::Product::inventory:
+      options.base_url = config.inventory.api_url_is_default ? "" : url;
+      options.api_path = "/inventory/v1";
+      break;
+    case config::Product::projects:
+    case config::Product::contracts:
+      options.base_url = url;  // their own hosts: api_domain does not apply
+      break;
+  }
+  return options;
+}
+
+}  // namespace
+
+std::filesystem::path token_cache_path(const std::filesystem::path& state_dir) {
+  return state_dir / "access_token.json";
+}
+
+ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
+                           const std::filesystem::path& state_dir,
+                           std::shared_ptr<spdlog::logger> logger, bool write_token_cache)
+    : clock_(std::make_unique<connectors::SystemClock>()) {
+  connectors::http::HttpClientOptions http_options;
+  http_options.request_timeout = config.http.timeout;
+  http_options.connect_timeout = std::min(config.http.timeout, http_options.connect_timeout);
+  http_options.max_response_bytes = static_cast<std::size_t>(config.http.max_response_bytes);
+  http_options.ca_file = config.http.ca_file;
+  http_options.logger = logger;
+  http_ = std::make_unique<connectors::http::HttpClient>(executor, http_options);
+
+  connectors::oauth::OAuthOptions oauth;
+  oauth.accounts_url = config.oauth.accounts_url;
+  oauth.client_id = config.oauth.client_id;
+  oauth.client_secret = std::string(config.oauth.client_secret.reveal());
+  oauth.refresh_token = std::string(config.oauth.refresh_token.reveal());
+  oauth.cache_file = token_cache_path(state_dir);
+  oauth.cache_read_only = !write_token_cache;
+  oauth.logger = logger;
+  tokens_ = std::make_unique<connectors::oauth::TokenSource>(*http_, *clock_, oauth);
+
+  for (config::Product product : {config::Product::inventory, config::Product::projects,
+                                  config::Product::crm, config::Product::contracts}) {
+    if (!config.product_enabled(product))
+      continue;
+    apis_[to_connector_product(product)] = std::make_unique<connectors::ApiClient>(
+        *http_, *tokens_, *clock_, api_options(config, product, logger));
+  }
+
+  for (const std::string& id : config::collection_ids()) {
+    const config::CollectionConfig& collection = config.collection(id);
+    if (!collection.active)
+      continue;
+    std::unique_ptr<connectors::Connector> connector;
+    if (id == "inventory.contact_persons") {
+      connectors::InventoryContactPersonsOptions options;
+      options.organization_id = config.inventory.organization_id;
+      options.default_contact_id = collection.default_parent;
+      options.full_scan_interval = collection.full_scan_interval;
+      options.clock = clock_.get();
+      connector =
+          connectors::make_inventory_contact_persons(*apis_.at(Product::inventory), options);
+    } else if (id == "inventory.users") {
+      connectors::InventoryUsersOptions options;
+      options.organization_id = config.inventory.organization_id;
+      options.allow_invite = collection.allow_invite;
+      connector = connectors::make_inventory_users(*apis_.at(Product::inventory), options);
+    } else if (id == "projects.contacts") {
+      connectors::ProjectsOptions options;
+      options.portal_id = config.projects.portal_id;
+      options.default_client_id = collection.default_parent;
+      connector = connectors::make_projects_contacts(*apis_.at(Product::projects), options);
+    } else if (id == "crm.contacts") {
+      connectors::CrmContactsOptions options;
+      options.overlap =
+          std::chrono::duration_cast<std::chrono::seconds>(config.crm.modified_overlap);
+      connector = connectors::make_crm_contacts_connector(*apis_.at(Product::crm), options);
+    } else if (id == "contracts.counterparty_contacts") {
+      connectors::ContractsOptions options;
+      options.organizations = config.contracts.counterparties;
+      options.default_counterparty = collection.default_parent;
+      connector =
+          connectors::make_contracts_counterparty_contacts(*apis_.at(Product::contracts), options);
+    }
+    if (connector)
+      connectors_.push_back(std::move(connector));
+  }
+  if (config.crm.enabled && config.crm.contact_roles.sync) {
+    contact_roles_ = std::make_unique<connectors::crm::ContactRoleSync>(*apis_.at(Product::crm));
+  }
+}
+
+ConnectorSet::~ConnectorSet() = default;
+
+std::vector<connectors::Connector*> ConnectorSet::connectors() const {
+  std::vector<connectors::Connector*> out;
+  for (const auto& c : connectors_)
+    out.push_back(c.get());
+  return out;
+}
+
+connectors::Connector* ConnectorSet::connector(std::string_view collection) const {
+  for (const auto& c : connectors_) {
+    if (c->collection() == collection)
+      return c.get();
+  }
+  return nullptr;
+}
+
+connectors::ApiClient* ConnectorSet::api(connectors::Product product) const {
+  auto it = apis_.find(product);
+  return it == apis_.end() ? nullptr : it->second.get();
+}
+
+}  // namespace zohosync::daemon

@@ -1,0 +1,28 @@
+#pragma once
+// How a cycle's report is shown: a table for people, a JSON document for
+// scripts. `zohosync reconcile` prints both kinds; the daemon logs the summary.
+
+#include <boost/json/value.hpp>
+#include <string>
+
+#include "daemon/engine/report.hpp"
+
+namespace zohosync::daemon {
+
+// Per collection: seen, create, update, delete, conflict, held, skipped, failed;
+// a total row; then each failure and unknown collection on its own line.
+std::string format_report_table(const CycleReport& report);
+
+// One line: "12 creates, 3 updates, 0 deletes, 1 conflict held, 0 failed".
+std::string format_report_summary(const CycleReport& report);
+
+// {"dry_run", "ok", "collections": {id: counts}, "totals", "failures": [...],
+//  "unknown_collections", "actions": [...], "resumed", "pending",
+//  "planned_writes", "failed", "held"}
+boost::json::value report_to_json(const CycleReport& report);
+
+// How many things need a person's attention: failed writes, held conflicts,
+// writes left pending, collections that could not be listed.
+std::size_t problems(const CycleReport& report);
+
+}  // namespace zohosync::daemon
