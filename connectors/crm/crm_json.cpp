@@ -1,0 +1,358 @@
+#include "connectors/crm/crm_json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <cctype>
+#include <cstdio>
+#include <ctime>
+
+namespace zohosync::connectors::crm {
+
+namespace json = boost::json;
+
+namespace {
+
+ConnectorError malformed(std::string_view what) {
+  return ConnectorError(ErrorClass::transient, "crm: malformed answer: " + std::string(what));
+}
+
+json::value parse_body(std::string_view body) {
+  boost::system::error_code ec;
+  json::value value = json::parse(body, ec);
+  if (ec)
+    throw malformed("not JSON");
+  return value;
+}
+
+// Zoho mixes numbers and strings for ids and values.
+std::optional<std::string> text_of(const json::value* value) {
+  if (value == nullptr)
+    return std::nullopt;
+  if (value->is_string())
+    return std::string(value->as_string());
+  if (value->is_int64())
+    return std::to_string(value->as_int64());
+  if (value->is_uint64())
+    return std::to_string(value->as_uint64());
+  if (value->is_double()) {
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%.15g", value->as_double());
+    return std::string(buffer);
+  }
+  if (value->is_bool())
+    return value->as_bool() ? "true" : "false";
+  return std::nullopt;  // null, arrays, objects
+}
+
+bool bool_of(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_bool() && value->as_bool();
+}
+
+// The object at `key` (or nullptr); `info` and `details` are optional.
+const json::object* object_at(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  return value && value->is_object() ? &value->as_object() : nullptr;
+}
+
+const json::object& top_object(const json::value& value) {
+  if (!value.is_object())
+    throw malformed("not an object");
+  return value.as_object();
+}
+
+const json::array& array_at(const json::object& object, std::string_view key) {
+  const auto* value = object.if_contains(key);
+  if (value == nullptr || !value->is_array())
+    throw malformed("no \"" + std::string(key) + "\" array");
+  return value->as_array();
+}
+
+int digits(std::string_view text, std::size_t pos, std::size_t count) {
+  if (pos + count > text.size())
+    return -1;
+  int n = 0;
+  for (std::size_t i = pos; i < pos + count; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(text[i])))
+      return -1;
+    n = n * 10 + (text[i] - '0');
+  }
+  return n;
+}
+
+std::int64_t epoch_ms(int year, int month, int day, int hour, int minute, int second) {
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+}
+
+}  // namespace
+
+std::string fields_param() {
+  std::string out;
+  for (const auto field : kPersonFields) {
+    out += field;
+    out += ',';
+  }
+  out += "Modified_Time,Created_Time";
+  return out;
+}
+
+std::optional<std::int64_t> parse_time_ms(std::string_view text) {
+  // YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm|±hhmm)
+  const int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
+  const int hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
+      minute < 0 || minute > 59 || second < 0 || second > 60 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
+    return std::nullopt;
+  std::size_t pos = 19;
+  std::int64_t fraction_ms = 0;
+  if (pos < text.size() && text[pos] == '.') {
+    ++pos;
+    std::int64_t scale = 100;
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
+      fraction_ms += (text[pos] - '0') * scale;
+      scale /= 10;
+      ++pos;
+    }
+  }
+  std::int64_t offset_s = 0;
+  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+    ++pos;
+  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
+    const int sign = text[pos] == '+' ? 1 : -1;
+    const int oh = digits(text, pos + 1, 2);
+    std::size_t minute_pos = pos + 3;
+    if (minute_pos < text.size() && text[minute_pos] == ':')
+      ++minute_pos;
+    const int om = digits(text, minute_pos, 2);
+    if (oh < 0 || om < 0 || oh > 23 || om > 59)
+      return std::nullopt;
+    offset_s = sign * (oh * 3600 + om * 60);
+    pos = minute_pos + 2;
+  } else {
+    return std::nullopt;  // CRM always names the offset; a bare time is ambiguous
+  }
+  if (pos != text.size())
+    return std::nullopt;
+  return epoch_ms(year, month, day, hour, minute, second) + fraction_ms - offset_s * 1000;
+}
+
+std::string format_time(std::int64_t ms) {
+  std::int64_t seconds = ms / 1000;
+  if (ms < 0 && ms % 1000 != 0)
+    --seconds;
+  const std::time_t t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buffer[40];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S+00:00", &tm);
+  return buffer;
+}
+
+std::optional<std::int64_t> parse_http_date_ms(std::string_view text) {
+  // "Wed, 21 Oct 2015 07:28:00 GMT"
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT")
+    return std::nullopt;
+  const int day = digits(text, 5, 2), year = digits(text, 12, 4);
+  const int hour = digits(text, 17, 2), minute = digits(text, 20, 2), second = digits(text, 23, 2);
+  const auto month_at = kMonths.find(text.substr(8, 3));
+  if (day < 1 || year < 0 || hour < 0 || minute < 0 || second < 0 ||
+      month_at == std::string_view::npos || month_at % 3 != 0)
+    return std::nullopt;
+  return epoch_ms(year, static_cast<int>(month_at / 3) + 1, day, hour, minute, second);
+}
+
+RecordPage parse_record_page(std::string_view body) {
+  const json::value root = parse_body(body);
+  const json::object& top = top_object(root);
+  RecordPage page;
+  const json::array& rows = array_at(top, "data");
+  std::size_t index = 0;
+  for (const auto& row : rows) {
+    const std::size_t at = index++;
+    const auto id = row.is_object() ? text_of(row.as_object().if_contains("id")) : std::nullopt;
+    if (!id || id->empty()) {
+      page.skipped.emplace_back(ErrorClass::per_record,
+                                "crm: record " + std::to_string(at) + " of a page has no id");
+      continue;
+    }
+    const json::object& object = row.as_object();
+    Record record;
+    record.id = *id;
+    for (const auto field : kPersonFields) {
+      auto value = text_of(object.if_contains(field));
+      if (value && !value->empty())
+        record.fields.emplace(std::string(field), std::move(*value));
+    }
+    if (auto modified = text_of(object.if_contains("Modified_Time")))
+      record.modified_ms = parse_time_ms(*modified).value_or(0);
+    if (auto created = text_of(object.if_contains("Created_Time")))
+      record.created_ms = parse_time_ms(*created).value_or(0);
+    page.records.push_back(std::move(record));
+  }
+  if (const auto* info = object_at(top, "info")) {
+    page.more_records = bool_of(*info, "more_records");
+    page.next_page_token = text_of(info->if_contains("next_page_token")).value_or("");
+  }
+  return page;
+}
+
+DeletedPage parse_deleted_page(std::string_view body) {
+  const json::value root = parse_body(body);
+  const json::object& top = top_object(root);
+  DeletedPage page;
+  for (const auto& row : array_at(top, "data")) {
+    if (!row.is_object())
+      continue;
+    auto id = text_of(row.as_object().if_contains("id"));
+    if (id && !id->empty())
+      page.ids.push_back(std::move(*id));
+  }
+  if (const auto* info = object_at(top, "info"))
+    page.more_records = bool_of(*info, "more_records");
+  return page;
+}
+
+std::optional<std::vector<ItemResult>> parse_item_results(std::string_view body,
+                                                          std::string_view key) {
+  boost::system::error_code ec;
+  const json::value root = json::parse(body, ec);
+  if (ec || !root.is_object())
+    return std::nullopt;
+  const auto* items = root.as_object().if_contains(key);
+  if (items == nullptr || !items->is_array())
+    return std::nullopt;
+  std::vector<ItemResult> out;
+  for (const auto& element : items->as_array()) {
+    ItemResult item;
+    if (!element.is_object()) {
+      item.code = "INVALID_RESPONSE";
+      item.message = "an answer element that is not an object";
+      out.push_back(std::move(item));
+      continue;
+    }
+    const json::object& object = element.as_object();
+    item.code = text_of(object.if_contains("code")).value_or("");
+    const std::string status = text_of(object.if_contains("status")).value_or("");
+    item.ok = item.code == "SUCCESS" || status == "success";
+    item.message = text_of(object.if_contains("message")).value_or("");
+    item.action = text_of(object.if_contains("action")).value_or("");
+    if (const auto* details = object_at(object, "details")) {
+      item.id = text_of(details->if_contains("id")).value_or("");
+      if (auto modified = text_of(details->if_contains("Modified_Time")))
+        item.modified_ms = parse_time_ms(*modified).value_or(0);
+      if (auto field = text_of(details->if_contains("api_name")))
+        item.message += " (" + *field + ")";
+      if (const auto* duplicate = object_at(*details, "duplicate_record"))
+        item.id = text_of(duplicate->if_contains("id")).value_or(item.id);
+    }
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+ConnectorError item_error(const ItemResult& item) {
+  ErrorClass error_class = ErrorClass::per_record;
+  if (item.code == "NO_PERMISSION" || item.code == "OAUTH_SCOPE_MISMATCH" ||
+      item.code == "AUTHORIZATION_FAILED")
+    error_class = ErrorClass::configuration;
+  else if (item.code == "INTERNAL_ERROR" || item.code == "TOO_MANY_REQUESTS")
+    error_class = ErrorClass::transient;
+  std::string message = "crm: " + (item.code.empty() ? std::string("refused") : item.code);
+  if (!item.message.empty())
+    message += ": " + item.message;
+  return ConnectorError(error_class, std::move(message), item.code);
+}
+
+std::vector<ContactRole> parse_roles(std::string_view body) {
+  const json::value root = parse_body(body);
+  std::vector<ContactRole> out;
+  for (const auto& row : array_at(top_object(root), "contact_roles")) {
+    if (!row.is_object())
+      continue;
+    const json::object& object = row.as_object();
+    ContactRole role;
+    role.id = text_of(object.if_contains("id")).value_or("");
+    role.name = text_of(object.if_contains("name")).value_or("");
+    if (const auto* sequence = object.if_contains("sequence_number"); sequence) {
+      if (sequence->is_int64())
+        role.sequence_number = sequence->as_int64();
+      else if (sequence->is_uint64())
+        role.sequence_number = static_cast<std::int64_t>(sequence->as_uint64());
+    }
+    if (!role.id.empty())
+      out.push_back(std::move(role));
+  }
+  return out;
+}
+
+namespace {
+
+json::object record_object(const Fields& fields) {
+  json::object object;
+  for (const auto& [name, value] : fields) {
+    if (value.empty())
+      object[name] = nullptr;
+    else
+      object[name] = value;
+  }
+  return object;
+}
+
+json::object write_envelope(json::array data) {
+  json::object body;
+  body["data"] = std::move(data);
+  body["trigger"] = json::array();  // no workflows, approvals or blueprints fire
+  return body;
+}
+
+}  // namespace
+
+std::string upsert_body(const std::vector<Fields>& records) {
+  json::array data;
+  for (const auto& fields : records)
+    data.push_back(record_object(fields));
+  json::object body = write_envelope(std::move(data));
+  json::array duplicate_check;
+  duplicate_check.push_back("Email");
+  body["duplicate_check_fields"] = std::move(duplicate_check);
+  return json::serialize(body);
+}
+
+std::string update_body(const std::vector<std::pair<std::string, Fields>>& records) {
+  json::array data;
+  for (const auto& [id, fields] : records) {
+    json::object object = record_object(fields);
+    object["id"] = id;
+    data.push_back(std::move(object));
+  }
+  return json::serialize(write_envelope(std::move(data)));
+}
+
+std::string roles_body(const std::vector<ContactRole>& roles) {
+  json::array items;
+  for (const auto& role : roles) {
+    json::object object;
+    if (!role.id.empty())
+      object["id"] = role.id;
+    object["name"] = role.name;
+    if (role.sequence_number > 0)
+      object["sequence_number"] = role.sequence_number;
+    items.push_back(std::move(object));
+  }
+  json::object body;
+  body["contact_roles"] = std::move(items);
+  return json::serialize(body);
+}
+
+}  // namespace zohosync::connectors::crm
