@@ -1,0 +1,414 @@
+// inventory.contact_persons: persons listed per contact, contacts found by
+// their last_modified_time (the behaviour is described in
+// inventory_connectors.hpp).
+
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames
+// (awaitable_frame_base has matching class-level new/delete).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "connectors/inventory/inventory_connectors.hpp"
+#include "connectors/inventory/inventory_cursor.hpp"
+#include "connectors/inventory/inventory_json.hpp"
+#include "connectors/inventory/inventory_request.hpp"
+#include "connectors/limits/clock.hpp"
+#include "connectors/limits/retry_policy.hpp"
+
+namespace zohosync::connectors {
+
+namespace {
+
+using namespace inventory;
+namespace json = boost::json;
+
+// Bounds every paging loop: 200 per page, far beyond any real organization.
+constexpr int kMaxPages = 100'000;
+
+class ContactPersonsConnector final : public Connector {
+ public:
+  ContactPersonsConnector(ApiClient& api, InventoryContactPersonsOptions options)
+      : requests_(api, options.organization_id), options_(std::move(options)) {
+    options_.per_page = std::clamp(options_.per_page, 1, 200);
+  }
+
+  std::string_view collection() const override { return "inventory.contact_persons"; }
+
+  boost::asio::awaitable<Listing> list(std::string since) override {
+    const std::int64_t now = now_ms();
+    const auto cursor = decode_cursor(since);
+    const bool scheduled =
+        cursor && now - cursor->full_scan_ms >= options_.full_scan_interval.count();
+    if (!since.empty() && !cursor)
+      log().warn("[inventory.contact_persons] unreadable cursor; scanning in full");
+    if (!cursor || scheduled)
+      co_return co_await full_scan(now);
+    co_return co_await incremental(*cursor);
+  }
+
+  boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
+    const std::string contact_id = parent_id.empty() ? options_.default_contact_id : parent_id;
+    if (contact_id.empty()) {
+      throw ConnectorError(ErrorClass::configuration,
+                           "inventory.contact_persons: a create needs a parent contact and no "
+                           "default contact id is configured");
+    }
+    std::string body = write_body(contact_id, fields);
+    http::HttpResponse response;
+    bool outcome_unknown = false;
+    try {
+      http::QueryParams none;
+      response = co_await requests_.send("POST", "/contacts/contactpersons", std::move(none),
+                                         std::move(body));
+    } catch (const OutcomeUnknown&) {
+      outcome_unknown = true;
+    }
+    if (outcome_unknown) {
+      // The create may have happened: look for it before anyone sends it again.
+      auto found = co_await find_created(contact_id, fields);
+      if (found)
+        co_return std::move(*found);
+      throw ConnectorError(ErrorClass::transient,
+                           "inventory.contact_persons: create under contact " + contact_id +
+                               " had no answer and is not there; it may be sent again");
+    }
+    requests_.ensure_ok(response);
+    auto row = parse_person_write(response.body);
+    if (row.contact_id.empty())
+      row.contact_id = contact_id;
+    co_return remember_written(std::move(row));
+  }
+
+  boost::asio::awaitable<Record> update(std::string id, std::string parent_id,
+                                        Fields fields) override {
+    std::string contact_id = parent_id;
+    if (contact_id.empty()) {
+      if (auto it = person_contact_.find(id); it != person_contact_.end())
+        contact_id = it->second;
+    }
+    if (contact_id.empty()) {
+      throw ConnectorError(ErrorClass::per_record, "inventory.contact_persons: contact person " +
+                                                       id + " has no known parent contact");
+    }
+    // Inventory wants first_name on every update; send the whole person so
+    // that fields we were not asked to change stay as they are.
+    std::string person_path = "/contacts/" + contact_id + "/contactpersons/" + id;
+    http::QueryParams no_query;
+    auto current =
+        co_await requests_.send("GET", std::move(person_path), std::move(no_query), std::string());
+    requests_.ensure_ok(current);
+    Fields merged = parse_person(current.body).fields;
+    for (auto& [name, value] : fields)
+      merged[name] = std::move(value);
+    std::string put_path = "/contacts/contactpersons/" + id;
+    http::QueryParams put_query;
+    std::string put_body = write_body(contact_id, merged);
+    auto response = co_await requests_.send("PUT", std::move(put_path), std::move(put_query),
+                                            std::move(put_body));
+    requests_.ensure_ok(response);
+    auto row = parse_person_write(response.body);
+    if (row.contact_id.empty())
+      row.contact_id = contact_id;
+    co_return remember_written(std::move(row));
+  }
+
+  boost::asio::awaitable<void> remove(std::string id, std::string) override {
+    std::string path = "/contacts/contactpersons/" + id;
+    http::QueryParams query;
+    auto response =
+        co_await requests_.send("DELETE", std::move(path), std::move(query), std::string());
+    if (!InventoryRequests::is_missing(response))  // already gone: done
+      requests_.ensure_ok(response);
+    forget_person(id);
+  }
+
+  boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
+    const std::string wanted = normalize_email(email);
+    if (wanted.empty())
+      co_return std::nullopt;
+    // Contacts whose listed (primary) person has the email: one call.
+    std::map<std::string, std::int64_t> contacts;
+    http::QueryParams query{{"email", wanted}, {"per_page", std::to_string(options_.per_page)}};
+    auto response = co_await requests_.send("GET", "/contacts", std::move(query), std::string());
+    requests_.ensure_ok(response);
+    auto page = parse_contacts_page(response.body);
+    for (const auto& row : page.contacts)
+      contacts[row.contact_id] = row.modified_ms;
+    // Other persons with the email that a listing showed us.
+    for (const auto& [person_id, person_email] : person_email_) {
+      if (person_email != wanted)
+        continue;
+      if (auto it = person_contact_.find(person_id); it != person_contact_.end())
+        contacts.emplace(it->second, contact_time(it->second));
+    }
+    std::optional<Record> best;
+    for (const auto& [contact_id, modified_ms] : contacts) {
+      auto persons = co_await read_persons(contact_id);
+      if (!persons)
+        continue;
+      for (auto& row : *persons) {
+        auto it = row.fields.find("email");
+        if (it == row.fields.end() || normalize_email(it->second) != wanted)
+          continue;
+        if (!best || older_id(row.person_id, best->id))
+          best = to_record(std::move(row), contact_id, modified_ms);
+      }
+    }
+    co_return best;
+  }
+
+ private:
+  struct ContactState {
+    std::int64_t modified_ms = 0;
+    std::set<std::string> persons;
+  };
+
+  spdlog::logger& log() {
+    const auto& logger = requests_.api().options().logger;
+    return logger ? *logger : *spdlog::default_logger();
+  }
+
+  std::int64_t now_ms() {
+    const Clock& clock = options_.clock ? *options_.clock : system_clock_;
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               clock.wall_now().time_since_epoch())
+        .count();
+  }
+
+  std::int64_t contact_time(const std::string& contact_id) const {
+    auto it = contacts_.find(contact_id);
+    return it == contacts_.end() ? 0 : it->second.modified_ms;
+  }
+
+  static Record to_record(PersonRow row, const std::string& contact_id, std::int64_t modified_ms) {
+    Record record;
+    record.id = std::move(row.person_id);
+    record.parent_id = row.contact_id.empty() ? contact_id : std::move(row.contact_id);
+    record.fields = std::move(row.fields);
+    record.modified_ms = modified_ms;  // the contact's time: persons have none of their own
+    record.created_ms = 0;
+    return record;
+  }
+
+  static std::string write_body(const std::string& contact_id, const Fields& fields) {
+    json::object body;
+    body["contact_id"] = contact_id;
+    for (std::string_view name : kPersonFields) {
+      if (auto it = fields.find(name); it != fields.end())
+        body[name] = it->second;
+    }
+    return json::serialize(body);
+  }
+
+  void learn_person(const std::string& contact_id, const PersonRow& row) {
+    contacts_[contact_id].persons.insert(row.person_id);
+    person_contact_[row.person_id] = contact_id;
+    auto it = row.fields.find("email");
+    person_email_[row.person_id] =
+        it == row.fields.end() ? std::string() : normalize_email(it->second);
+  }
+
+  void forget_person(const std::string& person_id) {
+    if (auto it = person_contact_.find(person_id); it != person_contact_.end()) {
+      if (auto c = contacts_.find(it->second); c != contacts_.end())
+        c->second.persons.erase(person_id);
+      person_contact_.erase(it);
+    }
+    person_email_.erase(person_id);
+  }
+
+  Record remember_written(PersonRow row) {
+    const std::string contact_id = row.contact_id;
+    learn_person(contact_id, row);
+    return to_record(std::move(row), contact_id, contact_time(contact_id));
+  }
+
+  // After a create whose answer was lost: a person under the contact with the
+  // email we sent that no listing had shown us before.
+  boost::asio::awaitable<std::optional<Record>> find_created(const std::string& contact_id,
+                                                             const Fields& fields) {
+    auto wanted_it = fields.find("email");
+    if (wanted_it == fields.end() || normalize_email(wanted_it->second).empty())
+      co_return std::nullopt;
+    const std::string wanted = normalize_email(wanted_it->second);
+    auto persons = co_await read_persons(contact_id);
+    if (!persons)
+      co_return std::nullopt;
+    std::optional<PersonRow> newest;
+    for (auto& row : *persons) {
+      auto it = row.fields.find("email");
+      if (it == row.fields.end() || normalize_email(it->second) != wanted ||
+          person_contact_.count(row.person_id)) {
+        continue;
+      }
+      if (!newest || older_id(newest->person_id, row.person_id))
+        newest = std::move(row);
+    }
+    if (!newest)
+      co_return std::nullopt;
+    newest->contact_id = contact_id;
+    co_return remember_written(std::move(*newest));
+  }
+
+  // Every person of one contact (paged); nullopt when the contact is gone.
+  boost::asio::awaitable<std::optional<std::vector<PersonRow>>> read_persons(
+      const std::string& contact_id) {
+    std::vector<PersonRow> persons;
+    for (int page = 1; page <= kMaxPages; ++page) {
+      http::QueryParams query{{"page", std::to_string(page)},
+                              {"per_page", std::to_string(options_.per_page)}};
+      std::string path = "/contacts/" + contact_id + "/contactpersons";
+      auto response =
+          co_await requests_.send("GET", std::move(path), std::move(query), std::string());
+      if (InventoryRequests::is_missing(response))
+        co_return std::nullopt;
+      requests_.ensure_ok(response);
+      auto parsed = parse_persons_page(response.body);
+      for (const auto& why : parsed.skipped)
+        log().warn("[inventory.contact_persons] contact {}: {}", contact_id, why);
+      for (auto& row : parsed.persons)
+        persons.push_back(std::move(row));
+      if (!parsed.has_more_page)
+        break;
+    }
+    co_return persons;
+  }
+
+  // One page of contacts, newest first.
+  boost::asio::awaitable<ContactsPage> contacts_page(int page) {
+    http::QueryParams query{{"sort_column", "last_modified_time"},
+                            {"sort_order", "D"},
+                            {"page", std::to_string(page)},
+                            {"per_page", std::to_string(options_.per_page)}};
+    auto response = co_await requests_.send("GET", "/contacts", std::move(query), std::string());
+    requests_.ensure_ok(response);
+    auto parsed = parse_contacts_page(response.body);
+    for (const auto& why : parsed.skipped)
+      log().warn("[inventory.contact_persons] contacts page {}: {}", page, why);
+    co_return parsed;
+  }
+
+  static void note_newest(PersonsCursor& cursor, const ContactRow& row) {
+    if (row.modified_ms > cursor.newest_ms) {
+      cursor.newest_ms = row.modified_ms;
+      cursor.at_newest.clear();
+    }
+    if (row.modified_ms == cursor.newest_ms)
+      cursor.at_newest.insert(row.contact_id);
+  }
+
+  boost::asio::awaitable<Listing> full_scan(std::int64_t now) {
+    // Newest first: a contact edited during the scan moves to a page already
+    // read and shifts the rest down, so it is seen twice rather than missed.
+    std::vector<ContactRow> contacts;
+    std::set<std::string> seen;
+    for (int page = 1; page <= kMaxPages; ++page) {
+      auto parsed = co_await contacts_page(page);
+      for (auto& row : parsed.contacts) {
+        if (seen.insert(row.contact_id).second)
+          contacts.push_back(std::move(row));
+      }
+      if (!parsed.has_more_page)
+        break;
+    }
+    Listing listing;
+    listing.full = true;
+    PersonsCursor cursor;
+    cursor.full_scan_ms = now;
+    contacts_.clear();
+    person_contact_.clear();
+    person_email_.clear();
+    for (const auto& contact : contacts) {
+      note_newest(cursor, contact);
+      auto persons = co_await read_persons(contact.contact_id);
+      if (!persons)
+        continue;  // deleted since the contacts page: its persons are gone too
+      contacts_[contact.contact_id].modified_ms = contact.modified_ms;
+      for (auto& row : *persons) {
+        learn_person(contact.contact_id, row);
+        listing.records.push_back(
+            to_record(std::move(row), contact.contact_id, contact.modified_ms));
+      }
+    }
+    listing.cursor = encode_cursor(cursor);
+    log().info("[inventory.contact_persons] full scan: {} contacts, {} persons", contacts.size(),
+               listing.records.size());
+    co_return listing;
+  }
+
+  boost::asio::awaitable<Listing> incremental(PersonsCursor cursor) {
+    std::vector<ContactRow> changed;
+    bool older_reached = false;
+    for (int page = 1; page <= kMaxPages && !older_reached; ++page) {
+      auto parsed = co_await contacts_page(page);
+      for (auto& row : parsed.contacts) {
+        if (row.modified_ms < cursor.newest_ms) {
+          older_reached = true;  // newest first: everything after is older too
+          break;
+        }
+        if (row.modified_ms == cursor.newest_ms && cursor.at_newest.count(row.contact_id))
+          continue;  // read in the same second by the previous listing
+        if (std::none_of(changed.begin(), changed.end(),
+                         [&](const ContactRow& c) { return c.contact_id == row.contact_id; })) {
+          changed.push_back(std::move(row));
+        }
+      }
+      if (!parsed.has_more_page)
+        break;
+    }
+    Listing listing;
+    for (const auto& contact : changed) {
+      note_newest(cursor, contact);
+      auto persons = co_await read_persons(contact.contact_id);
+      auto known = contacts_.find(contact.contact_id);
+      std::set<std::string> vanished;
+      if (known != contacts_.end())
+        vanished = known->second.persons;
+      if (persons) {
+        contacts_[contact.contact_id].modified_ms = contact.modified_ms;
+        for (auto& row : *persons) {
+          vanished.erase(row.person_id);
+          learn_person(contact.contact_id, row);
+          listing.records.push_back(
+              to_record(std::move(row), contact.contact_id, contact.modified_ms));
+        }
+      }
+      for (const auto& person_id : vanished) {
+        forget_person(person_id);
+        listing.deleted.push_back(person_id);
+      }
+      if (!persons)
+        contacts_.erase(contact.contact_id);
+    }
+    listing.cursor = encode_cursor(cursor);
+    co_return listing;
+  }
+
+  InventoryRequests requests_;
+  InventoryContactPersonsOptions options_;
+  SystemClock system_clock_;
+  // What listings showed: contact -> its time and persons, person -> contact
+  // and normalized email. Lets a re-read contact name its vanished persons
+  // and find_by_email reach persons that are not their contact's primary.
+  std::map<std::string, ContactState> contacts_;
+  std::map<std::string, std::string> person_contact_;
+  std::map<std::string, std::string> person_email_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connector> make_inventory_contact_persons(ApiClient& api,
+                                                          InventoryContactPersonsOptions options) {
+  return std::make_unique<ContactPersonsConnector>(api, std::move(options));
+}
+
+}  // namespace zohosync::connectors

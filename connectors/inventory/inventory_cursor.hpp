@@ -1,0 +1,30 @@
+#pragma once
+// The incremental checkpoint of inventory.contact_persons as a short string
+// (the engine stores it and shows it in `zohosync status`):
+//   "inv1;full=<ms>;newest=<ms>;at=<contact_id>,<contact_id>"
+// full:   when the last full scan started (our calendar time), for the schedule;
+// newest: the newest contact last_modified_time seen (Inventory's clock);
+// at:     the contacts already read at exactly `newest`. Inventory times have
+//         one-second resolution, so a contact edited later in that same second
+//         must still be read: only the ids listed here are skipped at `newest`.
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+
+namespace zohosync::connectors::inventory {
+
+struct PersonsCursor {
+  std::int64_t full_scan_ms = 0;
+  std::int64_t newest_ms = 0;
+  std::set<std::string> at_newest;
+};
+
+std::string encode_cursor(const PersonsCursor& cursor);
+// nullopt for anything else (an old format, a hand-edited value): the caller
+// then scans in full, which is always safe.
+std::optional<PersonsCursor> decode_cursor(std::string_view text);
+
+}  // namespace zohosync::connectors::inventory
