@@ -1,0 +1,166 @@
+#include "connectors/contracts/contracts_json.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <cstdio>
+#include <ctime>
+
+namespace zohosync::connectors::contracts_json {
+
+namespace json = boost::json;
+
+namespace {
+
+json::value parse_body(std::string_view body, const char* what) {
+  boost::system::error_code ec;
+  json::value value = json::parse(body, ec);
+  if (ec) {
+    throw ConnectorError(ErrorClass::transient,
+                         std::string("contracts: ") + what + " is not JSON (" + ec.message() + ")");
+  }
+  return value;
+}
+
+const json::array& array_in(const json::value& value, const char* key, const char* what) {
+  const json::object* top = value.if_object();
+  const json::value* rows = top ? top->if_contains(key) : nullptr;
+  if (rows == nullptr || !rows->is_array()) {
+    throw ConnectorError(ErrorClass::transient,
+                         std::string("contracts: ") + what + " has no " + key + " array");
+  }
+  return rows->as_array();
+}
+
+std::optional<std::string> string_of(const json::object& row, const char* key) {
+  const json::value* value = row.if_contains(key);
+  if (value == nullptr || value->is_null())
+    return std::nullopt;
+  if (value->is_string())
+    return std::string(value->as_string());
+  return std::nullopt;
+}
+
+std::int64_t time_of(const json::object& row, const char* key) {
+  if (auto text = string_of(row, key))
+    return parse_time_ms(*text).value_or(0);
+  if (const json::value* value = row.if_contains(key); value && value->is_int64())
+    return value->as_int64();  // epoch milliseconds, should a row carry them
+  return 0;
+}
+
+Record contact_record(const json::value& value, std::string_view organization) {
+  const json::object* row = value.if_object();
+  if (row == nullptr)
+    throw ConnectorError(ErrorClass::per_record, "contracts: a contact row is not an object");
+  auto email = string_of(*row, "emailId");
+  if (!email || email->empty())
+    throw ConnectorError(ErrorClass::per_record, "contracts: a contact row has no emailId");
+  Record record;
+  record.id = *email;
+  record.parent_id = string_of(*row, "organizationApiName").value_or(std::string(organization));
+  if (record.parent_id.empty()) {
+    if (const json::value* cp = row->if_contains("counterParty"); cp && cp->is_object())
+      record.parent_id = string_of(cp->as_object(), "organizationApiName").value_or("");
+  }
+  std::string name = string_of(*row, "displayName").value_or("");
+  if (name.empty() && !row->contains("displayName"))
+    name = string_of(*row, "name").value_or("");
+  record.fields.emplace("displayName", std::move(name));
+  record.fields.emplace("emailId", std::move(*email));
+  record.modified_ms = time_of(*row, "modifiedTime");
+  record.created_ms = time_of(*row, "addedTime");
+  return record;
+}
+
+}  // namespace
+
+Counterparties parse_counterparties(std::string_view body) {
+  const json::value value = parse_body(body, "the counterparty list");
+  Counterparties out;
+  for (const json::value& row : array_in(value, "counterparties", "the counterparty list")) {
+    const json::object* object = row.if_object();
+    auto api_name = object ? string_of(*object, "organizationApiName") : std::nullopt;
+    if (!api_name || api_name->empty()) {
+      out.skipped.emplace_back(ErrorClass::per_record,
+                               "contracts: a counterparty row has no organizationApiName");
+      continue;
+    }
+    out.organizations.push_back(std::move(*api_name));
+  }
+  return out;
+}
+
+Contacts parse_contacts(std::string_view body, std::string_view organization) {
+  const json::value value = parse_body(body, "a contact list");
+  Contacts out;
+  for (const json::value& row : array_in(value, "counterpartyusers", "a contact list")) {
+    try {
+      out.records.push_back(contact_record(row, organization));
+    } catch (ConnectorError& error) {
+      out.skipped.push_back(std::move(error));
+    }
+  }
+  return out;
+}
+
+Record parse_created(std::string_view body, std::string_view organization) {
+  const json::value value = parse_body(body, "the create answer");
+  const json::array& rows = array_in(value, "counterpartyusers", "the create answer");
+  if (rows.empty())
+    throw ConnectorError(ErrorClass::fatal, "contracts: the create answer holds no contact");
+  return contact_record(rows.front(), organization);
+}
+
+std::string parse_write_answer(std::string_view body) {
+  boost::system::error_code ec;
+  const json::value value = json::parse(body, ec);
+  if (ec || !value.is_object())
+    return {};
+  return string_of(value.as_object(), "emailId").value_or("");
+}
+
+std::optional<std::int64_t> parse_time_ms(std::string_view text) {
+  const std::string s(text);
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, used = 0;
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
+                  &second, &used) != 6) {
+    return std::nullopt;
+  }
+  std::size_t pos = static_cast<std::size_t>(used);
+  std::int64_t millis = 0;
+  if (pos < s.size() && s[pos] == '.') {  // fractional seconds: keep milliseconds
+    std::int64_t scale = 100;
+    for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
+      millis += (s[pos] - '0') * scale;
+      scale /= 10;
+    }
+  }
+  long offset_s = 0;
+  if (pos < s.size() && s[pos] == 'Z') {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    const int sign = s[pos] == '-' ? -1 : 1;
+    int oh = 0, om = 0;
+    if (std::sscanf(s.c_str() + pos + 1, "%2d:%2d", &oh, &om) == 2 ||
+        std::sscanf(s.c_str() + pos + 1, "%2d%2d", &oh, &om) == 2) {
+      offset_s = sign * (oh * 3600L + om * 60L);
+      pos = s.size();
+    } else {
+      return std::nullopt;
+    }
+  } else if (pos != s.size()) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month - 1;
+  tm.tm_mday = day;
+  tm.tm_hour = hour;
+  tm.tm_min = minute;
+  tm.tm_sec = second;
+  const std::int64_t utc = static_cast<std::int64_t>(timegm(&tm)) - offset_s;
+  return utc * 1000 + millis;
+}
+
+}  // namespace zohosync::connectors::contracts_json

@@ -1,0 +1,363 @@
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames
+// (awaitable_frame_base has matching class-level new/delete).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+// projects.contacts: the Connector over Zoho Projects v3 client contacts.
+// Every listing is full (no modified-since filter, no timestamps); an index
+// email -> client from the last listing and our own writes lets lookups ask
+// one client instead of all of them.
+
+#include "connectors/projects/projects_connectors.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <unordered_map>
+
+#include "connectors/http/url.hpp"
+#include "connectors/limits/api_client.hpp"
+#include "connectors/projects/projects_json.hpp"
+
+namespace zohosync::connectors {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kCollection = "projects.contacts";
+constexpr int kMaxRange = 200;  // Zoho cuts larger ranges to 200
+
+std::string email_key(std::string_view email) {
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front())))
+    email.remove_prefix(1);
+  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back())))
+    email.remove_suffix(1);
+  std::string key(email);
+  for (char& c : key)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return key;
+}
+
+std::string email_of(const Record& record) {
+  auto it = record.fields.find("email");
+  return it == record.fields.end() ? std::string() : it->second;
+}
+
+bool refused(const http::HttpResponse& response) {
+  return response.status >= 400;
+}
+
+// clientId is documented as a Long: send a number when it is one.
+json::value id_value(const std::string& id) {
+  if (!id.empty() && id.size() < 19 &&
+      std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return json::value(std::stoll(id));
+  }
+  return json::value(id);
+}
+
+class ProjectsContacts final : public Connector {
+ public:
+  ProjectsContacts(ApiClient& api, ProjectsOptions options)
+      : api_(api), options_(std::move(options)) {
+    if (options_.portal_id.empty()) {
+      throw ConnectorError(ErrorClass::configuration,
+                           "projects.contacts: no portal id configured (projects.portal_id)");
+    }
+    options_.range = std::clamp(options_.range, 1, kMaxRange);
+    options_.clients_per_page = std::clamp(options_.clients_per_page, 1, kMaxRange);
+    portal_path_ = "/api/v3/portal/" + http::percent_encode(options_.portal_id);
+  }
+
+  std::string_view collection() const override { return kCollection; }
+
+  asio::awaitable<Listing> list(std::string) override {
+    // No modified-since filter exists: whatever `since` says, list everything.
+    Listing listing;
+    listing.full = true;
+    std::size_t skipped = 0;
+    const auto clients = co_await client_ids(skipped);
+    std::unordered_map<std::string, std::string> index;
+    for (const std::string& client : clients) {
+      std::string no_search;
+      auto records = co_await client_contacts(client, std::move(no_search), skipped);
+      for (Record& record : records) {
+        index[email_key(email_of(record))] = client;
+        listing.records.push_back(std::move(record));
+      }
+    }
+    if (skipped > 0) {
+      // A row we could not read looks deleted in a full listing: say it is not one.
+      listing.full = false;
+      log().warn("[{}] {} unreadable row(s) skipped; this listing infers no deletes", kCollection,
+                 skipped);
+    }
+    index_ = std::move(index);
+    listing.cursor = "full";
+    co_return listing;
+  }
+
+  asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
+    const std::string client = parent_id.empty() ? options_.default_client_id : parent_id;
+    if (client.empty()) {
+      throw ConnectorError(ErrorClass::configuration,
+                           "projects.contacts: a create needs a client id (default_client_id)");
+    }
+    const std::string email = fields.count("email") ? fields.at("email") : std::string();
+    json::object contact;
+    for (const auto& [name, value] : fields)
+      contact[name] = value;
+    json::object body{{"clientId", id_value(client)},
+                      {"contacts", json::array{json::value(std::move(contact))}}};
+    ApiRequest request;
+    request.method = "POST";
+    request.path = portal_path_ + "/contacts";
+    request.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+    request.body = json::serialize(body);
+
+    std::optional<http::HttpResponse> response;
+    bool fate_unknown = false;
+    try {
+      response = co_await api_.send(std::move(request));
+    } catch (const OutcomeUnknown&) {
+      fate_unknown = true;
+    }
+    if (fate_unknown) {
+      // The create may have happened: look before anyone creates again. Should
+      // it not have, a second create is still safe (Projects refuses a second
+      // contact with the same email, which becomes a link).
+      std::string wanted = email;
+      if (auto found = co_await locate(std::move(wanted), client, false))
+        co_return *found;
+      throw ConnectorError(ErrorClass::transient,
+                           "projects.contacts: a create's outcome is unknown and the contact "
+                           "was not found; it will be tried again");
+    }
+
+    bool existing = false;
+    if (refused(*response)) {
+      ConnectorError error = api_.error_for(*response);
+      if (error.product_code() != "EXISTING_USER_OR_CONTACT")
+        throw error;
+      existing = true;
+    } else {
+      auto answer = projects_json::parse_create_answer(response->body);
+      if (!answer.created.empty()) {
+        Record record = std::move(answer.created.front());
+        if (record.parent_id.empty())
+          record.parent_id = client;
+        index_[email_key(email_of(record))] = record.parent_id;
+        co_return record;
+      }
+      existing = !answer.existing_emails.empty();
+      if (!existing) {
+        throw ConnectorError(ErrorClass::fatal, "projects.contacts: a create answered " +
+                                                    std::to_string(response->status) +
+                                                    " without a contact");
+      }
+    }
+    // Email is unique per portal: the person is already a contact (link to it)
+    // or a portal user (which this collection cannot hold).
+    std::string wanted = email;
+    if (auto found = co_await locate(std::move(wanted), client, true))
+      co_return *found;
+    throw ConnectorError(ErrorClass::per_record,
+                         "projects.contacts: the email belongs to a portal user or a contact "
+                         "that cannot be read, not to a client contact",
+                         "EXISTING_USER_OR_CONTACT");
+  }
+
+  asio::awaitable<Record> update(std::string id, std::string parent_id, Fields fields) override {
+    json::object body;
+    for (const auto& [name, value] : fields)
+      body[name] = value;
+    ApiRequest request;
+    request.method = "PATCH";
+    request.path = portal_path_ + "/contacts/" + http::percent_encode(id);
+    request.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+    request.body = json::serialize(body);
+    // The same PATCH twice has the effect of once.
+    request.idempotent = true;
+    const http::HttpResponse response = co_await api_.send(std::move(request));
+    if (refused(response)) {
+      ConnectorError error = api_.error_for(response);
+      if (response.status == 404) {
+        throw ConnectorError(ErrorClass::per_record, error.what(),
+                             error.product_code().empty() ? "NOT_FOUND" : error.product_code());
+      }
+      throw error;
+    }
+    Record record = projects_json::parse_contact(response.body);
+    if (record.parent_id.empty())
+      record.parent_id = parent_id;
+    index_[email_key(email_of(record))] = record.parent_id;
+    co_return record;
+  }
+
+  asio::awaitable<void> remove(std::string id, std::string) override {
+    ApiRequest request;
+    request.method = "DELETE";
+    request.path = portal_path_ + "/contacts/" + http::percent_encode(id);
+    const http::HttpResponse response = co_await api_.send(std::move(request));
+    // Already gone is what a delete wants.
+    if (refused(response) && response.status != 404)
+      throw api_.error_for(response);
+    co_return;
+  }
+
+  asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
+    std::optional<Record> found =
+        co_await locate(std::move(email), options_.default_client_id, false);
+    co_return found;
+  }
+
+ private:
+  spdlog::logger& log() const {
+    return api_.options().logger ? *api_.options().logger : *spdlog::default_logger();
+  }
+
+  asio::awaitable<http::HttpResponse> get(std::string path, http::QueryParams query) {
+    ApiRequest request;
+    request.path = std::move(path);
+    request.query = std::move(query);
+    http::HttpResponse response = co_await api_.send(std::move(request));
+    co_return response;
+  }
+
+  // A refused listing request is never one record's fault.
+  [[noreturn]] void throw_listing_error(const http::HttpResponse& response) const {
+    ConnectorError error = api_.error_for(response);
+    if (error.error_class() == ErrorClass::per_record)
+      throw ConnectorError(ErrorClass::fatal, error.what(), error.product_code());
+    throw error;
+  }
+
+  asio::awaitable<std::vector<std::string>> client_ids(std::size_t& skipped) {
+    std::vector<std::string> ids;
+    for (int page = 1;; ++page) {
+      http::QueryParams query{{"page", std::to_string(page)},
+                              {"per_page", std::to_string(options_.clients_per_page)}};
+      const http::HttpResponse response = co_await get(portal_path_ + "/clients", std::move(query));
+      if (refused(response))
+        throw_listing_error(response);
+      auto parsed = projects_json::parse_clients_page(response.body);
+      skipped += parsed.skipped.size();
+      for (const auto& error : parsed.skipped)
+        log().warn("[{}] client row skipped: {}", kCollection, error.what());
+      for (std::string& id : parsed.client_ids)
+        ids.push_back(std::move(id));
+      // has_more_page says when to stop; a short page stops too, whatever it says.
+      if (!parsed.has_more || parsed.rows < static_cast<std::size_t>(options_.clients_per_page))
+        break;
+    }
+    co_return ids;
+  }
+
+  // One client's contacts (optionally filtered by search_string), paged with
+  // index/range until a short page.
+  asio::awaitable<std::vector<Record>> client_contacts(std::string client, std::string search,
+                                                       std::size_t& skipped) {
+    std::vector<Record> records;
+    const std::string path = portal_path_ + "/client/" + http::percent_encode(client) + "/contacts";
+    for (int index = 1;; index += options_.range) {
+      http::QueryParams query{{"index", std::to_string(index)},
+                              {"range", std::to_string(options_.range)}};
+      if (!search.empty())
+        query.emplace_back("search_string", search);
+      const http::HttpResponse response = co_await get(path, std::move(query));
+      if (refused(response)) {
+        // The client was removed between the client list and now: it has no contacts.
+        if (response.status == 404 && api_.error_for(response).product_code() == "INVALID_CLIENT")
+          break;
+        throw_listing_error(response);
+      }
+      auto page = projects_json::parse_contacts_page(response.body);
+      skipped += page.skipped.size();
+      for (const auto& error : page.skipped)
+        log().warn("[{}] contact row of client {} skipped: {}", kCollection, client, error.what());
+      for (Record& record : page.records) {
+        if (record.parent_id.empty())
+          record.parent_id = client;
+        records.push_back(std::move(record));
+      }
+      if (page.rows < static_cast<std::size_t>(options_.range))
+        break;
+    }
+    co_return records;
+  }
+
+  // The contact holding `email` in one client, via search_string.
+  asio::awaitable<std::optional<Record>> search_client(std::string client, std::string email) {
+    const std::string wanted = email_key(email);
+    std::size_t skipped = 0;
+    auto records = co_await client_contacts(client, email, skipped);
+    std::optional<Record> found;
+    for (Record& record : records) {
+      if (email_key(email_of(record)) == wanted) {
+        found = std::move(record);
+        break;
+      }
+    }
+    co_return found;
+  }
+
+  // Where a contact with `email` lives: the client the index names, then
+  // `first_client`, then (when `scan` or the options say so) every client.
+  // Email is unique per portal, so the first match is the only one.
+  asio::awaitable<std::optional<Record>> locate(std::string email, std::string first_client,
+                                                bool scan) {
+    const std::string key = email_key(email);
+    std::set<std::string> asked;
+    std::vector<std::string> order;
+    if (auto it = index_.find(key); it != index_.end())
+      order.push_back(it->second);
+    if (!first_client.empty())
+      order.push_back(first_client);
+    for (const std::string& client : order) {
+      if (!asked.insert(client).second)
+        continue;
+      auto found = co_await search_client(client, email);
+      if (found) {
+        index_[key] = found->parent_id;
+        co_return found;
+      }
+    }
+    if (!scan && !options_.find_scans_all_clients)
+      co_return std::nullopt;
+    std::size_t skipped = 0;
+    const auto clients = co_await client_ids(skipped);
+    for (const std::string& client : clients) {
+      if (!asked.insert(client).second)
+        continue;
+      auto found = co_await search_client(client, email);
+      if (found) {
+        index_[key] = found->parent_id;
+        co_return found;
+      }
+    }
+    index_.erase(key);
+    co_return std::nullopt;
+  }
+
+  ApiClient& api_;
+  ProjectsOptions options_;
+  std::string portal_path_;
+  std::unordered_map<std::string, std::string> index_;  // email key -> client id
+};
+
+}  // namespace
+
+std::unique_ptr<Connector> make_projects_contacts(ApiClient& api, ProjectsOptions options) {
+  return std::make_unique<ProjectsContacts>(api, std::move(options));
+}
+
+}  // namespace zohosync::connectors
