@@ -1,0 +1,62 @@
+#pragma once
+// The daemon's metrics: a small registry of counters and gauges with labels,
+// rendered in the Prometheus text exposition format (version 0.0.4) for
+// /metrics. Values sampled from elsewhere (API client counters, the state
+// store's table sizes) are refreshed by collectors just before each render,
+// so a scrape never reads a stale copy and the hot path never pays for them.
+//
+// Not thread-safe: the daemon runs everything on one io_context thread.
+
+#include <functional>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace zohosync::daemon::metrics {
+
+// (name, value) pairs; rendered in the order given.
+using Labels = std::vector<std::pair<std::string, std::string>>;
+
+enum class Type { counter, gauge };
+
+class Registry {
+ public:
+  // Every metric is declared once with its help text. Names get no prefix
+  // here: callers use the full name ("zohosync_cycles_total").
+  void describe(std::string name, Type type, std::string help);
+
+  // Counters only go up; `delta` must not be negative.
+  void add(std::string_view name, const Labels& labels, double delta = 1);
+  void set(std::string_view name, const Labels& labels, double value);
+  // 0 for a series never written (tests, health checks).
+  double value(std::string_view name, const Labels& labels = {}) const;
+
+  // Called at the start of every render(), in the order added.
+  void add_collector(std::function<void(Registry&)> collector);
+
+  // Runs the collectors, then prints every described metric (HELP, TYPE,
+  // then one line per series, sorted by labels). A described metric with no
+  // series yet prints only its HELP and TYPE lines.
+  std::string render();
+
+ private:
+  struct Family {
+    Type type = Type::counter;
+    std::string help;
+    std::map<std::string, double> series;  // rendered label block ("{a=\"b\"}" or "") -> value
+  };
+  Family& family(std::string_view name);
+
+  std::map<std::string, Family, std::less<>> families_;
+  std::vector<std::function<void(Registry&)>> collectors_;
+};
+
+// `{name="value",...}` with the value escaped as the format requires
+// (backslash, double quote, line feed); "" for no labels.
+std::string label_block(const Labels& labels);
+// A sample value as Prometheus prints it (integers without a fraction, NaN, +Inf).
+std::string format_value(double value);
+
+}  // namespace zohosync::daemon::metrics

@@ -1,0 +1,327 @@
+#include "daemon/scheduler.hpp"
+
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <spdlog/spdlog.h>
+#include <algorithm>
+#include <exception>
+
+#include "daemon/cycle_metrics.hpp"
+#include "state/store.hpp"
+
+namespace zohosync::daemon {
+
+namespace asio = boost::asio;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+std::int64_t system_now_ms() {
+  return std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// How long the runner waits before trying again when a one-shot reconcile
+// holds the state-dir lock.
+constexpr Millis kLockRetry{500};
+
+}  // namespace
+
+Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
+                     std::vector<connectors::Connector*> connectors, mapping::SyncSettings settings,
+                     SchedulerOptions options, metrics::Registry& registry)
+    : executor_(executor),
+      store_(store),
+      connectors_(std::move(connectors)),
+      settings_(std::move(settings)),
+      options_(std::move(options)),
+      registry_(registry),
+      wall_clock_(system_now_ms),
+      wake_timer_(executor),
+      deadline_timer_(executor),
+      random_(options_.seed != 0 ? options_.seed : std::random_device{}()) {
+  engine_ = std::make_unique<Engine>(store_, settings_, connectors_);
+  describe_cycle_metrics(registry_);
+}
+
+Scheduler::~Scheduler() = default;
+
+bool Scheduler::has_connector(const std::string& collection) const {
+  return std::any_of(connectors_.begin(), connectors_.end(),
+                     [&](const connectors::Connector* c) { return c->collection() == collection; });
+}
+
+Millis Scheduler::jitter(Millis max) {
+  if (max.count() <= 0)
+    return Millis{0};
+  std::uniform_int_distribution<std::int64_t> dist(0, max.count());
+  return Millis{dist(random_)};
+}
+
+void Scheduler::start() {
+  if (started_)
+    return;
+  started_ = true;
+  started_ms_ = wall_clock_();
+  arm_timers();
+  asio::co_spawn(executor_, run_loop(), [](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        spdlog::critical("scheduler stopped: {}", ex.what());
+      }
+    }
+  });
+}
+
+void Scheduler::arm_timers() {
+  ++generation_;
+  for (auto& [name, timer] : poll_timers_)
+    timer->cancel();
+  poll_timers_.clear();
+  for (const auto& c : options_.collections) {
+    if (!has_connector(c.collection)) {
+      spdlog::warn("{}: no connector for this collection; enabling it needs a restart",
+                   c.collection);
+      continue;
+    }
+    poll_timers_[c.collection] = std::make_unique<asio::steady_timer>(executor_);
+    asio::co_spawn(executor_, poll_loop(c.collection, generation_), asio::detached);
+  }
+}
+
+asio::awaitable<void> Scheduler::poll_loop(std::string collection, std::uint64_t generation) {
+  // The first poll comes after a random share of the jitter, so that five
+  // collections started together do not all queue in the same instant.
+  bool first = true;
+  for (;;) {
+    if (stopping_ || generation != generation_)
+      co_return;
+    auto schedule =
+        std::find_if(options_.collections.begin(), options_.collections.end(),
+                     [&](const CollectionSchedule& c) { return c.collection == collection; });
+    auto timer_it = poll_timers_.find(collection);
+    if (schedule == options_.collections.end() || timer_it == poll_timers_.end())
+      co_return;
+    Millis delay = first ? jitter(std::min(schedule->poll_jitter, Millis{1000}))
+                         : schedule->poll_interval + jitter(schedule->poll_jitter);
+    first = false;
+    asio::steady_timer& timer = *timer_it->second;
+    timer.expires_after(delay);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || stopping_ || generation != generation_)
+      co_return;  // cancelled: stop() or reload() (which starts a new loop)
+    poll_now(collection);
+  }
+}
+
+void Scheduler::poll_now(const std::string& collection) {
+  if (stopping_)
+    return;
+  if (std::find(queue_.begin(), queue_.end(), collection) == queue_.end())
+    queue_.push_back(collection);
+  wake();
+}
+
+void Scheduler::wake() {
+  wake_timer_.cancel();
+}
+
+asio::awaitable<void> Scheduler::run_loop() {
+  while (!stopping_) {
+    if (queue_.empty()) {
+      wake_timer_.expires_at(SteadyClock::time_point::max());
+      boost::system::error_code ec;
+      co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    std::shared_ptr<void> lock;
+    if (cycle_lock_) {
+      lock = cycle_lock_();
+      if (!lock) {
+        // A one-shot reconcile is running a cycle; poll again shortly.
+        wake_timer_.expires_after(kLockRetry);
+        boost::system::error_code ec;
+        co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        continue;
+      }
+    }
+    std::string collection = std::move(queue_.front());
+    queue_.pop_front();
+    CycleOutcome outcome = co_await run_one(std::move(collection));
+    lock.reset();
+    ++cycles_finished_;
+    record_cycle(registry_, outcome, wall_clock_());
+    if (on_cycle_)
+      on_cycle_(outcome);
+  }
+  if (on_stopped_) {
+    auto fn = std::move(on_stopped_);
+    on_stopped_ = nullptr;
+    fn();
+  }
+}
+
+void Scheduler::arm_deadline(SteadyClock::time_point when) {
+  deadline_ = when;
+  deadline_timer_.expires_at(when);
+  deadline_timer_.async_wait([this, seq = cycle_seq_](boost::system::error_code ec) {
+    // Aborted: re-armed (stop) or the cycle ended. A stale expiry must not
+    // cancel a later cycle, hence the sequence check.
+    if (ec || seq != cycle_seq_ || !in_flight_)
+      return;
+    timed_out_ = true;
+    spdlog::warn("cycle exceeded its deadline; cancelling it");
+    cancel_cycle_.emit(asio::cancellation_type::terminal);
+  });
+}
+
+asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
+  if (pending_settings_) {
+    settings_ = std::move(*pending_settings_);
+    pending_settings_.reset();
+    engine_ = std::make_unique<Engine>(store_, settings_, connectors_);
+  }
+  CycleOutcome outcome;
+  outcome.collection = collection;
+  const std::int64_t now_ms = wall_clock_();
+
+  CycleOptions options;
+  options.now_ms = now_ms;
+  options.batch = options_.batch;
+  options.only = {collection};
+  auto schedule =
+      std::find_if(options_.collections.begin(), options_.collections.end(),
+                   [&](const CollectionSchedule& c) { return c.collection == collection; });
+  if (schedule != options_.collections.end() && schedule->full_scan_interval.count() > 0) {
+    auto last = last_full_ms_.find(collection);
+    if (last == last_full_ms_.end() ||
+        now_ms - last->second >= schedule->full_scan_interval.count())
+      options.full_listing = true;
+  }
+
+  ++cycle_seq_;
+  in_flight_ = true;
+  timed_out_ = false;
+  cycle_started_ = SteadyClock::now();
+  arm_deadline(cycle_started_ + options_.cycle_timeout);
+  try {
+    outcome.report = co_await asio::co_spawn(
+        executor_, engine_->run_cycle(std::move(options)),
+        asio::bind_cancellation_slot(cancel_cycle_.slot(), asio::use_awaitable));
+  } catch (const std::exception& e) {
+    outcome.error = e.what();
+  }
+  in_flight_ = false;
+  deadline_timer_.cancel();
+  outcome.timed_out = timed_out_;
+  outcome.duration = std::chrono::duration_cast<Millis>(SteadyClock::now() - cycle_started_);
+
+  const auto& unknown = outcome.report.unknown_collections;
+  const bool listed = std::find(unknown.begin(), unknown.end(), collection) == unknown.end() &&
+                      outcome.report.collections.count(collection) > 0;
+  outcome.ok = outcome.error.empty() && !outcome.timed_out && !outcome.report.fatal && listed;
+  if (outcome.ok) {
+    last_success_ms_[collection] = now_ms;
+    if (options.full_listing)
+      last_full_ms_[collection] = now_ms;
+  }
+  prune_journal(outcome, now_ms);
+
+  if (outcome.ok) {
+    spdlog::info("{}: cycle ok in {} ms: seen {}, writes {} confirmed {} failed {}, pending {}",
+                 collection, outcome.duration.count(),
+                 outcome.report.total(&CollectionCounts::records_seen),
+                 outcome.report.planned_writes, outcome.report.total(&CollectionCounts::confirmed),
+                 outcome.report.total(&CollectionCounts::failed), outcome.report.pending);
+  } else {
+    std::string why = outcome.timed_out        ? "timed out"
+                      : !outcome.error.empty() ? outcome.error
+                      : outcome.report.fatal   ? "fatal error"
+                                               : "listing failed";
+    for (const auto& f : outcome.report.failures) {
+      if (f.collection == collection && f.record_id.empty()) {
+        why += ": " + f.message;
+        break;
+      }
+    }
+    spdlog::warn("{}: cycle failed after {} ms ({})", collection, outcome.duration.count(), why);
+  }
+  co_return outcome;
+}
+
+void Scheduler::prune_journal(CycleOutcome& outcome, std::int64_t now_ms) {
+  if (options_.journal_max_entries == 0 && options_.journal_max_age.count() == 0)
+    return;
+  try {
+    auto txn = store_.begin_write();
+    outcome.pruned = state::Journal::prune(txn, store_, options_.journal_max_entries,
+                                           options_.journal_max_age.count(), now_ms);
+    std::move(txn).commit();
+  } catch (const std::exception& e) {
+    spdlog::warn("journal retention failed: {}", e.what());
+  }
+}
+
+void Scheduler::stop(Millis grace, std::function<void()> on_stopped) {
+  on_stopped_ = std::move(on_stopped);
+  const bool was_stopping = stopping_;
+  stopping_ = true;
+  queue_.clear();
+  for (auto& [name, timer] : poll_timers_)
+    timer->cancel();
+  if (in_flight_) {
+    auto limit = SteadyClock::now() + grace;
+    if (limit < deadline_)
+      arm_deadline(limit);
+  }
+  if (!started_) {
+    if (on_stopped_) {
+      auto fn = std::move(on_stopped_);
+      on_stopped_ = nullptr;
+      asio::post(executor_, std::move(fn));
+    }
+    return;
+  }
+  if (!was_stopping)
+    wake();
+}
+
+void Scheduler::reload(SchedulerOptions options, mapping::SyncSettings settings) {
+  options.seed = options_.seed;
+  options_ = std::move(options);
+  pending_settings_ = std::move(settings);
+  if (started_ && !stopping_)
+    arm_timers();
+}
+
+std::int64_t Scheduler::last_success_ms(const std::string& collection) const {
+  auto it = last_success_ms_.find(collection);
+  return it == last_success_ms_.end() ? 0 : it->second;
+}
+
+std::vector<CollectionHealth> Scheduler::health() const {
+  std::vector<CollectionHealth> out;
+  for (const auto& c : options_.collections) {
+    if (!has_connector(c.collection))
+      continue;
+    out.push_back({c.collection, c.poll_interval, last_success_ms(c.collection)});
+  }
+  return out;
+}
+
+bool Scheduler::progressing() const {
+  if (!in_flight_)
+    return true;
+  return SteadyClock::now() - cycle_started_ < 2 * options_.cycle_timeout;
+}
+
+}  // namespace zohosync::daemon
