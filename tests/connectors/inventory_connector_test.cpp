@@ -1,0 +1,435 @@
+// The Inventory connectors against the zoho-sandbox process: paging
+// boundaries, incremental listing by contact last_modified_time, deletes under
+// a re-read contact, the scheduled full scan, write round trips, per-record
+// refusals, users, and what a no-change cycle costs in API calls.
+
+#include <doctest/doctest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <set>
+
+#include "connectors/http/http_client.hpp"
+#include "connectors/inventory/inventory_connectors.hpp"
+#include "connectors/inventory/inventory_cursor.hpp"
+#include "connectors/inventory/inventory_json.hpp"
+#include "connectors/limits/api_client.hpp"
+#include "connectors/oauth/token_source.hpp"
+#include "support.hpp"
+#include "tests/sandbox/test_client.hpp"
+
+namespace json = boost::json;
+using namespace zohosync::connectors;
+using namespace std::chrono_literals;
+using zohosync::connectors::test::run;
+using zohosync::sandbox::test::sandbox_process;
+using zohosync::sandbox::test::session;
+
+namespace {
+
+std::string text(const json::value& value) {
+  if (value.is_string())
+    return std::string(value.as_string());
+  return json::serialize(value);
+}
+
+// The transport stack and both Inventory collections pointed at one sandbox.
+struct Inventory {
+  explicit Inventory(session& admin_in) : admin(admin_in), client(context.get_executor(), {}) {
+    oauth::OAuthOptions oauth_options;
+    oauth_options.accounts_url = text(admin.info.at("base_url"));
+    oauth_options.client_id = text(admin.info.at("client_id"));
+    oauth_options.client_secret = text(admin.info.at("client_secret"));
+    oauth_options.refresh_token = text(admin.info.at("refresh_token"));
+    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
+    auto options = default_api_options(Product::inventory);
+    options.rate = {10000.0, 10000.0};
+    options.retry.base_delay = 10ms;
+    options.retry.max_delay = 50ms;
+    options.random_seed = 7;
+    api = std::make_unique<ApiClient>(client, *tokens, clock, options);
+    organization_id = text(admin.info.at("inventory").at("organization_id"));
+  }
+
+  std::unique_ptr<Connector> persons(int per_page = 200) {
+    InventoryContactPersonsOptions options;
+    options.organization_id = organization_id;
+    options.per_page = per_page;
+    options.clock = &clock;
+    return make_inventory_contact_persons(*api, options);
+  }
+
+  std::unique_ptr<Connector> users(bool allow_invite = false, bool allow_delete = false) {
+    InventoryUsersOptions options;
+    options.organization_id = organization_id;
+    options.allow_invite = allow_invite;
+    options.allow_delete = allow_delete;
+    return make_inventory_users(*api, options);
+  }
+
+  Listing list(Connector& connector, std::string since) {
+    return run(context, connector.list(std::move(since)));
+  }
+
+  // Inventory API calls the sandbox counted so far.
+  std::int64_t calls() {
+    const auto counters = admin.client.get("/__sandbox/counters").obj();
+    const auto* inventory = counters.at("by_product").as_object().if_contains("inventory");
+    return inventory ? inventory->to_number<std::int64_t>() : 0;
+  }
+
+  json::array dumped(const char* what) { return admin.dump().at("inventory").at(what).as_array(); }
+
+  void edit(const std::string& body) { REQUIRE(admin.admin_post("edit", body).status < 300); }
+
+  session& admin;
+  boost::asio::io_context context;
+  ManualClock clock;
+  http::HttpClient client;
+  std::unique_ptr<oauth::TokenSource> tokens;
+  std::unique_ptr<ApiClient> api;
+  std::string organization_id;
+};
+
+std::set<std::string> ids_of(const std::vector<Record>& records) {
+  std::set<std::string> out;
+  for (const auto& r : records)
+    out.insert(r.id);
+  return out;
+}
+
+std::set<std::string> person_ids(const json::array& persons) {
+  std::set<std::string> out;
+  for (const auto& p : persons)
+    out.insert(text(p.at("contact_person_id")));
+  return out;
+}
+
+// A contact (by id) with at least `min_persons` persons in the sandbox.
+std::string contact_with_persons(const json::array& persons, std::size_t min_persons) {
+  std::map<std::string, std::size_t> count;
+  for (const auto& p : persons)
+    ++count[text(p.at("contact_id"))];
+  for (const auto& [id, n] : count) {
+    if (n >= min_persons)
+      return id;
+  }
+  return {};
+}
+
+void touch_contact(Inventory& inv, const std::string& contact_id, const std::string& name) {
+  inv.edit(R"({"product":"inventory","collection":"contacts","op":"update","id":")" + contact_id +
+           R"(","fields":{"contact_name":")" + name + R"("}})");
+}
+
+}  // namespace
+
+TEST_CASE("inventory json: times, ids as numbers or strings, bad rows skipped") {
+  using namespace zohosync::connectors::inventory;
+  CHECK(parse_inventory_time("1970-01-01T00:00:01+0000") == 1000);
+  CHECK(parse_inventory_time("2026-11-24T18:07:46+0000") ==
+        parse_inventory_time("2026-11-24T23:37:46+05:30"));
+  CHECK(parse_inventory_time("2016-06-05") == 1465084800000);
+  CHECK_FALSE(parse_inventory_time("yesterday").has_value());
+
+  auto page = parse_persons_page(
+      R"({"code":0,"contact_persons":[{"contact_person_id":460000000026051,"contact_id":"9",)"
+      R"("first_name":"Will","email":null,"is_primary_contact":true},{"first_name":"No id"}],)"
+      R"("page_context":{"has_more_page":true}})");
+  REQUIRE(page.persons.size() == 1);
+  CHECK(page.persons[0].person_id == "460000000026051");
+  CHECK(page.persons[0].fields == Fields{{"first_name", "Will"}});  // null -> absent
+  CHECK(page.skipped.size() == 1);
+  CHECK(page.has_more_page);
+
+  CHECK_THROWS_AS(parse_contacts_page("{\"code\":0,\"conta"), ConnectorError);
+  try {
+    parse_contacts_page(R"({"code":1002,"message":"nope"})");
+    FAIL("expected a refusal");
+  } catch (const ConnectorError& error) {
+    CHECK(error.error_class() == ErrorClass::fatal);
+  }
+  auto user = parse_user(
+      R"({"code":0,"user":{"user_id":"5","name":"A B","email_ids":[{"email":"x@y","is_selected":false},)"
+      R"({"email":"a@b","is_selected":true}],"status":"active"}})");
+  CHECK(user.email == "a@b");
+}
+
+TEST_CASE("inventory cursor: round trip; anything else means a full scan") {
+  using namespace zohosync::connectors::inventory;
+  PersonsCursor cursor{1'800'000'000'000, 1'790'000'000'000, {"11", "12"}};
+  auto back = decode_cursor(encode_cursor(cursor));
+  REQUIRE(back.has_value());
+  CHECK(back->full_scan_ms == cursor.full_scan_ms);
+  CHECK(back->newest_ms == cursor.newest_ms);
+  CHECK(back->at_newest == cursor.at_newest);
+  CHECK(decode_cursor(encode_cursor(PersonsCursor{1, 2, {}})).has_value());
+  CHECK_FALSE(decode_cursor("").has_value());
+  CHECK_FALSE(decode_cursor("12345").has_value());
+  CHECK_FALSE(decode_cursor("inv1;full=x;newest=2;at=").has_value());
+}
+
+TEST_CASE("inventory.contact_persons: full listing across paging boundaries") {
+  sandbox_process proc({"--people", "60", "--seed", "4", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  const auto contacts = inv.dumped("contacts").size();
+  const auto persons = inv.dumped("contact_persons");
+  REQUIRE(contacts > 3);
+  const auto expected = person_ids(persons);
+
+  for (std::size_t per_page : {contacts, contacts - 1, contacts + 1, std::size_t{1}}) {
+    CAPTURE(per_page);
+    auto connector = inv.persons(static_cast<int>(per_page));
+    const auto before = inv.calls();
+    auto listing = inv.list(*connector, "");
+    CHECK(listing.full);
+    CHECK(listing.complete);
+    CHECK(ids_of(listing.records) == expected);
+    CHECK(listing.records.size() == expected.size());  // no duplicates
+    // Contact pages, then one call per contact (its persons fit one page when
+    // per_page >= the largest contact; per_page 1 pages persons too).
+    const auto contact_pages = (contacts + per_page - 1) / per_page;
+    if (per_page >= 5)
+      CHECK(inv.calls() - before == static_cast<std::int64_t>(contact_pages + contacts));
+    for (const auto& record : listing.records) {
+      CHECK_FALSE(record.parent_id.empty());
+      CHECK(record.modified_ms > 0);
+      CHECK(record.fields.count("first_name") == 1);
+      for (const auto& [name, value] : record.fields) {
+        CAPTURE(name);
+        CHECK(std::find(std::begin(inventory::kPersonFields), std::end(inventory::kPersonFields),
+                        name) != std::end(inventory::kPersonFields));
+      }
+    }
+  }
+}
+
+TEST_CASE("inventory.contact_persons: incremental by contact time, deletes, schedule, cost") {
+  sandbox_process proc({"--people", "300", "--seed", "2", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  auto connector = inv.persons();
+  auto full = inv.list(*connector, "");
+  REQUIRE(full.full);
+
+  SUBCASE("a no-change cycle costs one call and returns nothing") {
+    const auto before = inv.calls();
+    auto listing = inv.list(*connector, full.cursor);
+    CHECK(inv.calls() - before == 1);
+    CHECK_FALSE(listing.full);
+    CHECK(listing.records.empty());
+    CHECK(listing.deleted.empty());
+    // Twice in a row: the cursor carries the contacts read at the newest second.
+    auto again = inv.list(*connector, listing.cursor);
+    CHECK(again.records.empty());
+  }
+
+  SUBCASE("only the persons of a contact whose time moved are re-read") {
+    const auto persons = inv.dumped("contact_persons");
+    const std::string contact = contact_with_persons(persons, 2);
+    REQUIRE_FALSE(contact.empty());
+    REQUIRE(admin.admin_post("clock", R"({"advance":5})").status == 200);
+    touch_contact(inv, contact, "Renamed Ltd");
+    const auto before = inv.calls();
+    auto listing = inv.list(*connector, full.cursor);
+    CHECK(inv.calls() - before == 2);  // the first contacts page + that contact's persons
+    CHECK_FALSE(listing.full);
+    REQUIRE_FALSE(listing.records.empty());
+    for (const auto& record : listing.records)
+      CHECK(record.parent_id == contact);
+    // Same-second edit of another contact after our read is still seen.
+    const std::string other = contact_with_persons(persons, 3) != contact
+                                  ? contact_with_persons(persons, 3)
+                                  : contact_with_persons(persons, 1);
+    touch_contact(inv, other, "Same Second Ltd");
+    auto next = inv.list(*connector, listing.cursor);
+    CHECK(std::all_of(next.records.begin(), next.records.end(),
+                      [&](const Record& r) { return r.parent_id == other; }));
+    CHECK_FALSE(next.records.empty());
+  }
+
+  SUBCASE("a person deleted under a re-read contact is reported deleted") {
+    REQUIRE(admin.admin_post("knobs", R"({"person_bumps_contact":true})").status == 200);
+    const auto persons = inv.dumped("contact_persons");
+    const std::string contact = contact_with_persons(persons, 2);
+    std::string victim;
+    for (const auto& p : persons) {
+      if (text(p.at("contact_id")) == contact)
+        victim = text(p.at("contact_person_id"));
+    }
+    REQUIRE(admin.admin_post("clock", R"({"advance":5})").status == 200);
+    inv.edit(R"({"product":"inventory","collection":"contact_persons","op":"delete","id":")" +
+             victim + R"("})");
+    auto listing = inv.list(*connector, full.cursor);
+    CHECK(listing.deleted == std::vector<std::string>{victim});
+    CHECK(ids_of(listing.records).count(victim) == 0);
+    CHECK_FALSE(listing.records.empty());  // the contact's other persons
+  }
+
+  SUBCASE("a person edit that does not move the contact waits for the scheduled full scan") {
+    const auto persons = inv.dumped("contact_persons");
+    const std::string id = text(persons.at(0).at("contact_person_id"));
+    inv.edit(R"({"product":"inventory","collection":"contact_persons","op":"update","id":")" + id +
+             R"(","fields":{"designation":"Chief Tester"}})");
+    auto quiet = inv.list(*connector, full.cursor);
+    CHECK(quiet.records.empty());
+    CHECK_FALSE(quiet.full);
+    inv.clock.advance(23h);
+    CHECK_FALSE(inv.list(*connector, quiet.cursor).full);
+    inv.clock.advance(1h);
+    auto scheduled = inv.list(*connector, quiet.cursor);
+    CHECK(scheduled.full);
+    CHECK(scheduled.records.size() == full.records.size());
+    auto edited = std::find_if(scheduled.records.begin(), scheduled.records.end(),
+                               [&](const Record& r) { return r.id == id; });
+    REQUIRE(edited != scheduled.records.end());
+    CHECK(edited->fields.at("designation") == "Chief Tester");
+    // The new cursor restarts the schedule.
+    CHECK_FALSE(inv.list(*connector, scheduled.cursor).full);
+  }
+}
+
+TEST_CASE("inventory.contact_persons: create, update, find, delete round trips") {
+  sandbox_process proc({"--people", "40", "--seed", "6", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  auto connector = inv.persons();
+  auto full = inv.list(*connector, "");
+  const std::string contact = text(inv.dumped("contacts").at(0).at("contact_id"));
+
+  Fields fields{{"first_name", "Ada"},
+                {"last_name", "Lovelace"},
+                {"email", "ada.roundtrip@example.com"},
+                {"designation", "Analyst"}};
+  auto created = run(inv.context, connector->create(contact, fields));
+  CHECK_FALSE(created.id.empty());
+  CHECK(created.parent_id == contact);
+  CHECK(created.fields.at("first_name") == "Ada");
+  CHECK(created.fields.at("email") == "ada.roundtrip@example.com");
+  CHECK(person_ids(inv.dumped("contact_persons")).count(created.id) == 1);
+
+  // Found by email although it is not its contact's primary person.
+  auto found = run(inv.context, connector->find_by_email(" ADA.roundtrip@example.com"));
+  REQUIRE(found.has_value());
+  CHECK(found->id == created.id);
+  CHECK(found->fields == created.fields);
+  CHECK_FALSE(run(inv.context, connector->find_by_email("nobody@example.invalid")).has_value());
+
+  // Update changes only what it is given.
+  Fields change{{"phone", "+1 555 0100"}};
+  auto updated = run(inv.context, connector->update(created.id, contact, change));
+  CHECK(updated.id == created.id);
+  CHECK(updated.fields.at("phone") == "+1 555 0100");
+  CHECK(updated.fields.at("designation") == "Analyst");
+  CHECK(updated.fields.at("last_name") == "Lovelace");
+  // What a later listing shows equals what the write returned (echo suppression).
+  auto rescan = inv.list(*connector, "");
+  auto seen = std::find_if(rescan.records.begin(), rescan.records.end(),
+                           [&](const Record& r) { return r.id == created.id; });
+  REQUIRE(seen != rescan.records.end());
+  CHECK(seen->fields == updated.fields);
+  CHECK(seen->parent_id == contact);
+
+  run(inv.context, connector->remove(created.id, contact));
+  CHECK(person_ids(inv.dumped("contact_persons")).count(created.id) == 0);
+  run(inv.context, connector->remove(created.id, contact));  // already gone: fine
+
+  SUBCASE("refused records are per-record errors") {
+    Fields bad{{"first_name", "Bad"}, {"email", std::string(120, 'x') + "@example.com"}};
+    try {
+      run(inv.context, connector->create(contact, bad));
+      FAIL("expected a refusal");
+    } catch (const ConnectorError& error) {
+      CHECK(error.error_class() == ErrorClass::per_record);
+      CHECK(error.product_code() == "2");
+    }
+    try {
+      run(inv.context, connector->update("999999999", contact, Fields{{"first_name", "X"}}));
+      FAIL("expected a refusal");
+    } catch (const ConnectorError& error) {
+      CHECK(error.error_class() == ErrorClass::per_record);
+    }
+  }
+  SUBCASE("a create without parent or default is a configuration error") {
+    try {
+      run(inv.context, connector->create("", Fields{{"first_name", "Orphan"}}));
+      FAIL("expected a refusal");
+    } catch (const ConnectorError& error) {
+      CHECK(error.error_class() == ErrorClass::configuration);
+    }
+  }
+}
+
+TEST_CASE("inventory.users: list, update, invite only when allowed, remove marks inactive") {
+  sandbox_process proc({"--people", "300", "--seed", "2", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  auto users = inv.users();
+  const auto all = inv.dumped("users");
+  std::set<std::string> active;
+  for (const auto& u : all) {
+    if (text(u.at("status")) != "inactive")
+      active.insert(text(u.at("user_id")));
+  }
+  REQUIRE(active.size() >= 2);
+  REQUIRE(active.size() < all.size());  // the seed has inactive users too
+
+  const auto before = inv.calls();
+  auto listing = inv.list(*users, "");
+  CHECK(inv.calls() - before == 1);
+  CHECK(listing.full);
+  CHECK(ids_of(listing.records) == active);  // inactive users are not listed
+  for (const auto& record : listing.records) {
+    CHECK(record.fields.size() == 2);
+    CHECK_FALSE(record.fields.at("email").empty());
+  }
+  CHECK(inv.list(*users, listing.cursor).full);  // no incremental query exists
+
+  const Record first = listing.records.front();
+  auto updated = run(inv.context, users->update(first.id, "", Fields{{"name", "Renamed Person"}}));
+  CHECK(updated.fields.at("name") == "Renamed Person");
+  CHECK(updated.fields.at("email") == first.fields.at("email"));
+  auto found = run(inv.context, users->find_by_email(first.fields.at("email")));
+  REQUIRE(found.has_value());
+  CHECK(found->fields == updated.fields);
+
+  Fields invitee{{"name", "New Colleague"}, {"email", "new.colleague@example.com"}};
+  const auto count_before_invite = inv.dumped("users").size();
+  try {
+    run(inv.context, users->create("", invitee));
+    FAIL("expected a refusal");
+  } catch (const ConnectorError& error) {
+    CHECK(error.error_class() == ErrorClass::configuration);
+  }
+  CHECK(inv.dumped("users").size() == count_before_invite);  // nothing was sent
+
+  auto inviting = inv.users(true);
+  auto invited = run(inv.context, inviting->create("", invitee));
+  CHECK_FALSE(invited.id.empty());
+  CHECK(invited.fields == invitee);
+  // The same email again: Inventory refuses it for this record only.
+  try {
+    run(inv.context, inviting->create("", invitee));
+    FAIL("expected a refusal");
+  } catch (const ConnectorError& error) {
+    CHECK(error.error_class() == ErrorClass::per_record);
+  }
+
+  // remove() without allow_delete marks the user inactive: gone from listings.
+  run(inv.context, users->remove(invited.id, ""));
+  bool still_there = false;
+  for (const auto& u : inv.dumped("users")) {
+    if (text(u.at("user_id")) == invited.id) {
+      still_there = true;
+      CHECK(text(u.at("status")) == "inactive");
+    }
+  }
+  CHECK(still_there);
+  CHECK(ids_of(inv.list(*users, "").records).count(invited.id) == 0);
+
+  auto deleting = inv.users(false, true);
+  run(inv.context, deleting->remove(invited.id, ""));
+  CHECK(inv.dumped("users").size() == count_before_invite);
+  run(inv.context, deleting->remove(invited.id, ""));  // already gone: fine
+}
