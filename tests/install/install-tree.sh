@@ -18,6 +18,16 @@ check_units "$root" /usr/bin
 check_man_pages "$root" "$version"
 check_binary "$root" /usr/bin "$version"
 
+# The installed units are the ones tests/systemd verifies, but for the bindir.
+for unit in zohosync.service zohosync@.service zohosync-reconcile.service zohosync-reconcile.timer; do
+  if diff <(sed "s|$build/daemon/|/usr/bin/|g" "$build/systemd/verify/$unit") \
+          "$root/usr/lib/systemd/system/$unit" >"$scratch/unit.diff"; then
+    ok "$unit: same as the verified unit"
+  else
+    fail "$unit differs from the verified unit:"; cat "$scratch/unit.diff"
+  fi
+done
+
 example=$root/usr/share/doc/zohosync/examples/zohosync.toml
 if cmp -s "$example" "$source/config/zohosync.example.toml"; then
   ok "example config installed unchanged"
