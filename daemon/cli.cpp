@@ -13,7 +13,7 @@
 namespace zohosync::daemon {
 namespace {
 
-int not_implemented(const char* name) {
+[[maybe_unused]] int not_implemented(const char* name) {
   std::fprintf(stderr, "zohosync %s: not implemented yet\n", name);
   return exit_code::kUnavailable;
 }
@@ -68,13 +68,15 @@ int run_cli(int argc, char** argv) {
   journal_cmd->add_option("--limit", journal_options.limit, "Show at most this many entries");
   journal_cmd->add_flag("--json", journal_options.json, "Print one JSON object per line");
 
+  ConflictsOptions conflicts_options;
   auto* conflicts_cmd = app.add_subcommand("conflicts", "List, show or resolve held conflicts");
-  conflicts_cmd->add_subcommand("list", "List open conflicts");
-  conflicts_cmd->add_subcommand("show", "Show one conflict")->add_option("id")->required();
-  std::string take;
+  conflicts_cmd->add_subcommand("list", "List open conflicts (the default)");
+  auto* show = conflicts_cmd->add_subcommand("show", "Show one conflict");
+  show->add_option("id", conflicts_options.id, "PERSON:FIELD, as listed")->required();
   auto* resolve = conflicts_cmd->add_subcommand("resolve", "Resolve a conflict");
-  resolve->add_option("id")->required();
-  resolve->add_option("--take", take, "The collection whose value wins")->required();
+  resolve->add_option("id", conflicts_options.id, "PERSON:FIELD, as listed")->required();
+  resolve->add_option("--take", conflicts_options.take, "The collection whose value wins")
+      ->required();
 
   try {
     app.parse(argc, argv);
@@ -95,15 +97,23 @@ int run_cli(int argc, char** argv) {
     if (journal_cmd->parsed())
       return run_journal(global, journal_options);
     if (daemon_cmd->parsed())
+#ifdef ZOHOSYNC_HAVE_CONNECTORS
+      return run_daemon(global);
+#else
       return not_implemented("daemon");
+#endif
     if (reconcile_cmd->parsed())
 #ifdef ZOHOSYNC_HAVE_CONNECTORS
       return run_reconcile(global, reconcile_options);
 #else
       return not_implemented("reconcile");
 #endif
-    if (conflicts_cmd->parsed())
-      return not_implemented("conflicts");
+    if (conflicts_cmd->parsed()) {
+      conflicts_options.action = show->parsed()      ? ConflictsOptions::Action::show
+                                 : resolve->parsed() ? ConflictsOptions::Action::resolve
+                                                     : ConflictsOptions::Action::list;
+      return run_conflicts(global, conflicts_options);
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "zohosync: internal error: %s\n", e.what());
     return exit_code::kSoftware;

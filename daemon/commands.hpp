@@ -30,10 +30,19 @@ struct ReconcileOptions {
   bool force_delete = false;  // override the mass-delete guard for this run
 };
 
+struct ConflictsOptions {
+  enum class Action { list, show, resolve };
+  Action action = Action::list;
+  std::string id;    // "PERSON:FIELD"
+  std::string take;  // resolve: the collection whose value wins
+};
+
 // Each returns the process exit code (see exit_codes.hpp) and never throws.
 int run_check_config(const GlobalOptions& global);
 int run_status(const GlobalOptions& global, const StatusOptions& options);
 int run_journal(const GlobalOptions& global, const JournalOptions& options);
 int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options);
+int run_daemon(const GlobalOptions& global);
+int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options);
 
 }  // namespace zohosync::daemon

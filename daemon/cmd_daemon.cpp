@@ -1,0 +1,283 @@
+// `zohosync daemon`: the long-running service. Wiring only: the scheduler
+// (scheduler.hpp) polls each collection on its own timer and runs the engine;
+// this file connects it to the config, the connectors, the state store, the
+// loopback /metrics and /healthz listener, systemd notifications and signals.
+//
+// Shutdown (SIGTERM/SIGINT): STOPPING=1, no new cycles, the in-flight cycle
+// gets service.shutdown_timeout to finish and is then cancelled; no LMDB
+// transaction is ever held across a co_await, so whatever was committed is
+// consistent and the outbox resumes unsent writes on the next start. A hard
+// stop follows a few seconds later should cancellation not take.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+
+#include "daemon/admin_listener.hpp"
+#include "daemon/commands.hpp"
+#include "daemon/config_loading.hpp"
+#include "daemon/connector_set.hpp"
+#include "daemon/exit_codes.hpp"
+#include "daemon/health.hpp"
+#include "daemon/metrics.hpp"
+#include "daemon/scheduler.hpp"
+#include "daemon/sd_notify.hpp"
+#include "daemon/signals.hpp"
+#include "daemon/state_errors.hpp"
+#include "daemon/state_lock.hpp"
+#include "daemon/sync_settings.hpp"
+#include "state/store.hpp"
+
+namespace zohosync::daemon {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+// Past the shutdown timeout, how long cancellation may take before the
+// io_context is stopped regardless.
+constexpr Millis kHardStopMargin = 5s;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<Millis>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+SchedulerOptions scheduler_options(const config::Config& config) {
+  SchedulerOptions options;
+  for (const auto& id : config::collection_ids()) {
+    const config::CollectionConfig& c = config.collection(id);
+    if (!c.active)
+      continue;
+    // Full scans of inventory.contact_persons are the connector's own
+    // business (full_scan_interval in its options), not a scheduler listing.
+    options.collections.push_back({id, c.poll_interval, c.poll_jitter, Millis{0}});
+  }
+  // Every request is bounded by http.timeout and retried at most http.retries
+  // times; a cycle may need a few of them in a row (the listing, then the
+  // first write to a product that stopped answering, after which the engine
+  // stops writing there).
+  options.cycle_timeout =
+      std::max<Millis>(60s, config.http.timeout * (static_cast<long>(config.http.retries) + 2));
+  options.journal_max_entries = static_cast<std::size_t>(config.sync.journal_max_entries);
+  options.journal_max_age = config.sync.journal_max_age;
+  return options;
+}
+
+void describe_runtime_metrics(metrics::Registry& r) {
+  using metrics::Type;
+  r.describe("zohosync_api_requests_total", Type::counter, "HTTP requests sent, by product");
+  r.describe("zohosync_api_retries_total", Type::counter, "HTTP requests retried, by product");
+  r.describe("zohosync_crm_credits_used", Type::gauge,
+             "CRM API credits spent in the last 24 hours (our count, or CRM's when higher)");
+  r.describe("zohosync_crm_credits_left", Type::gauge,
+             "CRM API credits left before writes pause (crm.write_budget_share)");
+  r.describe("zohosync_conflicts_open", Type::gauge, "Conflicts held for manual resolution");
+  r.describe("zohosync_journal_entries", Type::gauge, "Entries in the journal");
+  r.describe("zohosync_outbox_pending", Type::gauge, "Planned writes not yet confirmed");
+  r.describe("zohosync_people", Type::gauge, "People known to the state store");
+  r.describe("zohosync_links", Type::gauge, "Records linked to a person");
+  r.describe("zohosync_ready", Type::gauge, "1 once a first cycle succeeded");
+}
+
+// Samples the API clients and the state store's table sizes at scrape time.
+void add_collectors(metrics::Registry& registry, ConnectorSet& set, state::Store& store) {
+  registry.add_collector([&set](metrics::Registry& r) {
+    const connectors::Product products[] = {connectors::Product::inventory,
+                                            connectors::Product::projects, connectors::Product::crm,
+                                            connectors::Product::contracts};
+    for (auto product : products) {
+      connectors::ApiClient* api = set.api(product);
+      if (api == nullptr)
+        continue;
+      const metrics::Labels labels = {{"product", connectors::to_string(product)}};
+      r.set("zohosync_api_requests_total", labels, static_cast<double>(api->requests_sent()));
+      r.set("zohosync_api_retries_total", labels, static_cast<double>(api->retries()));
+      if (connectors::CreditBudget* budget = api->credit_budget()) {
+        r.set("zohosync_crm_credits_used", {}, static_cast<double>(budget->used()));
+        r.set(
+            "zohosync_crm_credits_left", {},
+            static_cast<double>(std::max<std::int64_t>(0, budget->write_limit() - budget->used())));
+      }
+    }
+  });
+  registry.add_collector([&store](metrics::Registry& r) {
+    const state::StatusReport status = state::read_status(store);
+    auto count = [&](const char* db) {
+      auto it = status.entries_per_db.find(db);
+      return it == status.entries_per_db.end() ? 0.0 : static_cast<double>(it->second);
+    };
+    r.set("zohosync_conflicts_open", {}, count("conflicts"));
+    r.set("zohosync_journal_entries", {}, count("journal"));
+    r.set("zohosync_outbox_pending", {}, count("outbox"));
+    r.set("zohosync_people", {}, count("people"));
+    r.set("zohosync_links", {}, count("links"));
+  });
+}
+
+std::string status_line(const Scheduler& scheduler, const CycleOutcome& last) {
+  std::size_t synced = 0;
+  const auto health = scheduler.health();
+  for (const auto& h : health)
+    synced += h.last_success_ms > 0 ? 1 : 0;
+  return fmt::format("{}/{} collections synced; last cycle {} {} in {} ms, {} writes", synced,
+                     health.size(), last.collection, last.ok ? "ok" : "failed",
+                     last.duration.count(), last.report.total(&CollectionCounts::confirmed));
+}
+
+}  // namespace
+
+int run_daemon(const GlobalOptions& global) {
+  LoadedConfig loaded = load_config(global, config::SecretCheck::require);
+  if (!loaded.config)
+    return loaded.exit_code;
+  config::Config config = std::move(*loaded.config);
+  const std::string state_dir = config.service.state_dir;
+
+  std::optional<state::Store> store;
+  try {
+    store.emplace(state::Store::open(state_dir));
+  } catch (const state::Error& e) {
+    return report_state_error(state_dir, e);
+  }
+
+  try {
+    asio::io_context io;
+    ConnectorSet connectors(io.get_executor(), config, state_dir, spdlog::default_logger());
+    metrics::Registry registry;
+    describe_runtime_metrics(registry);
+    Scheduler scheduler(io.get_executor(), *store, connectors.connectors(),
+                        to_sync_settings(config), scheduler_options(config), registry);
+    add_collectors(registry, connectors, *store);
+    scheduler.set_cycle_lock([dir = std::filesystem::path(state_dir)]() -> std::shared_ptr<void> {
+      auto lock = StateLock::try_acquire(dir);
+      if (!lock)
+        return nullptr;
+      return std::make_shared<StateLock>(std::move(*lock));
+    });
+
+    Notifier notifier;
+    bool ready = false;
+    scheduler.set_on_cycle([&](const CycleOutcome& outcome) {
+      // The first successful cycle proves the credentials and one product work.
+      if (outcome.ok && !ready) {
+        ready = true;
+        registry.set("zohosync_ready", {}, 1);
+        notifier.ready();
+        spdlog::info("ready: first successful cycle ({})", outcome.collection);
+      }
+      notifier.status(status_line(scheduler, outcome));
+    });
+
+    // /metrics and /healthz.
+    std::unique_ptr<AdminListener> listener;
+    int max_missed = config.service.health_max_missed_polls;
+    if (!config.service.metrics_listen.empty()) {
+      listener = std::make_unique<AdminListener>(
+          io.get_executor(), config.service.metrics_listen,
+          [&](std::string_view path) -> AdminResponse {
+            if (path == "/metrics")
+              return {200, "text/plain; version=0.0.4; charset=utf-8", registry.render()};
+            if (path == "/healthz") {
+              auto verdict =
+                  judge_health(scheduler.health(), max_missed, scheduler.started_ms(), now_ms());
+              return {verdict.healthy ? 200u : 503u, "text/plain; charset=utf-8",
+                      std::move(verdict.reason)};
+            }
+            return {404, "text/plain; charset=utf-8", "try /metrics or /healthz\n"};
+          });
+      listener->start();
+      spdlog::info("metrics and health on http://{}/", listener->local_address());
+    }
+
+    // Watchdog: pinged at half the interval while cycles progress; a cycle
+    // stuck past twice its timeout stops the pings and systemd restarts us.
+    asio::steady_timer watchdog_timer(io);
+    std::function<void()> arm_watchdog;
+    if (auto interval = notifier.watchdog_interval()) {
+      const auto half = std::chrono::duration_cast<Millis>(*interval / 2);
+      arm_watchdog = [&, half] {
+        watchdog_timer.expires_after(half);
+        watchdog_timer.async_wait([&](boost::system::error_code ec) {
+          if (ec)
+            return;
+          if (scheduler.progressing())
+            notifier.watchdog();
+          else
+            spdlog::error("a cycle is stuck: withholding the watchdog ping");
+          arm_watchdog();
+        });
+      };
+      notifier.watchdog();
+      arm_watchdog();
+    }
+
+    asio::steady_timer hard_stop(io);
+    std::optional<SignalHandler> signals;
+    auto finish = [&] {
+      if (listener)
+        listener->stop();
+      watchdog_timer.cancel();
+      hard_stop.cancel();
+      if (signals)
+        signals->cancel();
+      io.stop();
+    };
+    SignalActions actions;
+    actions.reload = [&] {
+      if (ready)
+        notifier.reloading();
+      LoadedConfig next = load_config(global, config::SecretCheck::require);
+      if (!next.config) {
+        spdlog::error("reload failed: the configuration has errors; keeping the running one");
+      } else {
+        for (const auto& key : config::non_reloadable_changes(config, *next.config))
+          spdlog::warn("{} changed: takes effect after a restart", key);
+        scheduler.reload(scheduler_options(*next.config), to_sync_settings(*next.config));
+        max_missed = next.config->service.health_max_missed_polls;
+        spdlog::info("configuration reloaded");
+        config = std::move(*next.config);
+      }
+      if (ready)
+        notifier.ready();
+    };
+    actions.stop = [&] {
+      notifier.stopping();
+      notifier.status("stopping");
+      scheduler.stop(config.service.shutdown_timeout, finish);
+      hard_stop.expires_after(config.service.shutdown_timeout + kHardStopMargin);
+      hard_stop.async_wait([&](boost::system::error_code ec) {
+        if (ec)
+          return;
+        spdlog::warn("the in-flight cycle did not end after cancellation; stopping anyway");
+        finish();
+      });
+    };
+    actions.stop_now = finish;
+    signals.emplace(io.get_executor(), actions);
+
+    spdlog::info("zohosync daemon started: {} collections, state dir {}", scheduler.health().size(),
+                 state_dir);
+    notifier.status("starting: first poll of every collection");
+    scheduler.start();
+    io.run();
+    spdlog::info("zohosync daemon stopped");
+  } catch (const connectors::ConnectorError& e) {
+    std::fprintf(stderr, "zohosync daemon: %s\n", e.what());
+    return e.error_class() == connectors::ErrorClass::configuration ? exit_code::kConfig
+                                                                    : exit_code::kUnavailable;
+  } catch (const state::Error& e) {
+    return report_state_error(state_dir, e);
+  } catch (const std::runtime_error& e) {
+    // The admin listener could not bind, or similar: the service cannot run as configured.
+    std::fprintf(stderr, "zohosync daemon: %s\n", e.what());
+    return exit_code::kUnavailable;
+  }
+  return exit_code::kOk;
+}
+
+}  // namespace zohosync::daemon
