@@ -347,6 +347,7 @@ class ContactPersonsConnector final : public Connector {
 
   boost::asio::awaitable<Listing> incremental(PersonsCursor cursor) {
     std::vector<ContactRow> changed;
+    std::set<std::string> changed_ids;
     bool older_reached = false;
     for (int page = 1; page <= kMaxPages && !older_reached; ++page) {
       auto parsed = co_await contacts_page(page);
@@ -357,10 +358,8 @@ class ContactPersonsConnector final : public Connector {
         }
         if (row.modified_ms == cursor.newest_ms && cursor.at_newest.count(row.contact_id))
           continue;  // read in the same second by the previous listing
-        if (std::none_of(changed.begin(), changed.end(),
-                         [&](const ContactRow& c) { return c.contact_id == row.contact_id; })) {
-          changed.push_back(std::move(row));
-        }
+        if (changed_ids.insert(row.contact_id).second)
+          changed.push_back(std::move(row));  // once, though a page shift may repeat it
       }
       if (!parsed.has_more_page)
         break;

@@ -235,7 +235,7 @@ ContactsPage parse_contacts_page(std::string_view body) {
     ContactRow contact;
     contact.contact_id = std::move(*id);
     const std::string time = text_or_empty(row, "last_modified_time");
-    // A row without a readable time is re-read every time rather than lost.
+    // A row without a readable time sorts as the oldest: full scans still read it.
     contact.modified_ms = parse_inventory_time(time).value_or(0);
     contact.email = text_or_empty(row, "email");
     page.contacts.push_back(std::move(contact));

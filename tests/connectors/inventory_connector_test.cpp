@@ -7,6 +7,9 @@
 
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <set>
 
 #include "connectors/http/http_client.hpp"
@@ -432,4 +435,62 @@ TEST_CASE("inventory.users: list, update, invite only when allowed, remove marks
   run(inv.context, deleting->remove(invited.id, ""));
   CHECK(inv.dumped("users").size() == count_before_invite);
   run(inv.context, deleting->remove(invited.id, ""));  // already gone: fine
+}
+
+// The figures for the issue's note: API calls per cycle over a generated
+// organization (ZOHOSYNC_INVENTORY_PEOPLE people, default 2,000).
+TEST_CASE("inventory: API calls of a full scan, a no-change cycle and a 1% churn cycle") {
+  int people = 2000;
+  if (const char* env = std::getenv("ZOHOSYNC_INVENTORY_PEOPLE"))
+    people = std::max(100, std::atoi(env));
+  sandbox_process proc({"--people", std::to_string(people), "--seed", "9", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  auto connector = inv.persons();
+  const auto contacts = inv.dumped("contacts").size();
+  const auto persons = inv.dumped("contact_persons");
+
+  auto before = inv.calls();
+  auto full = inv.list(*connector, "");
+  const auto full_calls = inv.calls() - before;
+  CHECK(full_calls == static_cast<std::int64_t>((contacts + 199) / 200 + contacts));
+
+  before = inv.calls();
+  auto quiet = inv.list(*connector, full.cursor);
+  const auto quiet_calls = inv.calls() - before;
+  CHECK(quiet_calls == 1);
+
+  // 1% of the persons edited in the UI, every edit moving its contact's time.
+  REQUIRE(admin.admin_post("knobs", R"({"person_bumps_contact":true})").status == 200);
+  REQUIRE(admin.admin_post("clock", R"({"advance":2})").status == 200);
+  const std::size_t churn = std::max<std::size_t>(1, persons.size() / 100);
+  std::set<std::string> edited, touched_contacts;
+  for (std::size_t i = 0; i < churn; ++i) {
+    const auto& person = persons.at((i * 7919) % persons.size());
+    const std::string id = text(person.at("contact_person_id"));
+    if (!edited.insert(id).second)
+      continue;
+    touched_contacts.insert(text(person.at("contact_id")));
+    inv.edit(R"({"product":"inventory","collection":"contact_persons","op":"update","id":")" + id +
+             R"(","fields":{"department":"Churn )" + std::to_string(i) + R"("}})");
+  }
+  before = inv.calls();
+  auto changed = inv.list(*connector, quiet.cursor);
+  const auto churn_calls = inv.calls() - before;
+  const auto seen = ids_of(changed.records);
+  CHECK(std::includes(seen.begin(), seen.end(), edited.begin(), edited.end()));
+  // Contact pages until one shows an older contact, then one call per touched contact.
+  CHECK(churn_calls ==
+        static_cast<std::int64_t>(touched_contacts.size() / 200 + 1 + touched_contacts.size()));
+
+  auto users = inv.users();
+  before = inv.calls();
+  auto user_listing = inv.list(*users, "");
+  const auto user_calls = inv.calls() - before;
+  MESSAGE("inventory, " << people << " people (" << contacts << " contacts, " << persons.size()
+                        << " contact persons, " << user_listing.records.size()
+                        << " listed users): full scan " << full_calls << " calls; no-change "
+                        << quiet_calls << " call; 1% churn (" << edited.size() << " persons in "
+                        << touched_contacts.size() << " contacts) " << churn_calls
+                        << " calls; users list " << user_calls << " call(s) per cycle");
 }
