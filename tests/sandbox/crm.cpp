@@ -1,5 +1,5 @@
 // Zoho CRM v8, module Contacts: routing, scopes and the read side (list with
-// paging / page_token / If-Modified-Since, single record, search, deleted).
+// paging / page_token / If-Modified-Since / ids, single record, search, deleted).
 #include "tests/sandbox/crm_common.hpp"
 #include "tests/sandbox/router.hpp"
 #include "tests/sandbox/util.hpp"
@@ -142,8 +142,19 @@ response list(call_context& ctx) {
     }
   }
 
+  // ids=a,b,c (at most 100): only those records (the rest of the query still applies).
+  std::vector<std::string> only_ids;
+  if (const std::string* ids = req.param("ids"); ids != nullptr && token == nullptr) {
+    only_ids = field_list(*ids);
+    if (only_ids.size() > kMaxWriteRecords) {
+      return crm_error(400, "LIMIT_EXCEEDED", "Record count exceeded",
+                       json::object{{"param_name", "ids"}, {"limit", kMaxWriteRecords}});
+    }
+  }
   std::vector<const record*> rows;
   for (const auto& [id, r] : sb.data.crm.contacts) {
+    if (!only_ids.empty() && std::find(only_ids.begin(), only_ids.end(), id) == only_ids.end())
+      continue;
     if (cur.modified_since == 0 || time_of(r, "Modified_Time") > cur.modified_since) {
       rows.push_back(&r);
     }

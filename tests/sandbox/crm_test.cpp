@@ -304,3 +304,25 @@ TEST_CASE("crm: field metadata states the lengths the write side enforces") {
   CHECK(s.client.get("/crm/v8/Contacts/roles", s.auth()).status == 200);
   CHECK(s.client.get("/crm/v8/Contacts/roles", s.auth()).status == 429);
 }
+
+TEST_CASE("crm: list by ids= and a Date header on the sandbox clock") {
+  sandbox_process proc({"--people", "30", "--no-limits", "--token-ttl", "400000000"});
+  session s(proc.port());
+  auto all = s.client.get(kList, s.auth()).obj().at("data").as_array();
+  REQUIRE(all.size() >= 3);
+  const std::string a = str(all[0].at("id")), b = str(all[2].at("id"));
+  auto some = s.client.get(kList + "&ids=" + a + "," + b, s.auth());
+  REQUIRE(some.status == 200);
+  std::set<std::string> ids;
+  const auto body = some.obj();
+  for (const auto& row : body.at("data").as_array())
+    ids.insert(str(row.at("id")));
+  CHECK(ids == std::set<std::string>{a, b});
+  CHECK(s.client.get(kList + "&ids=1", s.auth()).status == 204);
+
+  // The Date header follows the sandbox clock, not the wall clock.
+  REQUIRE(s.admin_post("clock", R"({"set":"2031-05-06T07:08:09+00:00"})").status == 200);
+  auto dated = s.client.get(kList, s.auth());
+  REQUIRE(dated.headers.count("date") == 1);
+  CHECK(dated.headers.at("date").substr(0, 16) == "Tue, 06 May 2031");
+}

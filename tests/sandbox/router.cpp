@@ -139,6 +139,9 @@ reply route(sandbox& sb, const request& req) {
       }
     }
   }
+  // Every answer is dated on the sandbox clock, as real servers date theirs:
+  // clients anchor incremental cursors on the server's clock, not their own.
+  out.res.headers.emplace_back("Date", http_date(sb.now()));
   if (corrupt) {
     if (out.res.body.empty())
       out.res.body = "{\"data\":[";

@@ -29,6 +29,8 @@ enum class time_style {
   date,   // 2024-01-02
 };
 std::string format_time(std::int64_t secs, time_style style);
+// IMF-fixdate for HTTP Date headers: "Wed, 21 Oct 2015 07:28:00 GMT".
+std::string http_date(std::int64_t secs);
 // Accepts ISO 8601 with Z / +hh:mm / +hhmm offsets, a bare date, or an RFC 1123
 // HTTP date.
 std::optional<std::int64_t> parse_time(std::string_view s);
