@@ -36,12 +36,16 @@ namespace {
 constexpr const char* kCollection = "projects.contacts";
 constexpr int kMaxRange = 200;  // Zoho cuts larger ranges to 200
 
+std::string trimmed(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
+  return std::string(text);
+}
+
 std::string email_key(std::string_view email) {
-  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front())))
-    email.remove_prefix(1);
-  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back())))
-    email.remove_suffix(1);
-  std::string key(email);
+  std::string key = trimmed(email);
   for (char& c : key)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return key;
@@ -299,7 +303,9 @@ class ProjectsContacts final : public Connector {
   asio::awaitable<std::optional<Record>> search_client(std::string client, std::string email) {
     const std::string wanted = email_key(email);
     std::size_t skipped = 0;
-    auto records = co_await client_contacts(client, email, skipped);
+    // search_string matches substrings: surrounding blanks would match nothing.
+    std::string search = trimmed(email);
+    auto records = co_await client_contacts(client, std::move(search), skipped);
     std::optional<Record> found;
     for (Record& record : records) {
       if (email_key(email_of(record)) == wanted) {

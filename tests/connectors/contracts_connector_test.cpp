@@ -1,0 +1,289 @@
+// contracts.counterparty_contacts against the zoho-sandbox process: full
+// listings (every status) and their request counts, create/update/delete round
+// trips, an email change moving the record's key, per-record refusals; and
+// the parsers on rows they cannot read.
+
+#include <doctest/doctest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "connectors/contracts/contracts_connectors.hpp"
+#include "connectors/contracts/contracts_json.hpp"
+#include "connectors/http/http_client.hpp"
+#include "connectors/limits/api_client.hpp"
+#include "connectors/oauth/token_source.hpp"
+#include "support.hpp"
+#include "tests/sandbox/test_client.hpp"
+
+namespace json = boost::json;
+using namespace zohosync::connectors;
+using namespace std::chrono_literals;
+using zohosync::connectors::test::run;
+using zohosync::sandbox::test::sandbox_process;
+using zohosync::sandbox::test::session;
+
+namespace {
+
+std::string text(const json::value& value) {
+  if (value.is_string())
+    return std::string(value.as_string());
+  return json::serialize(value);
+}
+
+// The transport stack and one contracts.counterparty_contacts connector against a sandbox.
+struct Contracts {
+  explicit Contracts(session& admin_in, ContractsOptions options = {})
+      : admin(admin_in), client(context.get_executor(), {}) {
+    oauth::OAuthOptions oauth_options;
+    oauth_options.accounts_url = text(admin.info.at("base_url"));
+    oauth_options.client_id = text(admin.info.at("client_id"));
+    oauth_options.client_secret = text(admin.info.at("client_secret"));
+    oauth_options.refresh_token = text(admin.info.at("refresh_token"));
+    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
+    auto api_options = default_api_options(Product::contracts);
+    api_options.base_url = text(admin.info.at("base_url"));
+    api_options.rate = {1000.0, 1000.0};
+    api_options.retry.base_delay = 10ms;
+    api_options.retry.max_delay = 50ms;
+    api_options.random_seed = 7;
+    api = std::make_unique<ApiClient>(client, *tokens, clock, api_options);
+    connector = make_contracts_counterparty_contacts(*api, options);
+  }
+
+  std::int64_t calls() const {
+    const auto counters = admin.client.get("/__sandbox/counters").obj();
+    const auto* contracts = counters.at("by_product").as_object().if_contains("contracts");
+    return contracts ? contracts->to_number<std::int64_t>() : 0;
+  }
+
+  Listing list() { return run(context, connector->list("")); }
+  Record create(std::string parent, Fields fields) {
+    return run(context, connector->create(std::move(parent), std::move(fields)));
+  }
+  Record update(std::string id, std::string parent, Fields fields) {
+    return run(context, connector->update(std::move(id), std::move(parent), std::move(fields)));
+  }
+  void remove(std::string id, std::string parent) {
+    run(context, connector->remove(std::move(id), std::move(parent)));
+  }
+  std::optional<Record> find(std::string email) {
+    return run(context, connector->find_by_email(std::move(email)));
+  }
+
+  session& admin;
+  boost::asio::io_context context;
+  ManualClock clock;
+  http::HttpClient client;
+  std::unique_ptr<oauth::TokenSource> tokens;
+  std::unique_ptr<ApiClient> api;
+  std::unique_ptr<Connector> connector;
+};
+
+json::array dump_users(session& admin) {
+  return admin.dump().at("contracts").as_object().at("counterpartyusers").as_array();
+}
+
+std::vector<std::string> organizations(session& admin) {
+  std::vector<std::string> out;
+  for (const auto& org : admin.info.at("contracts").as_object().at("organizations").as_array())
+    out.push_back(text(org));
+  return out;
+}
+
+const Record* by_id(const Listing& listing, const std::string& id) {
+  for (const Record& record : listing.records)
+    if (record.id == id)
+      return &record;
+  return nullptr;
+}
+
+ErrorClass error_class_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const ConnectorError& error) {
+    return error.error_class();
+  }
+  FAIL("expected a ConnectorError");
+  return ErrorClass::fatal;
+}
+
+Fields contact(std::string name, std::string email) {
+  return {{"displayName", std::move(name)}, {"emailId", std::move(email)}};
+}
+
+}  // namespace
+
+TEST_CASE("contracts.counterparty_contacts: a full listing holds every contact of every status") {
+  sandbox_process proc({"--people", "200", "--seed", "5", "--no-limits"});
+  session admin(proc.port());
+  Contracts contracts(admin);
+  const auto orgs = organizations(admin);
+  const auto before = contracts.calls();
+  const Listing listing = contracts.list();
+  const auto spent = contracts.calls() - before;
+
+  CHECK(listing.full);
+  CHECK(listing.complete);
+  const auto stored = dump_users(admin);
+  // One email in two counterparties (the generator's duplicates) is one id:
+  // the older contact stands for it.
+  std::map<std::string, std::string> oldest;  // email -> addedTime
+  for (const auto& row : stored) {
+    const std::string email = text(row.at("emailId"));
+    const std::string added = text(row.at("addedTime"));
+    if (!oldest.count(email) || added < oldest[email])
+      oldest[email] = added;
+  }
+  CHECK(oldest.size() < stored.size());  // the seed holds such a duplicate
+  REQUIRE(listing.records.size() == oldest.size());
+  bool stopped_seen = false;
+  for (const auto& row : stored) {
+    const auto& user = row.as_object();
+    const Record* record = by_id(listing, text(user.at("emailId")));
+    REQUIRE(record != nullptr);
+    if (oldest[record->id] != text(user.at("addedTime")))
+      continue;
+    CHECK(record->parent_id == text(user.at("organizationApiName")));
+    CHECK(record->fields == contact(text(user.at("displayName")), text(user.at("emailId"))));
+    CHECK(record->modified_ms > 0);
+    CHECK(record->created_ms > 0);
+    CHECK(record->created_ms <= record->modified_ms);
+    stopped_seen = stopped_seen || user.at("status") == "stopped-processing";
+  }
+  CHECK(stopped_seen);  // status=all: contacts that stopped processing are people too
+  CHECK(spent == static_cast<std::int64_t>(1 + orgs.size()));
+
+  const auto again = contracts.calls();
+  CHECK(contracts.list().records.size() == listing.records.size());
+  CHECK(contracts.calls() - again == spent);
+  MESSAGE("contracts.counterparty_contacts no-change listing: "
+          << listing.records.size() << " contacts, " << orgs.size() << " counterparties, " << spent
+          << " requests");
+
+  // Named counterparties: only theirs, and no counterparty list.
+  ContractsOptions two;
+  two.organizations = {orgs.at(0), orgs.at(1)};
+  Contracts chosen(admin, two);
+  const auto chosen_before = chosen.calls();
+  const Listing subset = chosen.list();
+  CHECK(chosen.calls() - chosen_before == 2);
+  for (const Record& record : subset.records)
+    CHECK((record.parent_id == orgs[0] || record.parent_id == orgs[1]));
+}
+
+TEST_CASE("contracts.counterparty_contacts: create, update, email change moves the key, delete") {
+  sandbox_process proc({"--people", "60", "--no-limits"});
+  session admin(proc.port());
+  Contracts contracts(admin);
+  const std::string org = organizations(admin).at(0);
+
+  const Record created = contracts.create(org, contact("Ian Walker", "ian.walker@abc.example"));
+  CHECK(created.id == "ian.walker@abc.example");
+  CHECK(created.parent_id == org);
+  CHECK(created.fields == contact("Ian Walker", "ian.walker@abc.example"));
+  CHECK(created.modified_ms > 0);
+  {
+    const Listing listing = contracts.list();
+    const Record* listed = by_id(listing, created.id);
+    REQUIRE(listed != nullptr);
+    CHECK(listed->fields == created.fields);
+    CHECK(listed->modified_ms == created.modified_ms);  // our own write, recognisable
+  }
+
+  REQUIRE(admin.admin_post("clock", R"({"advance":60})").status == 200);
+  const Record renamed = contracts.update(created.id, org, {{"displayName", "Ian W."}});
+  CHECK(renamed.id == created.id);
+  CHECK(renamed.fields == contact("Ian W.", "ian.walker@abc.example"));
+  CHECK(renamed.modified_ms > created.modified_ms);
+
+  // The email is the URL key: changing it moves the record.
+  const Record moved = contracts.update(created.id, org, {{"emailId", "ian@abc.example"}});
+  CHECK(moved.id == "ian@abc.example");
+  CHECK(moved.parent_id == org);
+  CHECK(moved.fields == contact("Ian W.", "ian@abc.example"));
+  {
+    const Listing listing = contracts.list();
+    CHECK(by_id(listing, "ian.walker@abc.example") == nullptr);
+    REQUIRE(by_id(listing, "ian@abc.example") != nullptr);
+    CHECK(by_id(listing, "ian@abc.example")->fields == moved.fields);
+  }
+  CHECK(error_class_of([&] {
+          contracts.update("ian.walker@abc.example", org, {{"displayName", "Old key"}});
+        }) == ErrorClass::per_record);
+
+  auto found = contracts.find(" IAN@abc.example");
+  REQUIRE(found.has_value());
+  CHECK(found->id == "ian@abc.example");
+  CHECK(found->parent_id == org);
+  // Without the parent the connector finds the counterparty itself.
+  CHECK(contracts.update("ian@abc.example", "", {{"displayName", "Ian Walker"}}).fields ==
+        contact("Ian Walker", "ian@abc.example"));
+
+  contracts.remove("ian@abc.example", org);
+  CHECK(!contracts.find("ian@abc.example").has_value());
+  contracts.remove("ian@abc.example", org);  // already gone: still a success
+  contracts.remove("ian@abc.example", "");
+
+  ContractsOptions with_default;
+  with_default.default_counterparty = org;
+  Contracts defaulted(admin, with_default);
+  CHECK(defaulted.create("", contact("Dee Fault", "dee@abc.example")).parent_id == org);
+  CHECK(error_class_of([&] { contracts.create("", contact("No Org", "no@abc.example")); }) ==
+        ErrorClass::configuration);
+}
+
+TEST_CASE("contracts.counterparty_contacts: refusals are per record") {
+  sandbox_process proc({"--people", "40", "--no-limits"});
+  session admin(proc.port());
+  Contracts contracts(admin);
+  const std::string org = organizations(admin).at(0);
+
+  contracts.create(org, contact("Ann", "ann@dup.example"));
+  contracts.create(org, contact("Bob", "bob@dup.example"));
+  CHECK(error_class_of([&] { contracts.create(org, contact("Ann 2", "ANN@dup.example")); }) ==
+        ErrorClass::per_record);  // 409 DUPLICATE_DATA
+  CHECK(error_class_of([&] {
+          contracts.update("bob@dup.example", org, {{"emailId", "ann@dup.example"}});
+        }) == ErrorClass::per_record);
+  CHECK(error_class_of([&] {
+          contracts.create(org, contact(std::string(101, 'x'), "long@dup.example"));
+        }) == ErrorClass::per_record);
+  CHECK(error_class_of([&] { contracts.create(org, contact("No Email", "")); }) ==
+        ErrorClass::per_record);
+  CHECK(contracts.find("bob@dup.example")->fields == contact("Bob", "bob@dup.example"));
+
+  // An unknown counterparty is the user's to fix.
+  ContractsOptions wrong;
+  wrong.organizations = {"NoSuchOrganization"};
+  Contracts misconfigured(admin, wrong);
+  CHECK(error_class_of([&] { misconfigured.list(); }) == ErrorClass::configuration);
+}
+
+TEST_CASE("contracts.counterparty_contacts: parsers skip unreadable rows; times with offsets") {
+  const auto contacts = contracts_json::parse_contacts(
+      R"({"counterpartyusers":[)"
+      R"({"id":"1","name":"Ann Lee","emailId":"ann@x.example","status":"active",)"
+      R"("addedTime":"2024-01-02T03:04:05+00:00","modifiedTime":"2024-01-02T08:34:05+05:30"},)"
+      R"({"id":"2","displayName":"No Email"},)"
+      R"({"id":"3","displayName":"Bo","emailId":"bo@x.example","organizationApiName":"Other"}]})",
+      "Acme");
+  REQUIRE(contacts.records.size() == 2);
+  REQUIRE(contacts.skipped.size() == 1);
+  CHECK(contacts.skipped[0].error_class() == ErrorClass::per_record);
+  CHECK(contacts.records[0].id == "ann@x.example");
+  CHECK(contacts.records[0].parent_id == "Acme");
+  CHECK(contacts.records[0].fields.at("displayName") == "Ann Lee");  // the list's "name"
+  CHECK(contacts.records[0].created_ms == 1704164645000);
+  CHECK(contacts.records[0].modified_ms == 1704164645000);  // same instant, another offset
+  CHECK(contacts.records[1].parent_id == "Other");
+  CHECK(contracts_json::parse_time_ms("2024-01-02T03:04:05.250Z") == 1704164645250);
+  CHECK(contracts_json::parse_time_ms("2024-01-02T03:04:05-0100") == 1704168245000);
+  CHECK(!contracts_json::parse_time_ms("yesterday").has_value());
+  CHECK_THROWS_AS(contracts_json::parse_contacts("not json", "Acme"), ConnectorError);
+  CHECK(contracts_json::parse_write_answer(R"({"Type":"success","emailId":"n@x.example"})") ==
+        "n@x.example");
+}

@@ -1,0 +1,369 @@
+// projects.contacts against the zoho-sandbox process: full listings and their
+// request counts, index/range paging boundaries, create/update/delete round
+// trips, EXISTING_USER_OR_CONTACT as a link, per-record refusals; and the
+// page parser on rows it cannot read.
+
+#include <doctest/doctest.h>
+
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <map>
+
+#include "connectors/http/http_client.hpp"
+#include "connectors/limits/api_client.hpp"
+#include "connectors/oauth/token_source.hpp"
+#include "connectors/projects/projects_connectors.hpp"
+#include "connectors/projects/projects_json.hpp"
+#include "support.hpp"
+#include "tests/sandbox/test_client.hpp"
+
+namespace json = boost::json;
+using namespace zohosync::connectors;
+using namespace std::chrono_literals;
+using zohosync::connectors::test::run;
+using zohosync::sandbox::test::sandbox_process;
+using zohosync::sandbox::test::session;
+
+namespace {
+
+std::string text(const json::value& value) {
+  if (value.is_string())
+    return std::string(value.as_string());
+  return json::serialize(value);
+}
+
+// The transport stack and one projects.contacts connector against a sandbox.
+struct Projects {
+  explicit Projects(session& admin_in, ProjectsOptions options = {})
+      : admin(admin_in), client(context.get_executor(), {}) {
+    oauth::OAuthOptions oauth_options;
+    oauth_options.accounts_url = text(admin.info.at("base_url"));
+    oauth_options.client_id = text(admin.info.at("client_id"));
+    oauth_options.client_secret = text(admin.info.at("client_secret"));
+    oauth_options.refresh_token = text(admin.info.at("refresh_token"));
+    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
+    auto api_options = default_api_options(Product::projects);
+    api_options.base_url = text(admin.info.at("base_url"));
+    api_options.rate = {1000.0, 1000.0};
+    api_options.retry.base_delay = 10ms;
+    api_options.retry.max_delay = 50ms;
+    api_options.random_seed = 7;
+    api = std::make_unique<ApiClient>(client, *tokens, clock, api_options);
+    options.portal_id = portal();
+    connector = make_projects_contacts(*api, options);
+  }
+
+  std::string portal() const { return text(admin.info.at("projects").as_object().at("portal_id")); }
+
+  // Requests the sandbox counted for Projects so far.
+  std::int64_t calls() const {
+    const auto counters = admin.client.get("/__sandbox/counters").obj();
+    const auto* projects = counters.at("by_product").as_object().if_contains("projects");
+    return projects ? projects->to_number<std::int64_t>() : 0;
+  }
+
+  Listing list() { return run(context, connector->list("")); }
+  Record create(std::string parent, Fields fields) {
+    return run(context, connector->create(std::move(parent), std::move(fields)));
+  }
+  Record update(std::string id, std::string parent, Fields fields) {
+    return run(context, connector->update(std::move(id), std::move(parent), std::move(fields)));
+  }
+  void remove(std::string id) { run(context, connector->remove(std::move(id), "")); }
+  std::optional<Record> find(std::string email) {
+    return run(context, connector->find_by_email(std::move(email)));
+  }
+
+  session& admin;
+  boost::asio::io_context context;
+  ManualClock clock;
+  http::HttpClient client;
+  std::unique_ptr<oauth::TokenSource> tokens;
+  std::unique_ptr<ApiClient> api;
+  std::unique_ptr<Connector> connector;
+};
+
+json::array dump_contacts(session& admin) {
+  return admin.dump().at("projects").as_object().at("contacts").as_array();
+}
+
+// client id -> number of contacts, from the sandbox's own records.
+std::map<std::string, std::size_t> contacts_per_client(session& admin) {
+  std::map<std::string, std::size_t> counts;
+  const json::object dump = admin.dump();
+  for (const auto& client : dump.at("projects").as_object().at("clients").as_array())
+    counts[text(client.at("id"))] = 0;
+  for (const auto& contact : dump_contacts(admin))
+    ++counts[text(contact.at("clientId"))];
+  return counts;
+}
+
+ErrorClass error_class_of(const std::function<void()>& call) {
+  try {
+    call();
+  } catch (const ConnectorError& error) {
+    return error.error_class();
+  }
+  FAIL("expected a ConnectorError");
+  return ErrorClass::fatal;
+}
+
+Fields person(std::string first, std::string last, std::string email) {
+  return {{"first_name", std::move(first)},
+          {"last_name", std::move(last)},
+          {"email", std::move(email)}};
+}
+
+}  // namespace
+
+TEST_CASE("projects.contacts: a full listing holds every contact, at one request per client") {
+  sandbox_process proc({"--people", "200", "--seed", "4", "--no-limits"});
+  session admin(proc.port());
+  Projects projects(admin);
+  const auto per_client = contacts_per_client(admin);
+  const auto before = projects.calls();
+  const Listing listing = projects.list();
+  const auto spent = projects.calls() - before;
+
+  CHECK(listing.full);
+  CHECK(listing.complete);
+  CHECK(listing.deleted.empty());
+  const auto stored = dump_contacts(admin);
+  REQUIRE(listing.records.size() == stored.size());
+  std::map<std::string, const Record*> by_id;
+  for (const Record& record : listing.records)
+    by_id[record.id] = &record;
+  for (const auto& row : stored) {
+    const auto& contact = row.as_object();
+    const Record* record = by_id[text(contact.at("id"))];
+    REQUIRE(record != nullptr);
+    CHECK(record->parent_id == text(contact.at("clientId")));
+    // Only the collection's person fields, exactly as stored.
+    CHECK(record->fields == Fields{{"email", text(contact.at("email"))},
+                                   {"first_name", text(contact.at("first_name"))},
+                                   {"last_name", text(contact.at("last_name"))}});
+    CHECK(record->modified_ms == 0);  // Projects contacts carry no timestamp
+  }
+  // One client page (fewer than 200 clients), then one short page per client.
+  std::int64_t expected = 1;
+  for (const auto& [client, count] : per_client)
+    expected += static_cast<std::int64_t>(count / 200 + 1);
+  CHECK(spent == expected);
+
+  // A no-change cycle costs the same: nothing narrower exists to ask for.
+  const auto again = projects.calls();
+  CHECK(projects.list().records.size() == listing.records.size());
+  CHECK(projects.calls() - again == expected);
+  MESSAGE("projects.contacts no-change listing: " << listing.records.size() << " contacts, "
+                                                  << per_client.size() << " clients, " << spent
+                                                  << " requests");
+}
+
+TEST_CASE("projects.contacts: paging stops on a short page (exactly range, range + 1)") {
+  sandbox_process proc({"--people", "60", "--seed", "2", "--no-limits"});
+  session admin(proc.port());
+  // The client with the most contacts; give it exactly 4.
+  auto per_client = contacts_per_client(admin);
+  auto busiest = std::max_element(per_client.begin(), per_client.end(),
+                                  [](const auto& a, const auto& b) { return a.second < b.second; });
+  const std::string client = busiest->first;
+  for (std::size_t i = busiest->second; i < 4; ++i) {
+    const std::string body =
+        R"({"product":"projects","op":"create","parent":")" + client +
+        R"(","fields":{"first_name":"Page","last_name":"Filler","email":"filler)" +
+        std::to_string(i) + R"(@paging.example"}})";
+    REQUIRE(admin.admin_post("edit", body).status == 201);
+  }
+  for (const auto& row : dump_contacts(admin)) {
+    if (text(row.at("clientId")) == client && contacts_per_client(admin)[client] > 4) {
+      const std::string body =
+          R"({"product":"projects","op":"delete","id":")" + text(row.at("id")) + R"("})";
+      REQUIRE(admin.admin_post("edit", body).status == 200);
+    }
+  }
+  per_client = contacts_per_client(admin);
+  REQUIRE(per_client[client] == 4);
+  std::size_t total = 0;
+  for (const auto& [id, count] : per_client)
+    total += count;
+
+  // Requests for the other clients with range r: one each unless they hold >= r.
+  auto others = [&](std::size_t range) {
+    std::int64_t n = 0;
+    for (const auto& [id, count] : per_client)
+      if (id != client)
+        n += static_cast<std::int64_t>(count / range + 1);
+    return n;
+  };
+  struct Case {
+    int range;
+    std::int64_t client_requests;  // for the client holding 4
+  };
+  const Case cases[] = {
+      {4, 2},  // exactly range: a full page, then an empty one
+      {3, 2},  // range + 1: a full page, then a page of one
+      {5, 1},  // fewer than range: one short page
+      {2, 3},  // twice range: two full pages, then an empty one
+      {1, 5},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.range);
+    ProjectsOptions options;
+    options.range = c.range;
+    Projects projects(admin, options);
+    const auto before = projects.calls();
+    const Listing listing = projects.list();
+    CHECK(listing.records.size() == total);
+    const auto held = std::count_if(listing.records.begin(), listing.records.end(),
+                                    [&](const Record& r) { return r.parent_id == client; });
+    CHECK(held == 4);
+    CHECK(projects.calls() - before ==
+          1 + c.client_requests + others(static_cast<std::size_t>(c.range)));
+  }
+}
+
+TEST_CASE("projects.contacts: create, update and delete round trips") {
+  sandbox_process proc({"--people", "30", "--no-limits"});
+  session admin(proc.port());
+  Projects projects(admin);
+  const std::string client = contacts_per_client(admin).begin()->first;
+
+  const Record created = projects.create(client, person("Alba", "Flores", "alba@round.example"));
+  CHECK(!created.id.empty());
+  CHECK(created.parent_id == client);
+  CHECK(created.fields == person("Alba", "Flores", "alba@round.example"));
+  {
+    const Listing listing = projects.list();
+    auto it = std::find_if(listing.records.begin(), listing.records.end(),
+                           [&](const Record& r) { return r.id == created.id; });
+    REQUIRE(it != listing.records.end());
+    CHECK(it->fields == created.fields);  // what create returned is what a listing sees
+    CHECK(it->parent_id == client);
+  }
+
+  const Record updated = projects.update(created.id, client, {{"last_name", "Flores-Ruiz"}});
+  CHECK(updated.id == created.id);
+  CHECK(updated.parent_id == client);
+  CHECK(updated.fields == person("Alba", "Flores-Ruiz", "alba@round.example"));
+  const Record moved = projects.update(created.id, client, {{"email", "alba.f@round.example"}});
+  CHECK(moved.id == created.id);  // the id is not the email here
+  CHECK(moved.fields.at("email") == "alba.f@round.example");
+
+  auto found = projects.find("ALBA.F@round.example ");
+  REQUIRE(found.has_value());
+  CHECK(found->id == created.id);
+  CHECK(found->fields == moved.fields);
+
+  projects.remove(created.id);
+  CHECK(!projects.find("alba.f@round.example").has_value());
+  projects.remove(created.id);  // already gone: still a success
+  const Listing after = projects.list();
+  CHECK(std::none_of(after.records.begin(), after.records.end(),
+                     [&](const Record& r) { return r.id == created.id; }));
+
+  // Without a parent the configured default client is used; with neither, a configuration error.
+  ProjectsOptions with_default;
+  with_default.default_client_id = client;
+  Projects defaulted(admin, with_default);
+  CHECK(defaulted.create("", person("Dee", "Fault", "dee@round.example")).parent_id == client);
+  CHECK(error_class_of([&] { projects.create("", person("No", "Client", "nc@round.example")); }) ==
+        ErrorClass::configuration);
+}
+
+TEST_CASE("projects.contacts: EXISTING_USER_OR_CONTACT links to the contact already there") {
+  sandbox_process proc({"--people", "40", "--seed", "6", "--no-limits"});
+  session admin(proc.port());
+  const auto per_client = contacts_per_client(admin);
+  REQUIRE(per_client.size() >= 2);
+  const std::string default_client = per_client.begin()->first;
+  // A contact of another client, asked for with its email in upper case.
+  json::object existing;
+  for (const auto& row : dump_contacts(admin))
+    if (text(row.at("clientId")) != default_client)
+      existing = row.as_object();
+  REQUIRE(!existing.empty());
+  std::string email = text(existing.at("email"));
+  std::transform(email.begin(), email.end(), email.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+
+  // A fresh connector: no listing yet, so the lookup has to search for it.
+  Projects projects(admin);
+  const auto stored_before = dump_contacts(admin).size();
+  const auto before = projects.calls();
+  const Record linked = projects.create(default_client, person("Some", "One", email));
+  CHECK(linked.id == text(existing.at("id")));
+  CHECK(linked.parent_id == text(existing.at("clientId")));
+  CHECK(linked.fields.at("email") == text(existing.at("email")));
+  CHECK(linked.fields.at("first_name") == text(existing.at("first_name")));
+  CHECK(dump_contacts(admin).size() == stored_before);  // nothing created
+  const auto scan_cost = projects.calls() - before;
+  MESSAGE("EXISTING_USER_OR_CONTACT without a listing: " << scan_cost << " requests for "
+                                                         << per_client.size() << " clients");
+
+  // After a listing the index knows the client: create + one search.
+  projects.list();
+  const auto indexed = projects.calls();
+  CHECK(projects.create(default_client, person("Some", "One", email)).id == linked.id);
+  CHECK(projects.calls() - indexed == 2);
+}
+
+TEST_CASE("projects.contacts: refusals are per record; a malformed page fails the listing") {
+  sandbox_process proc({"--people", "20", "--no-limits"});
+  session admin(proc.port());
+  Projects projects(admin);
+  const std::string client = contacts_per_client(admin).begin()->first;
+
+  CHECK(error_class_of([&] {
+          projects.update("999999", client, {{"first_name", "X"}});
+        }) == ErrorClass::per_record);
+  CHECK(error_class_of([&] {
+          projects.create(client, person(std::string(101, 'n'), "Long", "long@refused.example"));
+        }) == ErrorClass::per_record);
+  CHECK(error_class_of([&] {
+          projects.create(client, {{"first_name", "No"}, {"email", "nolast@refused.example"}});
+        }) == ErrorClass::per_record);
+  CHECK(error_class_of([&] { projects.create(client, person("Bad", "Email", "not-an-email")); }) ==
+        ErrorClass::per_record);
+  // A second contact taking someone else's email.
+  const Record a = projects.create(client, person("A", "One", "a@taken.example"));
+  const Record b = projects.create(client, person("B", "Two", "b@taken.example"));
+  CHECK(error_class_of([&] {
+          projects.update(b.id, client, {{"email", "A@taken.example"}});
+        }) == ErrorClass::per_record);
+  CHECK(projects.find("b@taken.example")->id == b.id);  // unchanged
+  CHECK(a.id != b.id);
+
+  const std::string rule = R"({"kind":"malformed","path":"/api/v3/portal/)" + projects.portal() +
+                           R"(/client/*","method":"GET","nth":1,"times":1})";
+  REQUIRE(admin.admin_post("faults", rule).status == 200);
+  CHECK(error_class_of([&] { projects.list(); }) == ErrorClass::transient);
+  CHECK(projects.list().full);  // the next cycle reads it whole
+}
+
+TEST_CASE("projects.contacts: the page parser skips an unreadable row and still counts it") {
+  const auto page = projects_json::parse_contacts_page(
+      R"([{"id":"1","email":"a@x.example","first_name":"A","last_name":null,"clientId":7},)"
+      R"({"email":"no-id@x.example"},)"
+      R"({"id":3,"email":5,"first_name":"C","last_name":"D","clientId":"7"},)"
+      R"({"id":4,"email":"d@x.example","first_name":"D","last_name":"E","clientId":"7",)"
+      R"("last_modified_time_long":"1700000000123","created_time_long":1600000000000}])");
+  CHECK(page.rows == 4);
+  REQUIRE(page.records.size() == 2);
+  CHECK(page.records[0].parent_id == "7");
+  CHECK(page.records[0].fields.at("last_name") == "");
+  CHECK(page.records[1].id == "4");
+  CHECK(page.records[1].modified_ms == 1700000000123);
+  CHECK(page.records[1].created_ms == 1600000000000);
+  REQUIRE(page.skipped.size() == 2);
+  CHECK(page.skipped[0].error_class() == ErrorClass::per_record);
+  CHECK_THROWS_AS(projects_json::parse_contacts_page("<html>"), ConnectorError);
+  CHECK_THROWS_AS(projects_json::parse_contacts_page(R"({"x":1})"), ConnectorError);
+
+  const auto answer = projects_json::parse_create_answer(
+      R"({"contacts":[{"id":"9","email":"n@x.example","first_name":"N","last_name":"M",)"
+      R"("clientId":"7"}],"error":{"status_code":"207","title":"EXISTING_USER_OR_CONTACT",)"
+      R"("details":[{"field_name":"emailId","field_value":"old@x.example"}]}})");
+  REQUIRE(answer.created.size() == 1);
+  CHECK(answer.existing_emails == std::vector<std::string>{"old@x.example"});
+}
