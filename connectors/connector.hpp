@@ -71,6 +71,11 @@ class Connector {
                                                 Fields fields) = 0;
   virtual boost::asio::awaitable<void> remove(std::string id, std::string parent_id) = 0;
   virtual boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) = 0;
+
+  // True when create() itself finds a record with the same email and updates
+  // it instead of adding a second one (an upsert keyed by email): the engine
+  // then skips its lookup before a create.
+  virtual bool create_matches_email() const { return false; }
 };
 
 }  // namespace zohosync::connectors

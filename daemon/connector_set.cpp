@@ -150,7 +150,7 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       connectors_.push_back(std::move(connector));
   }
   if (config.crm.enabled && config.crm.contact_roles.sync) {
-    contact_roles_ = std::make_unique<connectors::crm::ContactRoleSync>(*apis_.at(Product::crm));
+    contact_roles_ = std::make_unique<connectors::ContactRoleSync>(*apis_.at(Product::crm));
   }
 }
 

@@ -28,7 +28,7 @@ class HttpClient;
 namespace zohosync::connectors::oauth {
 class TokenSource;
 }
-namespace zohosync::connectors::crm {
+namespace zohosync::connectors {
 class ContactRoleSync;
 }
 
@@ -57,7 +57,7 @@ class ConnectorSet {
   // The product's ApiClient, or nullptr when the product is disabled.
   connectors::ApiClient* api(connectors::Product product) const;
   // Present when crm.contact_roles.sync is on.
-  connectors::crm::ContactRoleSync* contact_roles() const { return contact_roles_.get(); }
+  connectors::ContactRoleSync* contact_roles() const { return contact_roles_.get(); }
 
   connectors::oauth::TokenSource& tokens() { return *tokens_; }
   connectors::Clock& clock() { return *clock_; }
@@ -68,7 +68,7 @@ class ConnectorSet {
   std::unique_ptr<connectors::oauth::TokenSource> tokens_;
   std::map<connectors::Product, std::unique_ptr<connectors::ApiClient>> apis_;
   std::vector<std::unique_ptr<connectors::Connector>> connectors_;
-  std::unique_ptr<connectors::crm::ContactRoleSync> contact_roles_;
+  std::unique_ptr<connectors::ContactRoleSync> contact_roles_;
 };
 
 }  // namespace zohosync::daemon

@@ -44,6 +44,8 @@ class CrmContactsConnector final : public Connector {
                                         Fields fields) override;
   boost::asio::awaitable<void> remove(std::string id, std::string parent_id) override;
   boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override;
+  // Creates go through /Contacts/upsert with duplicate_check_fields ["Email"].
+  bool create_matches_email() const override { return true; }
 
   // Batch entry points: any number of records (sent 100 per call); one
   // Outcome per input, in order. An error for one record does not fail the others.

@@ -9,6 +9,10 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <exception>
 #include <map>
 #include <optional>
@@ -151,6 +155,58 @@ boost::asio::awaitable<ListResult> list_guarded(connectors::Connector* conn, std
   co_return result;
 }
 
+// Lists every collection at once: products answer at their own pace (and
+// under their own rate limits), so a cycle's listing takes as long as the
+// slowest product, not the sum of all. The state is shared with the spawned
+// listings so that a cancelled cycle never leaves them writing into a freed
+// frame.
+boost::asio::awaitable<std::vector<ListResult>> list_concurrently(
+    std::vector<std::pair<connectors::Connector*, std::string>> jobs,
+    std::function<void(std::size_t done)> on_done) {
+  struct Shared {
+    explicit Shared(boost::asio::any_io_executor executor, std::size_t n)
+        : results(n),
+          remaining(n),
+          all_done(executor, boost::asio::steady_timer::time_point::max()) {}
+    std::vector<ListResult> results;
+    std::size_t remaining;
+    boost::asio::steady_timer all_done;
+  };
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto shared = std::make_shared<Shared>(executor, jobs.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    auto listing = list_guarded(jobs[i].first, std::move(jobs[i].second));
+    boost::asio::co_spawn(executor, std::move(listing),
+                          [shared, i, on_done](std::exception_ptr error, ListResult result) {
+                            if (error) {
+                              // Not a classified connector failure: report it,
+                              // and infer nothing from this collection.
+                              result = ListResult{};
+                              std::string what = "listing failed";
+                              try {
+                                std::rethrow_exception(error);
+                              } catch (const std::exception& e) {
+                                what += std::string(": ") + e.what();
+                              } catch (...) {
+                              }
+                              result.error = ConnectorError(ErrorClass::fatal, what);
+                              result.listing.complete = false;
+                            }
+                            shared->results[i] = std::move(result);
+                            if (on_done)
+                              on_done(shared->results.size() - shared->remaining + 1);
+                            if (--shared->remaining == 0)
+                              shared->all_done.cancel();
+                          });
+  }
+  if (shared->remaining > 0) {
+    boost::system::error_code ignored;
+    co_await shared->all_done.async_wait(
+        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  co_return std::move(shared->results);
+}
+
 mapping::Observation to_observation(const std::string& collection, ListResult&& listed) {
   mapping::Observation obs;
   obs.collection = collection;
@@ -174,6 +230,7 @@ struct PendingWrite {
   Status status = Status::not_sent;
   std::optional<connectors::Record> stored;
   bool found_existing = false;
+  bool lookup_first = true;  // create: look the email up in the target before creating
   ErrorClass error_class = ErrorClass::fatal;
   std::string message;
 };
@@ -224,19 +281,31 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     if (connectors::Connector* conn = connector(cs.id))
       to_list.emplace_back(&cs, conn);
   }
+  std::vector<std::pair<connectors::Connector*, std::string>> jobs;
+  for (const auto& [cs, conn] : to_list) {
+    std::string since;
+    if (!options.full_listing) {
+      auto txn = store_.begin_read();
+      since = state::read_cursor(txn, store_, cs->id);
+    }
+    jobs.emplace_back(conn, std::move(since));
+  }
+  if (options.progress)
+    options.progress(CyclePhase::listing, 0, to_list.size());
+  std::function<void(std::size_t)> on_listed;
+  if (options.progress) {
+    on_listed = [&progress = options.progress, total = to_list.size()](std::size_t done) {
+      progress(CyclePhase::listing, done, total);
+    };
+  }
+  std::vector<ListResult> listings = co_await list_concurrently(std::move(jobs), on_listed);
+  FreshWrites fresh;
+  // Observations keep the configured collection order: it decides which of
+  // two same-cycle edits is applied first.
   for (std::size_t index = 0; index < to_list.size(); ++index) {
     const mapping::CollectionSettings& cs = *to_list[index].first;
-    connectors::Connector* conn = to_list[index].second;
-    if (options.progress)
-      options.progress(CyclePhase::listing, index, to_list.size());
-    std::string since;
-    {
-      auto txn = store_.begin_read();
-      if (!options.full_listing)
-        since = state::read_cursor(txn, store_, cs.id);
-    }
+    ListResult& listed = listings[index];
     report.collections[cs.id];  // every enabled collection appears in the report
-    ListResult listed = co_await list_guarded(conn, std::move(since));
     if (listed.error) {
       report.failures.push_back({cs.id, {}, {}, listed.error->error_class(), listed.error->what()});
     }
@@ -244,6 +313,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       cursors[cs.id] = listed.listing.cursor;
     }
     mapping::Observation obs = to_observation(cs.id, std::move(listed));
+    if (obs.complete && obs.full)
+      fresh.fully_listed.insert(cs.id);
     if (!obs.complete)
       report.unknown_collections.push_back(cs.id);
     report.collections[cs.id].records_seen += obs.records.size();
@@ -257,6 +328,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   {
     auto txn = store_.begin_write();
     state::Tables tables(txn, store_);
+    for (state::OutboxEntry& left : state::Outbox::pending(txn, store_))
+      fresh.earlier_keys.insert(std::move(left.key));
     ExecutorSink sink(txn, store_, report, options);
     mapping::plan(tables, observations, settings_, options.now_ms, sink);
     if (!options.dry_run) {
@@ -274,12 +347,12 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   fault(options, FaultPoint::after_plan_commit);
 
   // 3. Send.
-  co_await drain_outbox(report, options);
+  co_await drain_outbox(report, options, &fresh);
   co_return report;
 }
 
-boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report,
-                                                  const CycleOptions& options) {
+boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const CycleOptions& options,
+                                                  const FreshWrites* fresh) {
   std::vector<state::OutboxEntry> entries;
   {
     auto txn = store_.begin_read();
@@ -298,20 +371,31 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report,
       writes.push_back(std::move(w));
     }
     for (PendingWrite& w : writes) {
-      if (report.fatal || blocked.count(w.action.collection))
-        continue;
-      if (co_await send_one(w, report))
-        fault(options, FaultPoint::after_send);
-      if (options.progress)
-        options.progress(CyclePhase::sending, ++sent, entries.size());
-      if (w.status == PendingWrite::Status::failed) {
-        if (w.error_class == ErrorClass::transient)
-          blocked.insert(w.action.collection);
-        if (w.error_class == ErrorClass::configuration || w.error_class == ErrorClass::fatal) {
-          report.fatal = true;
-        }
+      // A create needs no lookup when the planner just saw every record of
+      // the target (a full listing this cycle found no record with the
+      // email) and the entry was not left over from an earlier run (which may
+      // have sent it before it died), or when the product's create matches
+      // by email itself (an upsert).
+      connectors::Connector* conn = connector(w.action.collection);
+      w.lookup_first = conn == nullptr || !conn->create_matches_email();
+      if (w.lookup_first && fresh != nullptr &&
+          fresh->fully_listed.count(w.action.collection) != 0 &&
+          fresh->earlier_keys.count(w.key) == 0) {
+        w.lookup_first = false;
       }
     }
+    std::exception_ptr crash;
+    co_await send_batch(writes, blocked, options, sent, entries.size(), crash);
+    for (PendingWrite& w : writes) {
+      if (w.status != PendingWrite::Status::failed)
+        continue;
+      if (w.error_class == ErrorClass::transient)
+        blocked.insert(w.action.collection);
+      if (w.error_class == ErrorClass::configuration || w.error_class == ErrorClass::fatal)
+        report.fatal = true;
+    }
+    if (crash)
+      std::rethrow_exception(crash);
     // Record the results of this batch in one transaction.
     auto txn = store_.begin_write();
     state::Tables tables(txn, store_);
@@ -402,7 +486,56 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report,
   }
 }
 
-boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w, CycleReport&) {
+// Sends one batch's writes concurrently: each product's rate bucket and
+// concurrency cap pace its own writes, a slow product does not hold back the
+// others, and a connector that batches (CRM upserts 100 records per call)
+// sees the whole batch at once. The writes move into shared state for the
+// duration so that a cancelled cycle never leaves a send writing into a freed
+// frame. A fault hook's exception (a simulated crash) comes back in `crash`
+// once every write in flight has finished.
+boost::asio::awaitable<void> Engine::send_batch(std::vector<PendingWrite>& writes,
+                                                const std::set<std::string, std::less<>>& blocked,
+                                                const CycleOptions& options, std::size_t& sent,
+                                                std::size_t total, std::exception_ptr& crash) {
+  struct Shared {
+    Shared(boost::asio::any_io_executor executor, std::vector<PendingWrite> w)
+        : writes(std::move(w)), all_done(executor, boost::asio::steady_timer::time_point::max()) {}
+    std::vector<PendingWrite> writes;
+    std::size_t remaining = 0;
+    std::exception_ptr crash;
+    boost::asio::steady_timer all_done;
+  };
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto shared = std::make_shared<Shared>(executor, std::move(writes));
+  for (PendingWrite& w : shared->writes) {
+    if (blocked.count(w.action.collection))
+      continue;
+    ++shared->remaining;
+    auto send = [](Engine* engine, PendingWrite* write,
+                   const CycleOptions* opts) -> boost::asio::awaitable<void> {
+      if (co_await engine->send_one(*write))
+        fault(*opts, FaultPoint::after_send);
+    };
+    boost::asio::co_spawn(executor, send(this, &w, &options),
+                          [shared, &options, &sent, total](std::exception_ptr error) {
+                            if (error && !shared->crash)
+                              shared->crash = error;
+                            if (options.progress)
+                              options.progress(CyclePhase::sending, ++sent, total);
+                            if (--shared->remaining == 0)
+                              shared->all_done.cancel();
+                          });
+  }
+  if (shared->remaining > 0) {
+    boost::system::error_code ignored;
+    co_await shared->all_done.async_wait(
+        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  }
+  writes = std::move(shared->writes);
+  crash = shared->crash;
+}
+
+boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w) {
   const Action& a = w.action;
   connectors::Connector* conn = connector(a.collection);
   if (conn == nullptr) {
@@ -415,7 +548,9 @@ boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w, CycleReport&) {
     switch (a.kind) {
       case ActionKind::create: {
         // Look first: a retry or a resumed create must never duplicate.
-        std::optional<connectors::Record> found = co_await conn->find_by_email(a.person_email);
+        std::optional<connectors::Record> found;
+        if (w.lookup_first)
+          found = co_await conn->find_by_email(a.person_email);
         if (found) {
           w.found_existing = true;
           connectors::Fields missing =

@@ -17,7 +17,9 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <exception>
 #include <functional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -88,8 +90,19 @@ class Engine {
   const mapping::SyncSettings& settings() const { return settings_; }
 
  private:
-  boost::asio::awaitable<void> drain_outbox(CycleReport& report, const CycleOptions& options);
-  boost::asio::awaitable<bool> send_one(PendingWrite& write, CycleReport& report);
+  // What the planner of this cycle knew: collections it saw in full, and the
+  // outbox entries that were already there before it planned.
+  struct FreshWrites {
+    std::set<std::string, std::less<>> fully_listed;
+    std::set<std::string, std::less<>> earlier_keys;
+  };
+  boost::asio::awaitable<void> drain_outbox(CycleReport& report, const CycleOptions& options,
+                                            const FreshWrites* fresh = nullptr);
+  boost::asio::awaitable<void> send_batch(std::vector<PendingWrite>& writes,
+                                          const std::set<std::string, std::less<>>& blocked,
+                                          const CycleOptions& options, std::size_t& sent,
+                                          std::size_t total, std::exception_ptr& crash);
+  boost::asio::awaitable<bool> send_one(PendingWrite& write);
   connectors::Connector* connector(std::string_view collection) const;
 
   state::Store& store_;

@@ -377,6 +377,38 @@ void gen_contracts(const options& o, const std::vector<person>& people, rng& r, 
   }
 }
 
+// One empty company per product with a fixed id, whatever the seed: a
+// committed config (config/sandbox.toml) names them as the parents new people
+// are created under, the way an admin names a real "New contacts" company.
+void add_default_parents(std::int64_t now, store& s) {
+  const std::string created = format_time(now - 400 * 86400, time_style::books);
+  record contact;
+  contact["contact_id"] = std::string(kDefaultInventoryContact);
+  contact["contact_name"] = "New People";
+  contact["company_name"] = "New People";
+  contact["contact_type"] = "customer";
+  contact["status"] = "active";
+  contact["created_time"] = created;
+  contact["last_modified_time"] = created;
+  s.inventory.contacts[std::string(kDefaultInventoryContact)] = std::move(contact);
+
+  record client;
+  client["id"] = std::string(kDefaultProjectsClient);
+  client["name"] = "New People";
+  s.projects.clients[std::string(kDefaultProjectsClient)] = std::move(client);
+
+  const std::string crm_created = format_time(now - 400 * 86400, time_style::crm);
+  record counterparty;
+  counterparty["id"] = "41508680000000001";
+  counterparty["name"] = "New People";
+  counterparty["organizationApiName"] = std::string(kDefaultContractsCounterparty);
+  counterparty["counterPartyType"] = "Organization";
+  counterparty["status"] = 1;
+  counterparty["addedTime"] = crm_created;
+  counterparty["modifiedTime"] = crm_created;
+  s.contracts.counterparties[std::string(kDefaultContractsCounterparty)] = std::move(counterparty);
+}
+
 }  // namespace
 
 store generate(const options& opts, std::int64_t now) {
@@ -391,6 +423,7 @@ store generate(const options& opts, std::int64_t now) {
   gen_projects(opts, people, rp, s.projects);
   gen_crm(opts, people, rc, now, s.crm);
   gen_contracts(opts, people, rk, now, s.contracts);
+  add_default_parents(now, s);
   return s;
 }
 
