@@ -458,7 +458,22 @@ TEST_CASE("inventory: API calls of a full scan, a no-change cycle and a 1% churn
   before = inv.calls();
   auto quiet = inv.list(*connector, full.cursor);
   const auto quiet_calls = inv.calls() - before;
-  CHECK(quiet_calls == 1);
+  // Contacts sharing the newest second were read already and are skipped, but
+  // a same-second edit may sit among them: they are paged through (the
+  // generator gives many contacts the same recent time).
+  std::string newest;
+  std::set<std::string> newest_ids;
+  for (const auto& c : inv.dumped("contacts")) {
+    const std::string time = text(c.at("last_modified_time"));
+    if (time > newest) {
+      newest = time;
+      newest_ids.clear();
+    }
+    if (time == newest)
+      newest_ids.insert(text(c.at("contact_id")));
+  }
+  const std::size_t at_newest = newest_ids.size();
+  CHECK(quiet_calls == static_cast<std::int64_t>(1 + at_newest / 200));
 
   // 1% of the persons edited in the UI, every edit moving its contact's time.
   REQUIRE(admin.admin_post("knobs", R"({"person_bumps_contact":true})").status == 200);
@@ -480,17 +495,20 @@ TEST_CASE("inventory: API calls of a full scan, a no-change cycle and a 1% churn
   const auto seen = ids_of(changed.records);
   CHECK(std::includes(seen.begin(), seen.end(), edited.begin(), edited.end()));
   // Contact pages until one shows an older contact, then one call per touched contact.
-  CHECK(churn_calls ==
-        static_cast<std::int64_t>(touched_contacts.size() / 200 + 1 + touched_contacts.size()));
+  std::size_t scanned = touched_contacts.size();  // rows before the first older contact
+  for (const auto& id : newest_ids)
+    scanned += touched_contacts.count(id) ? 0 : 1;
+  CHECK(churn_calls == static_cast<std::int64_t>(scanned / 200 + 1 + touched_contacts.size()));
 
   auto users = inv.users();
   before = inv.calls();
   auto user_listing = inv.list(*users, "");
   const auto user_calls = inv.calls() - before;
   MESSAGE("inventory, " << people << " people (" << contacts << " contacts, " << persons.size()
-                        << " contact persons, " << user_listing.records.size()
-                        << " listed users): full scan " << full_calls << " calls; no-change "
-                        << quiet_calls << " call; 1% churn (" << edited.size() << " persons in "
-                        << touched_contacts.size() << " contacts) " << churn_calls
-                        << " calls; users list " << user_calls << " call(s) per cycle");
+                        << " contact persons, " << at_newest << " contacts at the newest second, "
+                        << user_listing.records.size() << " listed users): full scan " << full_calls
+                        << " calls; no-change " << quiet_calls << " call; 1% churn ("
+                        << edited.size() << " persons in " << touched_contacts.size()
+                        << " contacts) " << churn_calls << " calls; users list " << user_calls
+                        << " call(s) per cycle");
 }
