@@ -136,6 +136,9 @@ int run_daemon(const GlobalOptions& global) {
   if (!loaded.config)
     return loaded.exit_code;
   config::Config config = std::move(*loaded.config);
+  // A service's log goes to a pipe (journald) or a file: every line now, not
+  // when a buffer fills.
+  spdlog::default_logger()->flush_on(spdlog::level::trace);
   const std::string state_dir = config.service.state_dir;
 
   std::optional<state::Store> store;
@@ -239,6 +242,7 @@ int run_daemon(const GlobalOptions& global) {
           spdlog::warn("{} changed: takes effect after a restart", key);
         scheduler.reload(scheduler_options(*next.config), to_sync_settings(*next.config));
         max_missed = next.config->service.health_max_missed_polls;
+        spdlog::default_logger()->flush_on(spdlog::level::trace);
         spdlog::info("configuration reloaded");
         config = std::move(*next.config);
       }

@@ -69,6 +69,7 @@ void Scheduler::start() {
     return;
   started_ = true;
   started_ms_ = wall_clock_();
+  queue_.push_back(kEveryCollection);
   arm_timers();
   asio::co_spawn(executor_, run_loop(), [](std::exception_ptr e) {
     if (e) {
@@ -98,9 +99,6 @@ void Scheduler::arm_timers() {
 }
 
 asio::awaitable<void> Scheduler::poll_loop(std::string collection, std::uint64_t generation) {
-  // The first poll comes after a random share of the jitter, so that five
-  // collections started together do not all queue in the same instant.
-  bool first = true;
   for (;;) {
     if (stopping_ || generation != generation_)
       co_return;
@@ -110,9 +108,7 @@ asio::awaitable<void> Scheduler::poll_loop(std::string collection, std::uint64_t
     auto timer_it = poll_timers_.find(collection);
     if (schedule == options_.collections.end() || timer_it == poll_timers_.end())
       co_return;
-    Millis delay = first ? jitter(std::min(schedule->poll_jitter, Millis{1000}))
-                         : schedule->poll_interval + jitter(schedule->poll_jitter);
-    first = false;
+    const Millis delay = schedule->poll_interval + jitter(schedule->poll_jitter);
     asio::steady_timer& timer = *timer_it->second;
     timer.expires_after(delay);
     boost::system::error_code ec;
@@ -197,7 +193,9 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
   CycleOptions options;
   options.now_ms = now_ms;
   options.batch = options_.batch;
-  options.only = {collection};
+  const bool every = collection == kEveryCollection;
+  if (!every)
+    options.only = {collection};
   auto schedule =
       std::find_if(options_.collections.begin(), options_.collections.end(),
                    [&](const CollectionSchedule& c) { return c.collection == collection; });
@@ -208,6 +206,7 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
       options.full_listing = true;
   }
 
+  const bool full_listing = options.full_listing;
   ++cycle_seq_;
   in_flight_ = true;
   timed_out_ = false;
@@ -226,13 +225,26 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
   outcome.duration = std::chrono::duration_cast<Millis>(SteadyClock::now() - cycle_started_);
 
   const auto& unknown = outcome.report.unknown_collections;
-  const bool listed = std::find(unknown.begin(), unknown.end(), collection) == unknown.end() &&
-                      outcome.report.collections.count(collection) > 0;
-  outcome.ok = outcome.error.empty() && !outcome.timed_out && !outcome.report.fatal && listed;
-  if (outcome.ok) {
-    last_success_ms_[collection] = now_ms;
-    if (options.full_listing)
-      last_full_ms_[collection] = now_ms;
+  auto listed = [&](const std::string& c) {
+    return std::find(unknown.begin(), unknown.end(), c) == unknown.end() &&
+           outcome.report.collections.count(c) > 0;
+  };
+  const bool clean = outcome.error.empty() && !outcome.timed_out && !outcome.report.fatal;
+  if (every) {
+    // Ok when at least one collection was listed; each listed one counts as synced.
+    for (const auto& [c, counts] : outcome.report.collections) {
+      if (clean && listed(c) && has_connector(c)) {
+        outcome.ok = true;
+        last_success_ms_[c] = now_ms;
+      }
+    }
+  } else {
+    outcome.ok = clean && listed(collection);
+    if (outcome.ok) {
+      last_success_ms_[collection] = now_ms;
+      if (full_listing)
+        last_full_ms_[collection] = now_ms;
+    }
   }
   prune_journal(outcome, now_ms);
 

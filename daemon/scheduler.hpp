@@ -51,6 +51,13 @@ class Registry;
 
 using Millis = std::chrono::milliseconds;
 
+// The queue entry (and metrics label) of a cycle that lists every collection.
+// The daemon starts with one: a cycle listing a single collection against a
+// state that has never seen the others would plan creates for people those
+// others already hold (found again by email, but at the cost of a lookup per
+// person per product); listing all of them first links everyone at once.
+inline constexpr const char* kEveryCollection = "*";
+
 struct CollectionSchedule {
   std::string collection;
   Millis poll_interval{std::chrono::minutes(5)};
@@ -101,8 +108,8 @@ class Scheduler {
   // Called on the io_context after every cycle.
   void set_on_cycle(std::function<void(const CycleOutcome&)> fn) { on_cycle_ = std::move(fn); }
 
-  // Arms every collection's timer (first poll after a random share of its
-  // jitter) and starts the runner.
+  // Queues one cycle over every collection, arms every collection's timer
+  // (first poll one interval later) and starts the runner.
   void start();
   // No new cycles; the in-flight one gets `grace` to finish, then is
   // cancelled. `on_stopped` runs once the runner is idle.
