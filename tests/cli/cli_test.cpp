@@ -91,10 +91,10 @@ TEST_CASE("status works on a fresh state dir and does not create it") {
              state_dir.string()}) == exit_code::kOk);
 }
 
-TEST_CASE("subcommands that are not available yet exit 69") {
+TEST_CASE("the daemon refuses to start without its credentials (EX_CONFIG)") {
   TempDir dir;
   CHECK(run({"daemon", "--config", kExample, "--state-dir", dir.path.string()}) ==
-        exit_code::kUnavailable);
+        exit_code::kConfig);
 }
 
 namespace {
