@@ -156,7 +156,9 @@ bool wait_dump(session& sb, Pred done, Millis limit) {
 const std::vector<std::string> kSandboxArgs = {
     "--seed", "3", "--people", "8", "--overlap", "1", "--no-limits", "--person-bumps-contact"};
 
-TEST_CASE("daemon: edits propagate within two poll intervals; metrics, health, reload, stop") {
+TEST_CASE(
+    "daemon process: edits propagate within two poll intervals and metrics health SIGHUP SIGTERM "
+    "work") {
   state::testing::TempDir dir;
   sandbox_process sandbox(kSandboxArgs);
   session sb(sandbox.port());
@@ -291,7 +293,9 @@ TEST_CASE("daemon: edits propagate within two poll intervals; metrics, health, r
   sandbox.stop();
 }
 
-TEST_CASE("daemon: SIGTERM in the middle of a cycle, then a restart converges without duplicates") {
+TEST_CASE(
+    "daemon process: SIGTERM in the middle of a cycle then a restart converges without "
+    "duplicates") {
   state::testing::TempDir dir;
   sandbox_process sandbox(kSandboxArgs);
   session sb(sandbox.port());
