@@ -102,6 +102,7 @@ class ExecutorSink final : public mapping::PlanSink {
         break;
     }
     if (mapping::is_write(a.kind)) {
+      write_targets_.insert(a.collection);
       ++report_.planned_writes;
       if (!options_.dry_run)
         state::Outbox::put(txn_, store_, a);
@@ -110,11 +111,15 @@ class ExecutorSink final : public mapping::PlanSink {
       report_.actions.push_back(std::move(a));
   }
 
+  // Collections this plan writes into.
+  const std::set<std::string, std::less<>>& write_targets() const { return write_targets_; }
+
  private:
   state::WriteTxn& txn_;
   const state::Store& store_;
   CycleReport& report_;
   const CycleOptions& options_;
+  std::set<std::string, std::less<>> write_targets_;
 };
 
 // The payload fields a found record does not already hold.
@@ -247,6 +252,14 @@ connectors::Connector* Engine::connector(std::string_view collection) const {
   return nullptr;
 }
 
+std::size_t Engine::settings_rank(std::string_view collection) const {
+  for (std::size_t i = 0; i < settings_.collections.size(); ++i) {
+    if (settings_.collections[i].id == collection)
+      return i;
+  }
+  return settings_.collections.size();
+}
+
 boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   CycleReport report;
   report.dry_run = options.dry_run;
@@ -268,80 +281,113 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     }
   }
 
-  // 1. List every enabled collection; no transaction is open here.
-  std::vector<mapping::Observation> observations;
-  std::map<std::string, std::string> cursors;
-  std::vector<std::pair<const mapping::CollectionSettings*, connectors::Connector*>> to_list;
-  for (const auto& cs : settings_.collections) {
-    if (!cs.enabled)
-      continue;
-    if (!options.only.empty() &&
-        std::find(options.only.begin(), options.only.end(), cs.id) == options.only.end())
-      continue;
-    if (connectors::Connector* conn = connector(cs.id))
-      to_list.emplace_back(&cs, conn);
-  }
-  std::vector<std::pair<connectors::Connector*, std::string>> jobs;
-  for (const auto& [cs, conn] : to_list) {
-    std::string since;
-    if (!options.full_listing) {
-      auto txn = store_.begin_read();
-      since = state::read_cursor(txn, store_, cs->id);
-    }
-    jobs.emplace_back(conn, std::move(since));
-  }
-  if (options.progress)
-    options.progress(CyclePhase::listing, 0, to_list.size());
-  std::function<void(std::size_t)> on_listed;
-  if (options.progress) {
-    on_listed = [&progress = options.progress, total = to_list.size()](std::size_t done) {
-      progress(CyclePhase::listing, done, total);
-    };
-  }
-  std::vector<ListResult> listings = co_await list_concurrently(std::move(jobs), on_listed);
-  FreshWrites fresh;
-  // Observations keep the configured collection order: it decides which of
-  // two same-cycle edits is applied first.
-  for (std::size_t index = 0; index < to_list.size(); ++index) {
-    const mapping::CollectionSettings& cs = *to_list[index].first;
-    ListResult& listed = listings[index];
-    report.collections[cs.id];  // every enabled collection appears in the report
-    if (listed.error) {
-      report.failures.push_back({cs.id, {}, {}, listed.error->error_class(), listed.error->what()});
-    }
-    if (listed.listing.complete && !listed.error) {
-      cursors[cs.id] = listed.listing.cursor;
-    }
-    mapping::Observation obs = to_observation(cs.id, std::move(listed));
-    if (obs.complete && obs.full)
-      fresh.fully_listed.insert(cs.id);
-    if (!obs.complete)
-      report.unknown_collections.push_back(cs.id);
-    report.collections[cs.id].records_seen += obs.records.size();
-    observations.push_back(std::move(obs));
-  }
-  if (options.progress)
-    options.progress(CyclePhase::listing, to_list.size(), to_list.size());
-  fault(options, FaultPoint::after_list);
-
+  // 1. List the collections (every enabled one, or `only`); no transaction
+  //    is open here.
   // 2. Ingest + plan + outbox in one write transaction.
-  {
+  // A cycle for `only` some collections that plans writes into a collection
+  // it has not listed lists that one too and plans again before committing:
+  // an edit made there since its last poll must meet this change in the
+  // planner (where the conflict policy decides), not be overwritten unseen.
+  std::vector<const mapping::CollectionSettings*> wanted;
+  for (const auto& cs : settings_.collections) {
+    if (!cs.enabled || connector(cs.id) == nullptr)
+      continue;
+    if (options.only.empty() ||
+        std::find(options.only.begin(), options.only.end(), cs.id) != options.only.end())
+      wanted.push_back(&cs);
+  }
+  const CycleReport before_listing = report;
+  std::map<std::string, ListResult, std::less<>> listed_results;
+  FreshWrites fresh;
+  for (std::size_t round = 0;; ++round) {
+    std::vector<const mapping::CollectionSettings*> to_list;
+    std::vector<std::pair<connectors::Connector*, std::string>> jobs;
+    for (const auto* cs : wanted) {
+      if (listed_results.count(cs->id) != 0)
+        continue;
+      std::string since;
+      if (!options.full_listing) {
+        auto txn = store_.begin_read();
+        since = state::read_cursor(txn, store_, cs->id);
+      }
+      to_list.push_back(cs);
+      jobs.emplace_back(connector(cs->id), std::move(since));
+    }
+    if (options.progress)
+      options.progress(CyclePhase::listing, 0, to_list.size());
+    std::function<void(std::size_t)> on_listed;
+    if (options.progress) {
+      on_listed = [&progress = options.progress, total = to_list.size()](std::size_t done) {
+        progress(CyclePhase::listing, done, total);
+      };
+    }
+    std::vector<ListResult> listings = co_await list_concurrently(std::move(jobs), on_listed);
+    for (std::size_t i = 0; i < to_list.size(); ++i)
+      listed_results[to_list[i]->id] = std::move(listings[i]);
+    if (options.progress)
+      options.progress(CyclePhase::listing, to_list.size(), to_list.size());
+    if (round == 0)
+      fault(options, FaultPoint::after_list);
+
+    // Observations keep the configured collection order: it decides which of
+    // two same-cycle edits is applied first.
+    report = before_listing;
+    fresh.fully_listed.clear();
+    std::map<std::string, std::string> cursors;
+    std::vector<mapping::Observation> observations;
+    for (const auto* cs : wanted) {
+      auto found = listed_results.find(cs->id);
+      if (found == listed_results.end())
+        continue;
+      ListResult listed = found->second;  // a copy: a later round may plan again
+      report.collections[cs->id];         // every listed collection appears in the report
+      if (listed.error) {
+        report.failures.push_back(
+            {cs->id, {}, {}, listed.error->error_class(), listed.error->what()});
+      }
+      if (listed.listing.complete && !listed.error)
+        cursors[cs->id] = listed.listing.cursor;
+      mapping::Observation obs = to_observation(cs->id, std::move(listed));
+      if (obs.complete && obs.full)
+        fresh.fully_listed.insert(cs->id);
+      if (!obs.complete)
+        report.unknown_collections.push_back(cs->id);
+      report.collections[cs->id].records_seen += obs.records.size();
+      observations.push_back(std::move(obs));
+    }
+
     auto txn = store_.begin_write();
     state::Tables tables(txn, store_);
+    fresh.earlier_keys.clear();
     for (state::OutboxEntry& left : state::Outbox::pending(txn, store_))
       fresh.earlier_keys.insert(std::move(left.key));
     ExecutorSink sink(txn, store_, report, options);
     mapping::plan(tables, observations, settings_, options.now_ms, sink);
+
+    std::vector<const mapping::CollectionSettings*> unlisted_targets;
+    for (const auto& cs : settings_.collections) {
+      if (sink.write_targets().count(cs.id) != 0 && listed_results.count(cs.id) == 0 &&
+          connector(cs.id) != nullptr)
+        unlisted_targets.push_back(&cs);
+    }
+    if (!unlisted_targets.empty()) {
+      // Rolled back (txn goes out of scope): list those too, plan again.
+      for (const auto* cs : unlisted_targets)
+        wanted.push_back(cs);
+      std::sort(wanted.begin(), wanted.end(), [this](const auto* a, const auto* b) {
+        return settings_rank(a->id) < settings_rank(b->id);
+      });
+      continue;
+    }
     if (!options.dry_run) {
-      for (const auto& [collection, cursor] : cursors) {
+      for (const auto& [collection, cursor] : cursors)
         state::write_cursor(txn, store_, collection, cursor);
-      }
       std::move(txn).commit();
     }
     // A dry run's transaction is rolled back here: the state is untouched.
+    break;
   }
-  observations.clear();
-  observations.shrink_to_fit();
+  listed_results.clear();
   if (options.dry_run)
     co_return report;
   fault(options, FaultPoint::after_plan_commit);

@@ -104,6 +104,8 @@ class Engine {
                                           std::size_t total, std::exception_ptr& crash);
   boost::asio::awaitable<bool> send_one(PendingWrite& write);
   connectors::Connector* connector(std::string_view collection) const;
+  // Position of a collection in settings().collections (the planning order).
+  std::size_t settings_rank(std::string_view collection) const;
 
   state::Store& store_;
   mapping::SyncSettings settings_;

@@ -448,7 +448,30 @@ TEST_CASE("listing only one collection still writes to the others at once") {
   daemon::CycleOptions options;
   options.only = {kCrm};
   auto report = w.run(options);
-  CHECK(report.collections.count(kProjects) == 1);  // written to, though not listed
+  CHECK(report.collections.count(kProjects) == 1);  // written to (and so listed first)
   CHECK(report.collections[kProjects].records_seen == 0);
   CHECK(find_email(w, kProjects, "s@example.com"));
+}
+
+TEST_CASE("a cycle for one collection lists where it writes first: no edit is overwritten unseen") {
+  World w;
+  w.add(kCrm, "t@example.com", "Tia", "Two");
+  w.run();
+  const std::string crm = find_email(w, kCrm, "t@example.com")->id;
+  const std::string inv = find_email(w, kInvPersons, "t@example.com")->id;
+  const std::int64_t t = 1'900'000'000'000;
+  w.product(kCrm).set_clock(t);
+  w.product(kCrm).edit(crm, "Department", "Sales");
+  w.product(kInvPersons).set_clock(t + 60'000);
+  w.product(kInvPersons).edit(inv, "department", "Support");  // the newer edit
+
+  // Only CRM is due; its change must meet Inventory's newer one in the
+  // planner (newest wins) instead of overwriting it.
+  daemon::CycleOptions options;
+  options.only = {kCrm};
+  auto report = w.run(options);
+  CHECK(report.collections[kInvPersons].records_seen >= 1);
+  CHECK(find_email(w, kCrm, "t@example.com")->fields["Department"] == "Support");
+  CHECK(find_email(w, kInvPersons, "t@example.com")->fields["department"] == "Support");
+  CHECK(disagreements(w).empty());
 }
