@@ -287,3 +287,25 @@ TEST_CASE("contracts.counterparty_contacts: parsers skip unreadable rows; times 
   CHECK(contracts_json::parse_write_answer(R"({"Type":"success","emailId":"n@x.example"})") ==
         "n@x.example");
 }
+
+// Figures for the notes (10,000 generated people); run with --no-skip.
+TEST_CASE("contracts.counterparty_contacts: request counts over 10k people" * doctest::skip()) {
+  sandbox_process proc({"--people", "10000", "--no-limits"});
+  session admin(proc.port());
+  Contracts contracts(admin);
+  auto before = contracts.calls();
+  const Listing listing = contracts.list();
+  const auto listing_cost = contracts.calls() - before;
+  // A 1% change cycle: the same full listing plus an update and its read-back per change.
+  const std::size_t changes = listing.records.size() / 100;
+  before = contracts.calls();
+  for (std::size_t i = 0; i < changes; ++i) {
+    const Record& r = listing.records[i * 100];
+    contracts.update(r.id, r.parent_id, {{"displayName", r.fields.at("displayName") + "x"}});
+  }
+  const auto write_cost = contracts.calls() - before;
+  MESSAGE("10k people: " << listing.records.size() << " Contracts contacts in "
+                         << organizations(admin).size() << " counterparties; no-change cycle "
+                         << listing_cost << " requests; 1% change cycle " << listing_cost << " + "
+                         << write_cost << " = " << listing_cost + write_cost << " requests");
+}

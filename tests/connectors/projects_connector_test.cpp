@@ -367,3 +367,25 @@ TEST_CASE("projects.contacts: the page parser skips an unreadable row and still 
   REQUIRE(answer.created.size() == 1);
   CHECK(answer.existing_emails == std::vector<std::string>{"old@x.example"});
 }
+
+// Figures for the notes (10,000 generated people); run with --no-skip.
+TEST_CASE("projects.contacts: request counts over 10k people" * doctest::skip()) {
+  sandbox_process proc({"--people", "10000", "--no-limits"});
+  session admin(proc.port());
+  Projects projects(admin);
+  auto before = projects.calls();
+  const Listing listing = projects.list();
+  const auto listing_cost = projects.calls() - before;
+  // A 1% change cycle: the same full listing plus one PATCH per changed record.
+  const std::size_t changes = listing.records.size() / 100;
+  before = projects.calls();
+  for (std::size_t i = 0; i < changes; ++i) {
+    const Record& r = listing.records[i * 100];
+    projects.update(r.id, r.parent_id, {{"last_name", r.fields.at("last_name") + "x"}});
+  }
+  const auto write_cost = projects.calls() - before;
+  MESSAGE("10k people: " << listing.records.size() << " Projects contacts in "
+                         << contacts_per_client(admin).size() << " clients; no-change cycle "
+                         << listing_cost << " requests; 1% change cycle " << listing_cost << " + "
+                         << write_cost << " = " << listing_cost + write_cost << " requests");
+}
