@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -213,6 +214,12 @@ sandbox_process::sandbox_process(const std::vector<std::string>& args) {
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
+    // A test that crashes cannot run our destructor: the sandbox must not
+    // outlive it (nor hold the test's output pipe open).
+    const pid_t parent = ::getppid();
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent)
+      ::_exit(127);
     ::dup2(fds[1], STDOUT_FILENO);
     std::vector<char*> argv;
     for (auto& s : argv_s)
