@@ -95,13 +95,14 @@ void prune_journal(state::Store& store, const config::SyncConfig& sync, std::int
 }
 
 int exit_code_for(const CycleReport& report) {
-  if (report.fatal) {
-    for (const Failure& f : report.failures) {
-      if (f.error_class == connectors::ErrorClass::configuration)
-        return exit_code::kConfig;
-    }
-    return exit_code::kUnavailable;
+  // A configuration fault (refused credentials, a missing scope, a wrong
+  // organization id) needs the admin, whatever else went well.
+  for (const Failure& f : report.failures) {
+    if (f.error_class == connectors::ErrorClass::configuration)
+      return exit_code::kConfig;
   }
+  if (report.fatal)
+    return exit_code::kUnavailable;
   if (problems(report) > 0 || !report.unknown_collections.empty())
     return exit_code::kFailures;
   return exit_code::kOk;
@@ -190,12 +191,18 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
       std::printf("%s%s\n", options.dry_run ? "Dry run: nothing was written. Planned:\n" : "",
                   format_report_table(report).c_str());
       if (options.dry_run) {
+        // The first writes in full; --json has every action with its reason.
+        constexpr std::size_t kShown = 12;
+        std::size_t writes = 0;
         for (const mapping::Action& a : report.actions) {
-          if (a.kind == mapping::ActionKind::record_only)
+          if (!mapping::is_write(a.kind) || ++writes > kShown)
             continue;
           std::printf("  %-8s %-31s %-30s %s\n", std::string(mapping::to_string(a.kind)).c_str(),
                       a.collection.c_str(), a.person_email.c_str(), a.reason.c_str());
         }
+        if (writes > kShown)
+          std::printf("  ... and %zu more planned writes (--json lists every action)\n",
+                      writes - kShown);
       }
       if (!role_problem.empty())
         std::printf("CRM contact roles not updated: %s\n", role_problem.c_str());

@@ -563,7 +563,7 @@ class Planner {
       }
       a.kind = ActionKind::create;
       a.reason = "create target " + cs.id + " has no record for this person (first seen in " +
-                 a.origin_collection + "); looked up by email first";
+                 a.origin_collection + ")";
       a.changes = std::move(diff.changes);
       a.payload = std::move(diff.payload);
       sink_.emit(std::move(a));

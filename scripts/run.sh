@@ -50,7 +50,7 @@ zs() {
 }
 
 echo
-echo "== a conflicting edit: one person's phone changed in CRM, then differently in Inventory"
+echo "== a conflicting edit: one person's phone changed in Inventory, a minute later differently in CRM"
 email=$($tool conflicting-edit "$url")
 echo "   $email"
 $tool phones "$url" "$email"
@@ -69,7 +69,7 @@ status=0
 zs reconcile --log-level warn || status=$?
 echo "   exit code $status (0: everything applied; 1: some records need attention, listed above)"
 $tool counters "$url"
-echo "   after the sync (newest edit wins):"
+echo "   after the sync (conflict_policy = \"newest\": the CRM edit wins everywhere):"
 $tool phones "$url" "$email"
 
 echo

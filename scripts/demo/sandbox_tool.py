@@ -28,14 +28,15 @@ def emails(dump):
 
 
 def conflicting_edit(base):
-    """Edits one person's phone in CRM, then differently in Inventory."""
+    """Edits one person's phone in Inventory, then a minute later differently in CRM."""
     both = [(e, r) for e, r in sorted(emails(call(base, "dump")).items()) if len(r) == 2]
     email, recs = both[0]
-    call(base, "edit", {"product": "crm", "collection": "contacts", "op": "update",
-                        "id": recs["crm"]["id"], "fields": {"Phone": "+1 555 0101"}})
     call(base, "edit", {"product": "inventory", "collection": "contact_persons", "op": "update",
                         "id": recs["inventory"]["contact_person_id"],
                         "fields": {"phone": "+1 555 0202"}})
+    call(base, "clock", {"advance": 60})
+    call(base, "edit", {"product": "crm", "collection": "contacts", "op": "update",
+                        "id": recs["crm"]["id"], "fields": {"Phone": "+1 555 0101"}})
     print(email)
 
 

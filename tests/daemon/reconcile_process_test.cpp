@@ -1,0 +1,175 @@
+// `zohosync reconcile` as a user runs it, against a real zoho-sandbox process
+// with the committed config/sandbox.toml: the dry run writes nothing (the
+// sandbox's counters show no write, the state dir is not created), the --json
+// document carries every action with its reason, a real run applies, a second
+// run plans nothing, and the exit code tells failures and configuration
+// faults apart.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/sandbox/test_client.hpp"
+#include "tests/state/temp_dir.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using zohosync::sandbox::test::sandbox_process;
+using zohosync::sandbox::test::session;
+
+const std::string kSandboxConfig = std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml";
+
+struct Run {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& file) {
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Runs zohosync to completion (it always ends on its own) with stdout and
+// stderr captured apart.
+Run run_zohosync(const fs::path& scratch, const std::string& args) {
+  const fs::path out = scratch / "stdout", err = scratch / "stderr";
+  const std::string command =
+      std::string(ZOHOSYNC_EXE) + " " + args + " >" + out.string() + " 2>" + err.string();
+  int status = std::system(command.c_str());
+  Run run;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  run.out = slurp(out);
+  run.err = slurp(err);
+  return run;
+}
+
+std::string common_args(std::uint16_t port, const std::string& state_dir,
+                        const std::string& config = kSandboxConfig) {
+  return "--config " + config + " --base-url http://127.0.0.1:" + std::to_string(port) +
+         " --state-dir " + state_dir + " --log-level warn";
+}
+
+// Requests that change something in a product (token requests excluded).
+std::int64_t product_writes(session& s) {
+  auto counters = s.client.get("/__sandbox/counters").obj();
+  std::int64_t writes = 0;
+  for (const auto& row : counters.at("requests").as_array()) {
+    const auto& r = row.as_object();
+    if (r.at("method") != "GET" && r.at("product") != "accounts")
+      writes += r.at("count").to_number<std::int64_t>();
+  }
+  return writes;
+}
+
+}  // namespace
+
+TEST_CASE("reconcile: a dry run writes nothing; a real run applies; a second run plans nothing") {
+  sandbox_process proc({"--people", "40", "--overlap", "0.5", "--no-limits"});
+  session s(proc.port());
+  zohosync::state::testing::TempDir dir;
+  const std::string state_dir = dir.sub("state");
+  const std::string args = common_args(proc.port(), state_dir);
+
+  Run dry = run_zohosync(dir.path(), "reconcile --dry-run --json " + args);
+  REQUIRE_MESSAGE(dry.exit_code == 0, dry.err);
+  json::object plan = json::parse(dry.out).as_object();
+  CHECK(plan.at("dry_run") == true);
+  CHECK(plan.at("collections").as_object().size() == 5);
+  const auto planned = plan.at("planned_writes").to_number<std::int64_t>();
+  CHECK(planned > 0);
+  bool every_action_explained = true;
+  for (const auto& a : plan.at("actions").as_array()) {
+    const auto& action = a.as_object();
+    every_action_explained = every_action_explained && !action.at("kind").as_string().empty() &&
+                             !action.at("collection").as_string().empty() &&
+                             !action.at("reason").as_string().empty();
+  }
+  CHECK(every_action_explained);
+  CHECK(plan.at("actions").as_array().size() >= static_cast<std::size_t>(planned));
+  CHECK(product_writes(s) == 0);
+  CHECK_FALSE(fs::exists(state_dir));  // truly dry: no state, no token cache
+
+  Run real = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(real.exit_code == 0, real.err);
+  json::object done = json::parse(real.out).as_object();
+  CHECK(done.at("ok") == true);
+  CHECK(done.at("planned_writes").to_number<std::int64_t>() == planned);
+  CHECK(done.at("failed").to_number<std::int64_t>() == 0);
+  CHECK(product_writes(s) > 0);
+
+  const std::int64_t writes_after_first = product_writes(s);
+  Run again = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
+  CHECK(product_writes(s) == writes_after_first);
+
+  // The table a person reads names every collection and the totals.
+  Run table = run_zohosync(dir.path(), "reconcile " + args);
+  CHECK(table.exit_code == 0);
+  CHECK(table.out.find("crm.contacts") != std::string::npos);
+  CHECK(table.out.find("total") != std::string::npos);
+}
+
+TEST_CASE("reconcile: a write the product keeps refusing gives exit 1 and names the record") {
+  sandbox_process proc({"--people", "30", "--overlap", "0.5", "--no-limits"});
+  session s(proc.port());
+  zohosync::state::testing::TempDir dir;
+  const std::string args = common_args(proc.port(), dir.sub("state"));
+  REQUIRE(run_zohosync(dir.path(), "reconcile " + args).exit_code == 0);
+
+  // A new person in Projects; CRM answers every write with a server error.
+  auto edit = s.admin_post("edit", R"({"product":"projects","collection":"contacts","op":"create",
+      "parent":"170876000000000001","fields":{"first_name":"Nia","last_name":"Okafor",
+      "email":"nia.okafor@example.com"}})");
+  REQUIRE(edit.status < 300);
+  auto fault = s.admin_post(
+      "faults", R"({"kind":"500","path":"/crm/v8/Contacts*","method":"POST","times":1000})");
+  REQUIRE(fault.status < 300);
+
+  Run failed = run_zohosync(dir.path(), "reconcile --json " + args);
+  CHECK(failed.exit_code == 1);
+  json::object report = json::parse(failed.out).as_object();
+  CHECK(report.at("ok") == false);
+  bool named = false;
+  for (const auto& f : report.at("failures").as_array())
+    named = named || f.at("email") == "nia.okafor@example.com";
+  CHECK(named);
+
+  // Once CRM answers again, the next run delivers what was left pending.
+  REQUIRE(s.client.request("DELETE", "/__sandbox/faults").status < 300);
+  Run recovered = run_zohosync(dir.path(), "reconcile --json " + args);
+  CHECK(recovered.exit_code == 0);
+  bool in_crm = false;
+  const json::object dump = s.dump();
+  for (const auto& c : dump.at("crm").at("contacts").as_array())
+    in_crm = in_crm || c.at("Email") == "nia.okafor@example.com";
+  CHECK(in_crm);
+}
+
+TEST_CASE(
+    "reconcile: refused credentials are a configuration fault (exit 78) and no secret is printed") {
+  sandbox_process proc({"--people", "10", "--no-limits"});
+  zohosync::state::testing::TempDir dir;
+  std::string text = slurp(kSandboxConfig);
+  const std::string secret = "sandbox-secret";
+  text.replace(text.find(secret), secret.size(), "not-the-secret-4711");
+  const fs::path config = dir.path() / "wrong.toml";
+  std::ofstream(config) << text;
+
+  Run run = run_zohosync(
+      dir.path(), "reconcile " + common_args(proc.port(), dir.sub("state"), config.string()));
+  CHECK(run.exit_code == 78);
+  CHECK(run.err.find("not-the-secret-4711") == std::string::npos);
+  CHECK(run.out.find("not-the-secret-4711") == std::string::npos);
+  CHECK(run.err.find("1000.sandbox.refresh") == std::string::npos);
+}
