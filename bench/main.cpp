@@ -1,5 +1,8 @@
-// zohosync-bench: performance figures for the engine.
-//   zohosync-bench engine --people N [--json]
+// zohosync-bench: performance figures.
+//   zohosync-bench engine  [--people N] [--json]   engine over in-memory products
+//   zohosync-bench api     [--people N] [--json]   API calls against zoho-sandbox vs the minimum
+//   zohosync-bench http    [--people N] [--json]   wall time of the cycles over HTTP
+//   zohosync-bench latency [--poll-ms MS]... [--json]  daemon edit-to-everywhere delay
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -9,21 +12,14 @@
 #include <string>
 
 #include "bench/engine_bench.hpp"
+#include "bench/latency_bench.hpp"
+#include "bench/sandbox_bench.hpp"
 
-int main(int argc, char** argv) {
-  CLI::App app{"zohosync benchmarks"};
-  app.require_subcommand(1);
-  auto* engine =
-      app.add_subcommand("engine", "plan + apply over N generated people x 5 collections");
-  std::size_t people = 10'000;
-  bool json = false;
-  std::string dir;
-  engine->add_option("--people", people, "people to generate")->check(CLI::PositiveNumber);
-  engine->add_flag("--json", json, "print one JSON object instead of a table");
-  engine->add_option("--state-dir", dir, "where to put the LMDB state (default: a fresh temp dir)");
-  CLI11_PARSE(app, argc, argv);
+namespace {
 
-  namespace fs = std::filesystem;
+namespace fs = std::filesystem;
+
+int run_engine(std::size_t people, bool json, std::string dir) {
   bool remove_dir = false;
   if (dir.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "zohosync-bench-XXXXXX").string();
@@ -49,4 +45,69 @@ int main(int argc, char** argv) {
     fs::remove_all(dir, ec);
   }
   return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  namespace bench = zohosync::bench;
+  CLI::App app{"zohosync benchmarks"};
+  app.require_subcommand(1);
+  bool json = false;
+
+  auto* engine =
+      app.add_subcommand("engine", "plan + apply over N generated people x 5 collections");
+  std::size_t engine_people = 10'000;
+  std::string dir;
+  engine->add_option("--people", engine_people, "people to generate")->check(CLI::PositiveNumber);
+  engine->add_flag("--json", json, "print one JSON object instead of a table");
+  engine->add_option("--state-dir", dir, "where to put the LMDB state (default: a fresh temp dir)");
+
+  bench::SandboxBenchOptions sandbox_options;
+  auto* api = app.add_subcommand(
+      "api", "API calls per collection against zoho-sandbox: initial, no-change, 1% churn");
+  auto* http = app.add_subcommand(
+      "http", "wall time of the initial, no-change and 1% churn cycles over HTTP (zoho-sandbox)");
+  for (CLI::App* sub : {api, http}) {
+    sub->add_option("--people", sandbox_options.people, "people in the sandbox")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    sub->add_option("--seed", sandbox_options.seed, "sandbox seed")->capture_default_str();
+    sub->add_flag("--json", json, "print one JSON object instead of a table");
+  }
+
+  bench::LatencyBenchOptions latency_options;
+  auto* latency = app.add_subcommand(
+      "latency", "zohosync daemon: edit in one product -> visible in every other, median and p95");
+  latency->add_option("--people", latency_options.people, "people in the sandbox")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  latency->add_option("--samples", latency_options.samples, "edits per poll interval")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  latency->add_option("--poll-ms", latency_options.poll_ms, "poll intervals to measure (ms)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  latency->add_flag("--json", json, "print one JSON object instead of a table");
+  CLI11_PARSE(app, argc, argv);
+
+  if (engine->parsed())
+    return run_engine(engine_people, json, dir);
+  try {
+    if (api->parsed() || http->parsed()) {
+      auto result = bench::run_sandbox_bench(sandbox_options);
+      const bool calls = api->parsed();
+      std::string out = json ? (calls ? bench::api_json(result) : bench::http_json(result)) + "\n"
+                             : (calls ? bench::api_table(result) : bench::http_table(result));
+      std::fputs(out.c_str(), stdout);
+      return 0;
+    }
+    auto result = bench::run_latency_bench(latency_options);
+    std::fputs((json ? bench::latency_json(result) + "\n" : bench::latency_table(result)).c_str(),
+               stdout);
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "zohosync-bench: %s\n", e.what());
+    return 1;
+  }
 }

@@ -1,0 +1,285 @@
+#include "bench/latency_bench.hpp"
+
+#include <signal.h>
+#include <stdlib.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <stdexcept>
+#include <thread>
+
+#include "tests/daemon/process.hpp"
+#include "tests/sandbox/test_client.hpp"
+
+namespace zohosync::bench {
+
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using daemon::test::ChildProcess;
+using daemon::test::NotifySocket;
+using sandbox::test::sandbox_process;
+using sandbox::test::session;
+
+std::string lower(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string text(const json::object& o, const char* key) {
+  auto it = o.find(key);
+  return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
+}
+
+// Where each product keeps the people the bench edits, and its field names.
+struct Place {
+  const char* product;
+  const char* collection;  // the dump's list and the edit's collection
+  const char* email;
+  const char* id;
+  const char* last_name;  // Contracts: the full name
+};
+constexpr Place kPlaces[] = {
+    {"crm", "contacts", "Email", "id", "Last_Name"},
+    {"projects", "contacts", "email", "id", "last_name"},
+    {"inventory", "contact_persons", "email", "contact_person_id", "last_name"},
+    {"contracts", "counterpartyusers", "emailId", "id", "displayName"},
+};
+
+const json::object* find(const json::object& dump, const Place& p, const std::string& email) {
+  const json::object* found = nullptr;
+  for (const auto& v : dump.at(p.product).as_object().at(p.collection).as_array()) {
+    if (lower(text(v.as_object(), p.email)) == email) {
+      if (found != nullptr)
+        return nullptr;  // a duplicate: not a clean sample
+      found = &v.as_object();
+    }
+  }
+  return found;
+}
+
+bool shows(const json::object& record, const Place& p, const std::string& last) {
+  const std::string value = text(record, p.last_name);
+  if (std::string(p.product) == "contracts")
+    return value.size() >= last.size() &&
+           value.compare(value.size() - last.size(), last.size(), last) == 0;
+  return value == last;
+}
+
+std::string write_config(const fs::path& dir, std::uint16_t port, int poll_ms) {
+  const auto path = dir / "daemon.toml";
+  std::ofstream out(path);
+  out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
+      << "metrics_listen = \"\"\nlog_level = \"warn\"\n"
+      << "[zoho]\nbase_url = \"http://127.0.0.1:" << port << "\"\n"
+      << "[oauth]\nclient_id = \"1000.SANDBOXCLIENT\"\nallow_inline_secrets = true\n"
+      << "client_secret = \"sandbox-secret\"\nrefresh_token = \"1000.sandbox.refresh\"\n"
+      << "[http]\ntimeout = \"30s\"\nretries = 2\n"
+      << "[http.inventory]\nrequests = 1000000\n[http.projects]\nrequests = 1000000\n"
+      << "[http.crm]\nrequests = 1000000\n[http.contracts]\nrequests = 1000000\n"
+      << "[inventory]\nenabled = true\norganization_id = \"10234695\"\n"
+      << "[projects]\nenabled = true\nportal_id = \"60012345678\"\n"
+      << "[crm]\nenabled = true\ndaily_credits = 1000000\n[contracts]\nenabled = true\n";
+  const int jitter = std::max(1, poll_ms / 10);
+  for (const char* c : {"inventory.contact_persons", "inventory.users", "projects.contacts",
+                        "crm.contacts", "contracts.counterparty_contacts"}) {
+    out << "[collections." << c << "]\npoll_interval = \"" << poll_ms << "ms\"\npoll_jitter = \""
+        << jitter << "ms\"\n";
+    const std::string id = c;
+    if (id == "inventory.contact_persons")
+      out << "create = true\ndefault_contact_id = \"460000000000001\"\n";
+    else if (id == "projects.contacts")
+      out << "create = true\ndefault_client_id = \"170876000000000001\"\n";
+    else if (id == "crm.contacts")
+      out << "create = true\n";
+    else if (id == "contracts.counterparty_contacts")
+      out << "create = true\ndefault_counterparty = \"NewPeople\"\n";
+  }
+  return path.string();
+}
+
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "zohosync-bench-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr)
+      throw std::runtime_error("bench: cannot create a temp dir");
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+double quantile(std::vector<double> v, double q) {
+  if (v.empty())
+    return 0;
+  std::sort(v.begin(), v.end());
+  // Nearest rank: the smallest value with at least q of the samples at or below it.
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(v.size())));
+  return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
+}
+
+LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
+  LatencyRun run;
+  run.poll_ms = poll_ms;
+  TempDir dir;
+  sandbox_process sandbox({"--seed", "5", "--people", std::to_string(options.people), "--no-limits",
+                           "--person-bumps-contact", "--duplicates", "0"});
+  session sb(sandbox.port());
+  const std::string config = write_config(dir.path(), sandbox.port(), poll_ms);
+  NotifySocket notify(dir.path() / "notify");
+  ChildProcess zohosync(ZOHOSYNC_EXE, {"daemon", "--config", config},
+                        {{"NOTIFY_SOCKET", notify.path()}}, dir.path() / "daemon.log");
+  if (!notify.wait_for("READY=1", std::chrono::milliseconds(120s)))
+    throw std::runtime_error("bench: the daemon did not get ready:\n" +
+                             daemon::test::read_file(dir.path() / "daemon.log"));
+  // Let the echoes of the initial sync settle: two more poll rounds.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2 * poll_ms + 500));
+
+  // People every product holds once.
+  json::object dump = sb.dump();
+  std::vector<std::string> emails;
+  for (const auto& v : dump.at("crm").as_object().at("contacts").as_array()) {
+    const std::string email = lower(text(v.as_object(), "Email"));
+    if (email.empty())
+      continue;
+    bool everywhere = true;
+    for (const Place& p : kPlaces)
+      everywhere = everywhere && find(dump, p, email) != nullptr;
+    if (everywhere)
+      emails.push_back(email);
+    if (emails.size() == options.samples)
+      break;
+  }
+  const auto bound = std::chrono::milliseconds(4 * poll_ms + 20'000);
+  for (std::size_t i = 0; i < emails.size(); ++i) {
+    const Place& where = kPlaces[i % 4];
+    const std::string& email = emails[i];
+    const json::object before = sb.dump();
+    const json::object* mine = find(before, where, email);
+    if (mine == nullptr)
+      continue;
+    const std::string last = "Moved" + std::to_string(poll_ms) + "x" + std::to_string(i);
+    std::string value = last;
+    if (std::string(where.product) == "contracts") {
+      std::string name = text(*mine, "displayName");
+      value = name.substr(0, name.find(' ')) + " " + last;
+    }
+    json::object body{{"product", where.product},
+                      {"collection", where.collection},
+                      {"op", "update"},
+                      {"id", text(*mine, where.id)},
+                      {"fields", json::object{{where.last_name, value}}}};
+    const auto edited = std::chrono::steady_clock::now();
+    if (sb.admin_post("edit", json::serialize(body)).status != 200)
+      throw std::runtime_error("bench: /__sandbox/edit refused an edit");
+    LatencySample sample;
+    sample.product = where.product;
+    sample.seconds = -1;
+    while (std::chrono::steady_clock::now() - edited < bound) {
+      json::object now = sb.dump();
+      bool seen = true;
+      for (const Place& p : kPlaces) {
+        if (&p == &where)
+          continue;
+        const json::object* r = find(now, p, email);
+        seen = seen && r != nullptr && shows(*r, p, last);
+      }
+      if (seen) {
+        sample.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - edited).count();
+        break;
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    run.samples.push_back(sample);
+  }
+  zohosync.signal(SIGTERM);
+  if (!zohosync.wait(std::chrono::milliseconds(20s)))
+    zohosync.signal(SIGKILL);
+  sandbox.stop();
+
+  std::vector<double> seen;
+  for (const auto& s : run.samples) {
+    if (s.seconds >= 0)
+      seen.push_back(s.seconds);
+    else
+      ++run.missed;
+  }
+  run.median_s = quantile(seen, 0.5);
+  run.p95_s = quantile(seen, 0.95);
+  return run;
+}
+
+}  // namespace
+
+LatencyBenchResult run_latency_bench(const LatencyBenchOptions& options) {
+  LatencyBenchResult result;
+  result.people = options.people;
+  for (int poll : options.poll_ms)
+    result.runs.push_back(run_one(options, poll));
+  return result;
+}
+
+std::string latency_json(const LatencyBenchResult& r) {
+  json::array runs;
+  for (const LatencyRun& run : r.runs) {
+    json::object missed_by;
+    json::array samples;
+    for (const auto& s : run.samples) {
+      samples.push_back(json::object{{"edited_in", s.product}, {"seconds", s.seconds}});
+      if (s.seconds < 0)
+        missed_by[s.product] =
+            missed_by.contains(s.product) ? missed_by[s.product].as_int64() + 1 : std::int64_t{1};
+    }
+    runs.push_back(json::object{{"poll_interval_s", run.poll_ms / 1000.0},
+                                {"median_s", run.median_s},
+                                {"p95_s", run.p95_s},
+                                {"seen", run.samples.size() - run.missed},
+                                {"missed", run.missed},
+                                {"missed_by_product", std::move(missed_by)},
+                                {"samples", std::move(samples)}});
+  }
+  json::object out{{"bench", "latency"}, {"people", r.people}, {"runs", std::move(runs)}};
+  return json::serialize(out);
+}
+
+std::string latency_table(const LatencyBenchResult& r) {
+  std::string out;
+  char buf[256];
+  std::snprintf(buf, sizeof buf,
+                "latency bench: zohosync daemon, %zu people, edit -> visible in every other "
+                "product\n%-10s %8s %8s %6s %7s  %s\n",
+                r.people, "poll", "median", "p95", "seen", "missed", "goal: p95 <= poll + 2 s");
+  out += buf;
+  for (const LatencyRun& run : r.runs) {
+    std::string missed;
+    for (const auto& s : run.samples) {
+      if (s.seconds < 0)
+        missed += " " + s.product;
+    }
+    std::snprintf(buf, sizeof buf, "%-10.1f %7.2fs %7.2fs %6zu %7zu %s\n", run.poll_ms / 1000.0,
+                  run.median_s, run.p95_s, run.samples.size() - run.missed, run.missed,
+                  missed.empty() ? "" : (" (not seen: edits in" + missed + ")").c_str());
+    out += buf;
+  }
+  return out;
+}
+
+}  // namespace zohosync::bench
