@@ -8,6 +8,8 @@
 // transaction is ever held across a co_await, so whatever was committed is
 // consistent and the outbox resumes unsent writes on the next start. A hard
 // stop follows a few seconds later should cancellation not take.
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -17,10 +19,12 @@
 #include <cstdio>
 #include <optional>
 
+#include "connectors/crm/contact_role_sync.hpp"
 #include "daemon/admin_listener.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/connector_set.hpp"
+#include "daemon/contact_roles_step.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/health.hpp"
 #include "daemon/metrics.hpp"
@@ -82,6 +86,21 @@ void describe_runtime_metrics(metrics::Registry& r) {
   r.describe("zohosync_people", Type::gauge, "People known to the state store");
   r.describe("zohosync_links", Type::gauge, "Records linked to a person");
   r.describe("zohosync_ready", Type::gauge, "1 once a first cycle succeeded");
+}
+
+// One contact-role sync; a coroutine of its own (not a lambda) so that its
+// arguments live in its frame. Returns whether the picklist is in step.
+asio::awaitable<bool> sync_roles(connectors::ContactRoleSync& roles,
+                                 std::vector<std::string> designations, bool delete_unused) {
+  try {
+    auto report = co_await roles.sync(std::move(designations), delete_unused);
+    spdlog::info("CRM contact roles in step: {} created, {} deleted", report.created.size(),
+                 report.deleted.size());
+    co_return report.failures.empty();
+  } catch (const std::exception& e) {
+    spdlog::warn("CRM contact roles not updated: {}", e.what());
+  }
+  co_return false;
 }
 
 // Samples the API clients and the state store's table sizes at scrape time.
@@ -163,6 +182,29 @@ int run_daemon(const GlobalOptions& global) {
       return std::make_shared<StateLock>(std::move(*lock));
     });
 
+    // CRM contact roles follow the designations in use; one call to CRM only
+    // when that set changed since the last successful sync.
+    std::string roles_synced_for;
+    bool roles_in_flight = false;
+    auto sync_contact_roles = [&] {
+      if (roles_in_flight)
+        return;
+      std::vector<std::string> designations = designations_in_use(*store);
+      std::string key = designations_key(designations);
+      if (key == roles_synced_for)
+        return;
+      roles_in_flight = true;
+      asio::co_spawn(
+          io,
+          sync_roles(*connectors.contact_roles(), std::move(designations),
+                     config.crm.contact_roles.delete_unused),
+          [&roles_synced_for, &roles_in_flight, key](std::exception_ptr error, bool synced) {
+            roles_in_flight = false;
+            if (!error && synced)
+              roles_synced_for = key;
+          });
+    };
+
     Notifier notifier;
     bool ready = false;
     scheduler.set_on_cycle([&](const CycleOutcome& outcome) {
@@ -174,6 +216,8 @@ int run_daemon(const GlobalOptions& global) {
         spdlog::info("ready: first successful cycle ({})", outcome.collection);
       }
       notifier.status(status_line(scheduler, outcome));
+      if (outcome.ok && connectors.contact_roles() != nullptr)
+        sync_contact_roles();
     });
 
     // /metrics and /healthz.

@@ -19,6 +19,7 @@
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/connector_set.hpp"
+#include "daemon/contact_roles_step.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/progress_bar.hpp"
@@ -68,24 +69,6 @@ class ScratchDir {
  private:
   fs::path path_;
 };
-
-// The designations linked people carry: what the CRM contact-role picklist
-// should offer.
-std::vector<std::string> designations_in_use(state::Store& store) {
-  auto txn = store.begin_write();  // Tables needs a write txn; rolled back unchanged
-  state::Tables tables(txn, store);
-  std::set<std::string> seen;
-  std::vector<std::string> out;
-  for (const mapping::PersonRow& person : tables.all_people()) {
-    const std::string& title = person.values[mapping::Field::designation];
-    std::string key = mapping::collapse_whitespace(title);
-    for (char& c : key)
-      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!key.empty() && seen.insert(key).second)
-      out.push_back(title);
-  }
-  return out;
-}
 
 void prune_journal(state::Store& store, const config::SyncConfig& sync, std::int64_t now) {
   auto txn = store.begin_write();
