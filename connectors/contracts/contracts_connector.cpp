@@ -132,9 +132,18 @@ class CounterpartyContacts final : public Connector {
     if (refused(*response))
       throw api_.error_for(*response);
     Record created = contracts_json::parse_created(response->body, organization);
-    // The create answer has no times: read the stored record back for them.
-    if (auto stored = co_await read_back(organization, created.id))
+    // The create answer holds the stored fields but no times: the answer's
+    // Date is the second the contact was added. Reading it back instead costs
+    // a listing of the whole counterparty per create (quadratic when many
+    // people are created under the default counterparty).
+    const std::string* date = response->header("Date");
+    const auto added = date ? contracts_json::parse_http_date_ms(*date) : std::nullopt;
+    if (added) {
+      created.created_ms = *added;
+      created.modified_ms = *added;
+    } else if (auto stored = co_await read_back(organization, created.id)) {
       created = std::move(*stored);
+    }
     index_[email_key(created.id)] = created.parent_id;
     co_return created;
   }
