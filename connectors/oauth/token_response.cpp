@@ -32,8 +32,13 @@ std::optional<std::int64_t> number(const boost::json::object& object, std::strin
     return value->as_int64();
   if (value->is_uint64())
     return static_cast<std::int64_t>(value->as_uint64());
-  if (value->is_double())
-    return static_cast<std::int64_t>(value->as_double());
+  if (value->is_double()) {
+    // Out of int64's range (or NaN) the conversion is undefined: unreadable.
+    const double d = value->as_double();
+    if (!(d > -9.0e18 && d < 9.0e18))
+      return std::nullopt;
+    return static_cast<std::int64_t>(d);
+  }
   if (value->is_string()) {
     try {
       return std::stoll(std::string(value->as_string()));
@@ -86,7 +91,9 @@ std::variant<AccessToken, TokenFailure> read_token_response(
     std::int64_t seconds = expires.value_or(3600);
     if (seconds > 2 * 86400)
       seconds /= 1000;
-    if (seconds <= 0)
+    // Still above two days (or not positive): unreadable, so the documented
+    // hour. It also keeps now + seconds inside the clock's range.
+    if (seconds <= 0 || seconds > 2 * 86400)
       seconds = 3600;
     AccessToken access;
     access.value = token;
