@@ -13,11 +13,6 @@
 namespace zohosync::daemon {
 namespace {
 
-[[maybe_unused]] int not_implemented(const char* name) {
-  std::fprintf(stderr, "zohosync %s: not implemented yet\n", name);
-  return exit_code::kUnavailable;
-}
-
 void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--config", global.config_path, "Configuration file")->capture_default_str();
   app.add_option("--state-dir", global.state_dir,
@@ -97,17 +92,9 @@ int run_cli(int argc, char** argv) {
     if (journal_cmd->parsed())
       return run_journal(global, journal_options);
     if (daemon_cmd->parsed())
-#ifdef ZOHOSYNC_HAVE_CONNECTORS
       return run_daemon(global);
-#else
-      return not_implemented("daemon");
-#endif
     if (reconcile_cmd->parsed())
-#ifdef ZOHOSYNC_HAVE_CONNECTORS
       return run_reconcile(global, reconcile_options);
-#else
-      return not_implemented("reconcile");
-#endif
     if (conflicts_cmd->parsed()) {
       conflicts_options.action = show->parsed()      ? ConflictsOptions::Action::show
                                  : resolve->parsed() ? ConflictsOptions::Action::resolve
