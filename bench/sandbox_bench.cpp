@@ -3,6 +3,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
@@ -14,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "config/config.hpp"
@@ -261,6 +264,39 @@ std::vector<Edit> churn_edits(const json::object& dump, std::size_t people) {
   return edits;
 }
 
+// CPU seconds this process has used.
+double own_cpu_s() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU seconds the sandbox (this process's only child) has used, from
+// /proc/<pid>/stat (utime and stime, fields 14 and 15); 0 when unreadable.
+double child_cpu_s() {
+  std::ifstream children("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+  long pid = 0;
+  if (!(children >> pid))
+    return 0;
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  const auto close = line.rfind(')');
+  if (close == std::string::npos)
+    return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && rest >> field; ++i) {
+    if (i == 14)
+      utime = std::stoull(field);
+    if (i == 15)
+      stime = std::stoull(field);
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
 std::int64_t wall_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -343,6 +379,7 @@ SandboxBenchResult run_sandbox_bench(const SandboxBenchOptions& options) {
     cycle.now_ms = wall_ms();
     cycle.keep_actions = true;
     std::exception_ptr error;
+    const double own_before = own_cpu_s(), sandbox_before = child_cpu_s();
     const auto start = std::chrono::steady_clock::now();
     boost::asio::co_spawn(
         io, [&]() -> boost::asio::awaitable<void> { report = co_await engine.run_cycle(cycle); },
@@ -358,6 +395,8 @@ SandboxBenchResult run_sandbox_bench(const SandboxBenchOptions& options) {
     Cycle c;
     c.name = name;
     c.seconds = seconds;
+    c.client_cpu_s = own_cpu_s() - own_before;
+    c.sandbox_cpu_s = child_cpu_s() - sandbox_before;
     c.records_seen = report.total(&daemon::CollectionCounts::records_seen);
     c.planned_writes = report.planned_writes;
     c.confirmed = report.total(&daemon::CollectionCounts::confirmed);
@@ -517,6 +556,8 @@ std::string api_json(const SandboxBenchResult& r) {
                                      {"field_changes", r.churn.field_changes},
                                      {"echo_writes", r.churn.echo_writes},
                                      {"settle_cycle_planned_writes", r.churn.settle_planned}};
+  // The same run's wall times (what `zohosync-bench http` prints).
+  out["http"] = json::parse(http_json(r));
   out["ratio_made_to_minimum"] = r.ratio_made_to_minimum;
   return json::serialize(out);
 }
@@ -560,6 +601,8 @@ std::string http_json(const SandboxBenchResult& r) {
     for (const Cycle& c : s.cycles) {
       cycles.push_back(json::object{{"name", c.name},
                                     {"seconds", c.seconds},
+                                    {"client_cpu_s", c.client_cpu_s},
+                                    {"sandbox_cpu_s", c.sandbox_cpu_s},
                                     {"records_seen", c.records_seen},
                                     {"planned_writes", c.planned_writes},
                                     {"confirmed", c.confirmed},
@@ -573,11 +616,13 @@ std::string http_json(const SandboxBenchResult& r) {
 std::string http_table(const SandboxBenchResult& r) {
   std::string out;
   char buf[256];
-  std::snprintf(buf, sizeof buf, "http bench: %zu people, real connectors, sandbox on loopback\n",
+  std::snprintf(buf, sizeof buf,
+                "http bench: %zu people, real connectors, sandbox on loopback (cpu: this "
+                "process's CPU seconds; sandbox: zoho-sandbox's)\n",
                 r.people);
   out += buf;
-  std::snprintf(buf, sizeof buf, "%-16s %9s %9s %9s %9s %7s\n", "cycle", "seconds", "records",
-                "planned", "written", "failed");
+  std::snprintf(buf, sizeof buf, "%-16s %9s %9s %9s %9s %9s %9s %7s\n", "cycle", "seconds", "cpu",
+                "sandbox", "records", "planned", "written", "failed");
   out += buf;
   for (const Scenario& s : r.scenarios) {
     for (const Cycle& c : s.cycles) {

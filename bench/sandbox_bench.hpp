@@ -41,6 +41,8 @@ struct CollectionCalls {
 struct Cycle {
   std::string name;
   double seconds = 0;
+  double client_cpu_s = 0;   // this process: connectors, engine, LMDB
+  double sandbox_cpu_s = 0;  // the zoho-sandbox process answering
   std::size_t records_seen = 0;
   std::size_t planned_writes = 0;
   std::size_t confirmed = 0;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The default benchmark set: builds Release, then runs zohosync-bench engine
-# (10k, 100k and 1M people), api (10k), http (10k) and latency (2 s poll),
+# (10k, 100k and 1M people), api + http (one 10k run) and latency (2 s poll),
 # prints a compact table and writes every figure to one JSON file
 # (default bench-results.json; BENCH_OUT=path to change it).
 #   ./scripts/bench.sh            # the full set (about 10 minutes on 2 cores)
@@ -29,10 +29,10 @@ for n in "${engine_sizes[@]}"; do
   echo "== engine, $n people" >&2
   "$bench" engine --people "$n" --json >"$work/engine-$n.json"
 done
-echo "== api, $people people" >&2
+# One sandbox run gives both the API calls and the cycle wall times (`zohosync-bench http`
+# prints the wall times of the same run on its own).
+echo "== api + http, $people people" >&2
 "$bench" api --people "$people" --json >"$work/api.json"
-echo "== http, $people people" >&2
-"$bench" http --people "$people" --json >"$work/http.json"
 echo "== latency, 2 s poll" >&2
 "$bench" latency --poll-ms 2000 --samples "$samples" --json >"$work/latency.json"
 
@@ -42,7 +42,7 @@ work, out, machine = sys.argv[1:]
 engine = [json.load(open(os.path.join(work, f))) for f in sorted(os.listdir(work)) if f.startswith("engine-")]
 engine.sort(key=lambda e: e["people"])
 api = json.load(open(os.path.join(work, "api.json")))
-http = json.load(open(os.path.join(work, "http.json")))
+http = api["http"]
 latency = json.load(open(os.path.join(work, "latency.json")))
 print(f"machine: {machine}")
 print("engine (in-memory products, 5 collections)")
@@ -53,7 +53,8 @@ for e in engine:
     print(f"  {e['people']:>9} LMDB {e['lmdb_bytes_per_person']:.0f} B/person, peak RSS {e['peak_rss_bytes']/2**20:.0f} MiB")
 print(f"http ({http['people']} people, sandbox on loopback)")
 for c in http["cycles"]:
-    print(f"  {c['name']:<16} {c['seconds']:>8.2f} s  {c['confirmed']:>6} writes")
+    print(f"  {c['name']:<16} {c['seconds']:>8.2f} s  (cpu {c['client_cpu_s']:.2f} s, sandbox cpu "
+          f"{c['sandbox_cpu_s']:.2f} s)  {c['confirmed']:>6} writes")
 print(f"api ({api['people']} people): calls made / minimum")
 for s in api["scenarios"]:
     print(f"  {s['name']:<8} {s['made']:>7} / {s['minimum']:<7} {s['ratio']:.3f}")
