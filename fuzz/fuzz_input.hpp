@@ -15,8 +15,7 @@ struct Input {
   std::string_view body;
 };
 
-// Empty inputs get no parser: nullopt-like selector 0 with an empty body is
-// still a valid (and useful) case, so it is handed on as such.
+// An empty input goes to parser 0 with an empty body: a valid case too.
 inline Input split(const std::uint8_t* data, std::size_t size, unsigned parsers) {
   Input in;
   if (size == 0)

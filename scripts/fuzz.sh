@@ -14,6 +14,11 @@ jobs=${ZOHOSYNC_JOBS:-$(nproc)}
 dir=build/fuzz
 targets=(crm_json inventory_json projects_json contracts_json token_response config state)
 
+if ! command -v clang++ >/dev/null; then
+  echo "fuzz.sh: clang++ not found (libFuzzer needs clang: apt-get install clang)" >&2
+  exit 1
+fi
+
 echo "== configure $dir (clang, libFuzzer, ASan+UBSan)"
 cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
   -DZOHOSYNC_FUZZ=ON -DZOHOSYNC_BUILD_TESTS=OFF >/dev/null

@@ -25,3 +25,4 @@ run_config() {
 run_config build/release -DCMAKE_BUILD_TYPE=Release
 run_config build/asan -DCMAKE_BUILD_TYPE=Debug -DZOHOSYNC_SANITIZE=ON
 echo "== all tests passed in both configurations"
+./scripts/fuzz.sh 10  # libFuzzer targets, 10 s each (fuzz/)
