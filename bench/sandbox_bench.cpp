@@ -401,6 +401,12 @@ SandboxBenchResult run_sandbox_bench(const SandboxBenchOptions& options) {
     c.planned_writes = report.planned_writes;
     c.confirmed = report.total(&daemon::CollectionCounts::confirmed);
     c.failed = report.total(&daemon::CollectionCounts::failed);
+    // Say what failed (the figures count the calls all the same).
+    std::map<std::string, std::size_t> kinds;
+    for (const daemon::Failure& f : report.failures)
+      ++kinds[f.collection + ": " + f.message.substr(0, 160)];
+    for (const auto& [what, n] : kinds)
+      std::fprintf(stderr, "zohosync-bench: %s cycle: %zu x %s\n", name.c_str(), n, what.c_str());
     return c;
   };
 
