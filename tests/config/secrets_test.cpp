@@ -31,7 +31,7 @@ struct streamable<T, std::void_t<decltype(std::declval<std::ostream&>() << std::
 
 }  // namespace
 
-TEST_CASE("Secret cannot be streamed; its value is reachable only through reveal()") {
+TEST_CASE("Secret cannot be streamed, its value is reachable only through reveal()") {
   static_assert(!streamable<Secret>::value);
   static_assert(!streamable<const Secret&>::value);
   Secret s("abc");
@@ -43,7 +43,7 @@ TEST_CASE("Secret cannot be streamed; its value is reachable only through reveal
   CHECK(Secret().empty());
 }
 
-TEST_CASE("a secret file readable by group or others is refused; 0600 is read") {
+TEST_CASE("a secret file readable by group or others is refused, 0600 is read") {
   CleanSecretEnv clean;
   TempDir dir;
   auto secret_file = dir.write("client_secret", kSecretValue + "\n", k0644);

@@ -144,7 +144,7 @@ TEST_CASE("api client: an invalid token is refreshed once, then it is a configur
   }
 }
 
-TEST_CASE("api client: 429 and 5xx are retried with backoff; Retry-After honoured") {
+TEST_CASE("api client: 429 and 5xx are retried with backoff, Retry-After honoured") {
   Fixture f;
   ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
   int calls = 0;

@@ -263,7 +263,7 @@ TEST_CASE("contracts.counterparty_contacts: refusals are per record") {
   CHECK(error_class_of([&] { misconfigured.list(); }) == ErrorClass::configuration);
 }
 
-TEST_CASE("contracts.counterparty_contacts: parsers skip unreadable rows; times with offsets") {
+TEST_CASE("contracts.counterparty_contacts: parsers skip unreadable rows, times with offsets") {
   const auto contacts = contracts_json::parse_contacts(
       R"({"counterpartyusers":[)"
       R"({"id":"1","name":"Ann Lee","emailId":"ann@x.example","status":"active",)"

@@ -230,7 +230,7 @@ TEST_CASE("crm.contacts: create, find, update, delete round trip") {
   CHECK_FALSE(run(stack.context, crm.find_by_email("ada@example.org")).has_value());
 }
 
-TEST_CASE("crm.contacts: a 207 fails only the bad record; concurrent writes share one call") {
+TEST_CASE("crm.contacts: a 207 fails only the bad record, concurrent writes share one call") {
   sandbox_process proc({"--people", "10", "--seed", "7", "--no-limits"});
   session admin(proc.port());
   Stack stack(admin);

@@ -308,7 +308,7 @@ TEST_CASE("projects.contacts: EXISTING_USER_OR_CONTACT links to the contact alre
   CHECK(projects.calls() - indexed == 2);
 }
 
-TEST_CASE("projects.contacts: refusals are per record; a malformed page fails the listing") {
+TEST_CASE("projects.contacts: refusals are per record, a malformed page fails the listing") {
   sandbox_process proc({"--people", "20", "--no-limits"});
   session admin(proc.port());
   Projects projects(admin);

@@ -73,7 +73,7 @@ std::int64_t product_writes(session& s) {
 
 }  // namespace
 
-TEST_CASE("reconcile: a dry run writes nothing; a real run applies; a second run plans nothing") {
+TEST_CASE("reconcile: a dry run writes nothing, a real run applies, a second run plans nothing") {
   sandbox_process proc({"--people", "40", "--overlap", "0.5", "--no-limits"});
   session s(proc.port());
   zohosync::state::testing::TempDir dir;

@@ -350,7 +350,7 @@ TEST_CASE("the mass-delete guard refuses a plan deleting most of a collection") 
   CHECK(w.links().size() == 40 * 4);
 }
 
-TEST_CASE("per-record errors quarantine the record; the others continue") {
+TEST_CASE("per-record errors quarantine the record, the others continue") {
   World w;
   w.add(kCrm, "w1@example.com", "W", "One");
   w.add(kCrm, "w2@example.com", "W", "Two");

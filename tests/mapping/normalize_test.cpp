@@ -37,7 +37,7 @@ TEST_CASE("equivalent: per-field comparison rules") {
   }
 }
 
-TEST_CASE("normalize_email is the index key; the stored value is kept as given") {
+TEST_CASE("normalize_email is the index key, the stored value is kept as given") {
   CHECK(normalize_email("  Bob.Smith@Example.COM ") == "bob.smith@example.com");
   CHECK(is_blank(" \t\n"));
   CHECK_FALSE(is_blank(" x "));

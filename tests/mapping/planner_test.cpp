@@ -86,7 +86,7 @@ TEST_CASE("replanning the same observation plans nothing (the base absorbed it)"
   CHECK(second.actions.empty());
 }
 
-TEST_CASE("update carries fields with before/after; directions are obeyed") {
+TEST_CASE("update carries fields with before/after, directions are obeyed") {
   MemoryState st;
   SyncSettings s = two_collections();
   s.collections[2].create_target = false;
@@ -141,7 +141,7 @@ TEST_CASE("a value longer than the target's limit is a per-record refusal, not a
   CHECK(of_kind(sink.actions, ActionKind::create).empty());
 }
 
-TEST_CASE("an unchanged full name is no change; a changed one is split around the known part") {
+TEST_CASE("an unchanged full name is no change, a changed one is split around the known part") {
   MemoryState st;
   SyncSettings s = two_collections();
   s.collections[1].create_target = false;
@@ -175,7 +175,7 @@ TEST_CASE("an unchanged full name is no change; a changed one is split around th
   CHECK(updates[0].payload == NativeFields{{"Last_Name", "Smith"}});
 }
 
-TEST_CASE("deletes: an incomplete listing infers nothing; a full one finds the missing") {
+TEST_CASE("deletes: an incomplete listing infers nothing, a full one finds the missing") {
   MemoryState st;
   SyncSettings s = two_collections();
   s.collections[1].create_target = false;

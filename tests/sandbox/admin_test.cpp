@@ -26,7 +26,7 @@ TEST_CASE("admin: zoho-sandbox --seed 1 --people 2000 is ready in under a second
 }
 
 TEST_CASE(
-    "admin: the same seed gives the same people; keep-alive serves many calls on one connection") {
+    "admin: the same seed gives the same people, keep-alive serves many calls on one connection") {
   sandbox_process a({"--seed", "7", "--people", "100"});
   sandbox_process b({"--seed", "7", "--people", "100"});
   session sa(a.port()), sb(b.port());
@@ -49,7 +49,7 @@ TEST_CASE(
   CHECK(sa.client.connections_opened() == before);
 }
 
-TEST_CASE("admin: counters per product/method/path; reset restores the seeded state") {
+TEST_CASE("admin: counters per product/method/path, reset restores the seeded state") {
   sandbox_process proc({"--people", "30"});
   session s(proc.port());
   for (int i = 0; i < 3; ++i)

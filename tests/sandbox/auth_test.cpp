@@ -23,7 +23,7 @@ std::string str(const json::value& v) {
 
 }  // namespace
 
-TEST_CASE("oauth: bad client is HTTP 200 invalid_client; 10 token requests per 10 minutes") {
+TEST_CASE("oauth: bad client is HTTP 200 invalid_client, 10 token requests per 10 minutes") {
   sandbox_process proc(
       {"--people", "5", "--client-id", "cid", "--client-secret", "sec", "--refresh-token", "rt"});
   session s(proc.port());
@@ -48,7 +48,7 @@ TEST_CASE("oauth: bad client is HTTP 200 invalid_client; 10 token requests per 1
   CHECK(token_call(s, "cid", "sec", "rt").obj().contains("access_token"));
 }
 
-TEST_CASE("oauth: at most N live tokens; the oldest stops working") {
+TEST_CASE("oauth: at most N live tokens, the oldest stops working") {
   sandbox_process proc({"--people", "5", "--token-limit", "0", "--max-tokens", "2"});
   session s(proc.port());
   std::string a = s.token();

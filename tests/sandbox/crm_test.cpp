@@ -176,7 +176,7 @@ TEST_CASE("crm: inserts answer per record, 201 / 207 / 400, with field length li
   CHECK(first_error_details(phone).at("maximum_length").as_int64() == 30);
 }
 
-TEST_CASE("crm: update and upsert move Modified_Time; delete feeds /deleted; search by email") {
+TEST_CASE("crm: update and upsert move Modified_Time, delete feeds /deleted, search by email") {
   sandbox_process proc({"--people", "30", "--no-email", "0", "--email-variants", "0"});
   session s(proc.port());
   auto first = s.dump().at("crm").at("contacts").as_array().at(0).as_object();
