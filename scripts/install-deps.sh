@@ -10,6 +10,8 @@ packages=(
   libssl-dev libspdlog-dev libfmt-dev liblmdb-dev doctest-dev
   libtomlplusplus-dev libsystemd-dev libcli11-dev zlib1g-dev
   systemd lmdb-utils ca-certificates openssl
+  # libFuzzer targets (scripts/fuzz.sh): clang and its fuzzer runtime
+  clang libclang-rt-14-dev
   # cpack -G DEB and tests/install: dpkg-shlibdeps, man -l, ELF detection
   dpkg-dev man-db file
 )
