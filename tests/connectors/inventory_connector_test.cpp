@@ -158,7 +158,7 @@ TEST_CASE("inventory json: times, ids as numbers or strings, bad rows skipped") 
   CHECK(user.email == "a@b");
 }
 
-TEST_CASE("inventory cursor: round trip; anything else means a full scan") {
+TEST_CASE("inventory cursor: round trip, anything else means a full scan") {
   using namespace zohosync::connectors::inventory;
   PersonsCursor cursor{1'800'000'000'000, 1'790'000'000'000, {"11", "12"}};
   auto back = decode_cursor(encode_cursor(cursor));
