@@ -85,7 +85,7 @@ class ContactPersonsConnector final : public Connector {
     auto row = parse_person_write(response.body);
     if (row.contact_id.empty())
       row.contact_id = contact_id;
-    co_return remember_written(std::move(row));
+    co_return co_await remember_written(std::move(row));
   }
 
   boost::asio::awaitable<Record> update(std::string id, std::string parent_id,
@@ -118,7 +118,7 @@ class ContactPersonsConnector final : public Connector {
     auto row = parse_person_write(response.body);
     if (row.contact_id.empty())
       row.contact_id = contact_id;
-    co_return remember_written(std::move(row));
+    co_return co_await remember_written(std::move(row));
   }
 
   boost::asio::awaitable<void> remove(std::string id, std::string) override {
@@ -226,10 +226,34 @@ class ContactPersonsConnector final : public Connector {
     person_email_.erase(person_id);
   }
 
-  Record remember_written(PersonRow row) {
+  // A written person as the next listing will show it: with its contact's
+  // last_modified_time after the write. Persons have no time of their own and
+  // whether (and to what) a person write moves its contact's time is
+  // Inventory's business, so the contact is read back (one call).
+  boost::asio::awaitable<Record> remember_written(PersonRow row) {
     const std::string contact_id = row.contact_id;
     learn_person(contact_id, row);
-    return to_record(std::move(row), contact_id, contact_time(contact_id));
+    const std::int64_t modified_ms = co_await read_contact_time(contact_id);
+    co_return to_record(std::move(row), contact_id, modified_ms);
+  }
+
+  // The contact's last_modified_time now. The write it follows has happened:
+  // when this read fails, the time a listing showed stands in (a wrong time
+  // costs one echo; failing a done write would send it again).
+  boost::asio::awaitable<std::int64_t> read_contact_time(const std::string& contact_id) {
+    std::string path = "/contacts/" + contact_id;
+    http::QueryParams no_query;
+    std::optional<std::int64_t> read;
+    try {
+      auto response =
+          co_await requests_.send("GET", std::move(path), std::move(no_query), std::string());
+      requests_.ensure_ok(response);
+      read = parse_contact(response.body).modified_ms;
+    } catch (const ConnectorError& error) {
+      log().warn("[inventory.contact_persons] contact {}: time after a write unread: {}",
+                 contact_id, error.what());
+    }
+    co_return read.value_or(contact_time(contact_id));
   }
 
   // After a create whose answer was lost: a person under the contact with the
@@ -256,7 +280,7 @@ class ContactPersonsConnector final : public Connector {
     if (!newest)
       co_return std::nullopt;
     newest->contact_id = contact_id;
-    co_return remember_written(std::move(*newest));
+    co_return co_await remember_written(std::move(*newest));
   }
 
   // Every person of one contact (paged); nullopt when the contact is gone.
@@ -283,14 +307,26 @@ class ContactPersonsConnector final : public Connector {
     co_return persons;
   }
 
-  // One page of contacts, newest first.
-  boost::asio::awaitable<ContactsPage> contacts_page(int page) {
+  // When Inventory answered, on its clock (the answer's Date); ours when the
+  // answer carries none.
+  std::int64_t answered_ms(const http::HttpResponse& response) {
+    if (const auto* date = response.header("Date"))
+      if (auto ms = parse_http_date_ms(*date))
+        return *ms;
+    return now_ms();
+  }
+
+  static std::int64_t second_of(std::int64_t ms) { return ms >= 0 ? ms / 1000 : (ms - 999) / 1000; }
+
+  // One page of contacts, newest first; `answered` is when Inventory answered.
+  boost::asio::awaitable<ContactsPage> contacts_page(int page, std::int64_t& answered) {
     http::QueryParams query{{"sort_column", "last_modified_time"},
                             {"sort_order", "D"},
                             {"page", std::to_string(page)},
                             {"per_page", std::to_string(options_.per_page)}};
     auto response = co_await requests_.send("GET", "/contacts", std::move(query), std::string());
     requests_.ensure_ok(response);
+    answered = answered_ms(response);
     auto parsed = parse_contacts_page(response.body);
     for (const auto& why : parsed.skipped)
       log().warn("[inventory.contact_persons] contacts page {}: {}", page, why);
@@ -311,8 +347,12 @@ class ContactPersonsConnector final : public Connector {
     // read and shifts the rest down, so it is seen twice rather than missed.
     std::vector<ContactRow> contacts;
     std::set<std::string> seen;
+    std::int64_t listed_ms = 0;
     for (int page = 1; page <= kMaxPages; ++page) {
-      auto parsed = co_await contacts_page(page);
+      std::int64_t answered = 0;
+      auto parsed = co_await contacts_page(page, answered);
+      if (page == 1)
+        listed_ms = answered;
       for (auto& row : parsed.contacts) {
         if (seen.insert(row.contact_id).second)
           contacts.push_back(std::move(row));
@@ -324,6 +364,7 @@ class ContactPersonsConnector final : public Connector {
     listing.full = true;
     PersonsCursor cursor;
     cursor.full_scan_ms = now;
+    cursor.listed_ms = listed_ms;
     contacts_.clear();
     person_contact_.clear();
     person_email_.clear();
@@ -349,15 +390,25 @@ class ContactPersonsConnector final : public Connector {
     std::vector<ContactRow> changed;
     std::set<std::string> changed_ids;
     bool older_reached = false;
+    // The "at" contacts were read after the newest second ended only when the
+    // previous listing began in a later second: then an edit since would have
+    // moved their time. Otherwise an edit later in that second left their time
+    // as it was, and they are read again.
+    const bool at_newest_settled = second_of(cursor.listed_ms) > second_of(cursor.newest_ms);
+    std::int64_t listed_ms = 0;
     for (int page = 1; page <= kMaxPages && !older_reached; ++page) {
-      auto parsed = co_await contacts_page(page);
+      std::int64_t answered = 0;
+      auto parsed = co_await contacts_page(page, answered);
+      if (page == 1)
+        listed_ms = answered;
       for (auto& row : parsed.contacts) {
         if (row.modified_ms < cursor.newest_ms) {
           older_reached = true;  // newest first: everything after is older too
           break;
         }
-        if (row.modified_ms == cursor.newest_ms && cursor.at_newest.count(row.contact_id))
-          continue;  // read in the same second by the previous listing
+        if (at_newest_settled && row.modified_ms == cursor.newest_ms &&
+            cursor.at_newest.count(row.contact_id))
+          continue;  // read by an earlier listing, after this second ended
         if (changed_ids.insert(row.contact_id).second)
           changed.push_back(std::move(row));  // once, though a page shift may repeat it
       }
@@ -365,6 +416,7 @@ class ContactPersonsConnector final : public Connector {
         break;
     }
     Listing listing;
+    cursor.listed_ms = listed_ms;
     for (const auto& contact : changed) {
       note_newest(cursor, contact);
       auto persons = co_await read_persons(contact.contact_id);

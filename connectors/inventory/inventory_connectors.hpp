@@ -12,9 +12,16 @@
 //   Record::parent_id is the contact_id.
 // - Incremental list: contacts sorted by last_modified_time descending; the
 //   persons of every contact newer than the cursor are re-read (one call per
-//   contact). A no-change cycle costs one call. Persons that vanished under a
-//   re-read contact are reported in Listing::deleted (known from earlier
-//   listings by this connector object).
+//   contact). Inventory's times have one-second resolution, so the contacts
+//   at the newest second already read are read again until a listing begins
+//   (by Inventory's Date) in a later second. A no-change cycle therefore costs
+//   one call once the previous listing began at least a second after the
+//   newest edit, one more per contact of that second otherwise. Persons that
+//   vanished under a re-read contact are reported in Listing::deleted (known
+//   from earlier listings by this connector object).
+// - create and update return the parent contact's last_modified_time as it
+//   is after the write (read back: one more call each; create 2 calls, update
+//   3 with the read of the current person), the time the next listing shows.
 // - Person edits that do not move the contact's time (and contacts deleted as a
 //   whole) are only seen by a full scan: since == "" or, on its own, when the
 //   last full scan is older than full_scan_interval (Listing::full = true).

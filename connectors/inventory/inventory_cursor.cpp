@@ -34,6 +34,7 @@ std::string encode_cursor(const PersonsCursor& cursor) {
   std::string out(kPrefix);
   out += "full=" + std::to_string(cursor.full_scan_ms);
   out += ";newest=" + std::to_string(cursor.newest_ms);
+  out += ";listed=" + std::to_string(cursor.listed_ms);
   out += ";at=";
   bool first = true;
   for (const auto& id : cursor.at_newest) {
@@ -53,6 +54,13 @@ std::optional<PersonsCursor> decode_cursor(std::string_view text) {
   PersonsCursor cursor;
   if (!take_field(rest, "full", full) || !read_number(full, cursor.full_scan_ms) ||
       !take_field(rest, "newest", newest) || !read_number(newest, cursor.newest_ms)) {
+    return std::nullopt;
+  }
+  // Cursors written before `listed` existed lack it: 0 re-reads their "at"
+  // contacts once, which is always safe.
+  std::string_view listed;
+  if (rest.substr(0, 7) == "listed=" &&
+      (!take_field(rest, "listed", listed) || !read_number(listed, cursor.listed_ms))) {
     return std::nullopt;
   }
   // "at=" may be empty, which take_field refuses: read it by hand.

@@ -1,12 +1,18 @@
 #pragma once
 // The incremental checkpoint of inventory.contact_persons as a short string
 // (the engine stores it and shows it in `zohosync status`):
-//   "inv1;full=<ms>;newest=<ms>;at=<contact_id>,<contact_id>"
+//   "inv1;full=<ms>;newest=<ms>;listed=<ms>;at=<contact_id>,<contact_id>"
 // full:   when the last full scan started (our calendar time), for the schedule;
 // newest: the newest contact last_modified_time seen (Inventory's clock);
+// listed: when the listing that wrote the cursor began, on Inventory's clock
+//         (the Date of its first answer; ours when there was none);
 // at:     the contacts already read at exactly `newest`. Inventory times have
 //         one-second resolution, so a contact edited later in that same second
-//         must still be read: only the ids listed here are skipped at `newest`.
+//         keeps its time. The next listing skips these ids only when `listed`
+//         falls in a later second than `newest`: every read they had came
+//         after that second ended, so any later edit carries a later time.
+//         Otherwise it reads them again. (A cursor without `listed`, from an
+//         older version, reads as listed=0.)
 
 #include <cstdint>
 #include <optional>
@@ -19,6 +25,7 @@ namespace zohosync::connectors::inventory {
 struct PersonsCursor {
   std::int64_t full_scan_ms = 0;
   std::int64_t newest_ms = 0;
+  std::int64_t listed_ms = 0;
   std::set<std::string> at_newest;
 };
 

@@ -287,6 +287,42 @@ PersonRow parse_person_write(std::string_view body) {
   return std::move(*row);
 }
 
+ContactRow parse_contact(std::string_view body) {
+  const auto object = parse_object(body, "contact");
+  require_success(object, "contact");
+  const auto* value = object.if_contains("contact");
+  std::optional<std::string> id;
+  if (value != nullptr && value->is_object())
+    id = scalar_text(value->as_object().if_contains("contact_id"));
+  if (!id || id->empty())
+    throw ConnectorError(ErrorClass::fatal, "inventory: contact answer without a contact");
+  const auto& row = value->as_object();
+  ContactRow contact;
+  contact.contact_id = std::move(*id);
+  // Read as the contacts list reads it, so that both give the same time.
+  contact.modified_ms = parse_inventory_time(text_or_empty(row, "last_modified_time")).value_or(0);
+  contact.email = text_or_empty(row, "email");
+  return contact;
+}
+
+std::optional<std::int64_t> parse_http_date_ms(std::string_view text) {
+  // IMF-fixdate: "Wed, 21 Oct 2015 07:28:00 GMT"
+  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT")
+    return std::nullopt;
+  const int day = digits(text, 5, 2), year = digits(text, 12, 4);
+  const int hour = digits(text, 17, 2), minute = digits(text, 20, 2), second = digits(text, 23, 2);
+  const auto month_at = kMonths.find(text.substr(8, 3));
+  if (day < 1 || day > 31 || year < 1970 || hour < 0 || hour > 23 || minute < 0 || minute > 59 ||
+      second < 0 || second > 60 || month_at == std::string_view::npos || month_at % 3 != 0 ||
+      text[7] != ' ' || text[11] != ' ' || text[16] != ' ' || text[19] != ':' || text[22] != ':')
+    return std::nullopt;
+  const int month = static_cast<int>(month_at / 3) + 1;
+  const std::int64_t seconds =
+      days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+  return seconds * 1000;
+}
+
 UsersPage parse_users_page(std::string_view body) {
   const auto object = parse_object(body, "users page");
   require_success(object, "users list");

@@ -32,11 +32,6 @@ InventoryContactPersonsFixture::InventoryContactPersonsFixture(const Setup& setu
   caps_.page_size = kPerPage;
   caps_.email_field = "email";
   caps_.name_field = "last_name";
-  // Found by this suite: create() answers modified_ms 0 where the next
-  // listing shows the contact's last_modified_time; an incremental listing
-  // right after a UI person edit (which moved the contact's time) mostly
-  // misses that person.
-  caps_.known_gaps = {"create-modified-time", "incremental-misses-edit"};
   const auto contacts = dump().at("inventory").at("contacts").as_array();
   if (contacts.empty())
     throw std::runtime_error("the sandbox has no Inventory contact");
