@@ -274,7 +274,7 @@ TEST_CASE_TEMPLATE_DEFINE(
 TEST_CASE_TEMPLATE_APPLY(ui_delete, AllFixtures);
 
 TEST_CASE_TEMPLATE_DEFINE(
-    "conformance: create, update and delete round trip; what a write "
+    "conformance: create, update and delete round trip, what a write "
     "returns is what the next listing shows",
     F, round_trip) {
   F f;
