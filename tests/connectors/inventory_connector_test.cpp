@@ -471,7 +471,7 @@ TEST_CASE("inventory.users: list, update, invite only when allowed, remove marks
 // organization (ZOHOSYNC_INVENTORY_PEOPLE people, default 2,000).
 TEST_CASE(
     "inventory.contact_persons: a person edited again in the second of the last listing is "
-    "listed; writes return the time the next listing shows") {
+    "listed, writes return the time the next listing shows") {
   // Every person write moves its contact's time, to the second (as the
   // conformance suite runs Inventory).
   sandbox_process proc({"--people", "40", "--seed", "3", "--no-limits", "--person-bumps-contact"});

@@ -491,7 +491,7 @@ TEST_CASE_TEMPLATE_APPLY(read_faults, SandboxFixtures);
 
 TEST_CASE_TEMPLATE_DEFINE(
     "conformance: a write that keeps failing is that record's classified "
-    "error; other writes succeed",
+    "error, other writes succeed",
     F, write_failure) {
   F f;
   SandboxFixture& s = *f.sandbox();
