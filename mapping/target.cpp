@@ -41,7 +41,9 @@ TargetDiff diff_for_target(const CollectionSpec& spec, const CollectionSettings&
     if (nf.max_length != 0 && want.size() > nf.max_length && diff.error.empty()) {
       diff.error = too_long(spec.id, nf.name, want.size(), nf.max_length);
     }
-    diff.payload[std::string(nf.name)] = want;
+    // Emails go out without surrounding whitespace: products refuse them
+    // (CRM: INVALID_DATA) even where another product stored them that way.
+    diff.payload[std::string(nf.name)] = f == Field::email ? std::string(trim(want)) : want;
     diff.changes.push_back({f, options.for_create ? std::string() : have, want});
   }
   if (!spec.full_name_field.empty()) {

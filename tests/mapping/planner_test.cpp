@@ -73,6 +73,17 @@ TEST_CASE("a new person: link, then creates with payload, changes and a reason")
   CHECK(st.person_by_email("ann@x.com").has_value());
 }
 
+TEST_CASE("an email stored with surrounding spaces is created elsewhere without them") {
+  MemoryState st;
+  CollectingSink sink;
+  std::vector<Observation> obs{crm_obs({crm_record("1", " Bo@X.com ", "Bo", "Lind")})};
+  plan(st, obs, two_collections(), 0, sink);
+  auto creates = of_kind(sink.actions, ActionKind::create);
+  REQUIRE(creates.size() == 2);
+  CHECK(creates[0].payload.at("email") == "Bo@X.com");  // case kept, spaces gone
+  CHECK(creates[1].payload.at("emailId") == "Bo@X.com");
+}
+
 TEST_CASE("replanning the same observation plans nothing (the base absorbed it)") {
   MemoryState st;
   SyncSettings s = two_collections();
