@@ -29,9 +29,9 @@ trap cleanup EXIT
 
 demo_start=$SECONDS
 echo
-echo "== starting zoho-sandbox: 60 people spread over the four products (half in all four),"
+echo "== starting zoho-sandbox: 40 people spread over the four products (half in all four),"
 echo "   some emails in another case, some people without an email"
-"$sandbox" --port 0 --seed 7 --people 60 --overlap 0.5 --email-variants 0.1 --no-email 0.05 \
+"$sandbox" --port 0 --seed 7 --people 40 --overlap 0.5 --email-variants 0.1 --no-email 0.05 \
   >"$work/sandbox.out" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 url=
