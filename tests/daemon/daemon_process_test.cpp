@@ -194,10 +194,7 @@ TEST_CASE(
       {kCrm, "crm", "contacts", "id", "Last_Name"},
       {kProjects, "projects", "contacts", "id", "last_name"},
       {kContracts, "contracts", "counterpartyusers", "id", "displayName"},
-      // Not covered: an Inventory person edit made within a second of one of
-      // our own writes to the same contact is listed only by the next full
-      // scan (the contact's last_modified_time has one-second resolution and
-      // person edits need not move it).
+      {kPersons, "inventory", "contact_persons", "contact_person_id", "last_name"},
   };
   const Place others_of_all[] = {kCrm, kProjects, kPersons};
   for (const Edit& e : edits) {
