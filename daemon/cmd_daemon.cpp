@@ -76,6 +76,12 @@ void describe_runtime_metrics(metrics::Registry& r) {
   using metrics::Type;
   r.describe("zohosync_api_requests_total", Type::counter, "HTTP requests sent, by product");
   r.describe("zohosync_api_retries_total", Type::counter, "HTTP requests retried, by product");
+  r.describe("zohosync_api_responses_total", Type::counter,
+             "HTTP answers received, by product and status");
+  r.describe("zohosync_api_throttled_total", Type::counter,
+             "Rate-limit answers (429 and the products' own throttling codes), by product");
+  r.describe("zohosync_api_transport_errors_total", Type::counter,
+             "Requests that got no answer (connection reset, timeout), by product");
   r.describe("zohosync_crm_credits_used", Type::gauge,
              "CRM API credits spent in the last 24 hours (our count, or CRM's when higher)");
   r.describe("zohosync_crm_credits_left", Type::gauge,
@@ -116,6 +122,14 @@ void add_collectors(metrics::Registry& registry, ConnectorSet& set, state::Store
       const metrics::Labels labels = {{"product", connectors::to_string(product)}};
       r.set("zohosync_api_requests_total", labels, static_cast<double>(api->requests_sent()));
       r.set("zohosync_api_retries_total", labels, static_cast<double>(api->retries()));
+      r.set("zohosync_api_throttled_total", labels, static_cast<double>(api->throttled()));
+      r.set("zohosync_api_transport_errors_total", labels,
+            static_cast<double>(api->transport_failures()));
+      for (const auto& [status, count] : api->responses_by_status()) {
+        r.set("zohosync_api_responses_total",
+              {{"product", connectors::to_string(product)}, {"status", std::to_string(status)}},
+              static_cast<double>(count));
+      }
       if (connectors::CreditBudget* budget = api->credit_budget()) {
         r.set("zohosync_crm_credits_used", {}, static_cast<double>(budget->used()));
         r.set(

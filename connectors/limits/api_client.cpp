@@ -119,6 +119,7 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
       permit.release();
 
       if (transport_error) {
+        ++transport_failures_;
         if (transport_error->error_class() != ErrorClass::transient)
           throw *transport_error;
         retryability = http::request_not_sent(transport_error->kind())
@@ -127,6 +128,7 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
         failure = ConnectorError(ErrorClass::transient,
                                  std::string(product) + ": " + transport_error->what());
       } else {
+        ++responses_by_status_[response->status];
         if (budget_) {
           budget_->spend(request.credits);
           if (const auto* remaining = response->header("X-API-CREDITS-REMAINING")) {
@@ -163,6 +165,7 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
                                    error.product_code());
             }
           case Outcome::throttled:
+            ++throttled_;
             retryability = verdict.daily_cap ? Retryability::never : Retryability::not_processed;
             retry_after = verdict.retry_after;
             failure = connectors::error_for(options_.product, *response, verdict);

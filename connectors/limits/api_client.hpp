@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -92,6 +93,13 @@ class ApiClient {
   // Counters (tests, metrics).
   std::size_t requests_sent() const { return requests_sent_; }
   std::size_t retries() const { return retries_; }
+  // Answers by HTTP status, throttling answers (429 and the products' own
+  // rate-limit codes), and requests that got no answer (reset, timeout).
+  const std::map<unsigned, std::size_t>& responses_by_status() const {
+    return responses_by_status_;
+  }
+  std::size_t throttled() const { return throttled_; }
+  std::size_t transport_failures() const { return transport_failures_; }
 
  private:
   std::string resolve_url(const ApiRequest& request) const;
@@ -107,6 +115,9 @@ class ApiClient {
   std::unique_ptr<CreditBudget> budget_;
   std::size_t requests_sent_ = 0;
   std::size_t retries_ = 0;
+  std::map<unsigned, std::size_t> responses_by_status_;
+  std::size_t throttled_ = 0;
+  std::size_t transport_failures_ = 0;
 };
 
 }  // namespace zohosync::connectors

@@ -254,7 +254,9 @@ TEST_CASE(
        {"zohosync_cycles_total{collection=\"crm.contacts\",result=\"ok\"}",
         "zohosync_writes_total{collection=\"projects.contacts\",result=\"confirmed\"}",
         "zohosync_records_seen_total{collection=\"inventory.contact_persons\"}",
-        "zohosync_api_requests_total{product=\"crm\"}", "zohosync_conflicts_open 0",
+        "zohosync_api_requests_total{product=\"crm\"}",
+        "zohosync_api_responses_total{product=\"crm\",status=\"200\"}",
+        "zohosync_api_throttled_total{product=\"inventory\"} 0", "zohosync_conflicts_open 0",
         "zohosync_journal_entries ", "zohosync_ready 1",
         "zohosync_last_success_timestamp_seconds{collection=\"contracts.counterparty_"
         "contacts\"}"}) {
