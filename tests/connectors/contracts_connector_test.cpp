@@ -16,6 +16,7 @@
 #include "connectors/http/http_client.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/oauth/token_source.hpp"
+#include "sandbox_stack.hpp"
 #include "support.hpp"
 #include "tests/sandbox/test_client.hpp"
 
@@ -23,41 +24,18 @@ namespace json = boost::json;
 using namespace zohosync::connectors;
 using namespace std::chrono_literals;
 using zohosync::connectors::test::run;
+using zohosync::connectors::test::SandboxStack;
+using zohosync::connectors::test::text;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
 
 namespace {
 
-std::string text(const json::value& value) {
-  if (value.is_string())
-    return std::string(value.as_string());
-  return json::serialize(value);
-}
-
 // The transport stack and one contracts.counterparty_contacts connector against a sandbox.
-struct Contracts {
+struct Contracts : SandboxStack {
   explicit Contracts(session& admin_in, ContractsOptions options = {})
-      : admin(admin_in), client(context.get_executor(), {}) {
-    oauth::OAuthOptions oauth_options;
-    oauth_options.accounts_url = text(admin.info.at("base_url"));
-    oauth_options.client_id = text(admin.info.at("client_id"));
-    oauth_options.client_secret = text(admin.info.at("client_secret"));
-    oauth_options.refresh_token = text(admin.info.at("refresh_token"));
-    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
-    auto api_options = default_api_options(Product::contracts);
-    api_options.base_url = text(admin.info.at("base_url"));
-    api_options.rate = {1000.0, 1000.0};
-    api_options.retry.base_delay = 10ms;
-    api_options.retry.max_delay = 50ms;
-    api_options.random_seed = 7;
-    api = std::make_unique<ApiClient>(client, *tokens, clock, api_options);
+      : SandboxStack(admin_in, Product::contracts) {
     connector = make_contracts_counterparty_contacts(*api, options);
-  }
-
-  std::int64_t calls() const {
-    const auto counters = admin.client.get("/__sandbox/counters").obj();
-    const auto* contracts = counters.at("by_product").as_object().if_contains("contracts");
-    return contracts ? contracts->to_number<std::int64_t>() : 0;
   }
 
   Listing list() { return run(context, connector->list("")); }
@@ -74,12 +52,6 @@ struct Contracts {
     return run(context, connector->find_by_email(std::move(email)));
   }
 
-  session& admin;
-  boost::asio::io_context context;
-  ManualClock clock;
-  http::HttpClient client;
-  std::unique_ptr<oauth::TokenSource> tokens;
-  std::unique_ptr<ApiClient> api;
   std::unique_ptr<Connector> connector;
 };
 

@@ -17,6 +17,7 @@
 #include "connectors/http/http_client.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/oauth/token_source.hpp"
+#include "sandbox_stack.hpp"
 #include "support.hpp"
 #include "tests/sandbox/test_client.hpp"
 
@@ -24,41 +25,24 @@ namespace asio = boost::asio;
 using namespace zohosync::connectors;
 using namespace std::chrono_literals;
 using zohosync::connectors::test::run;
+using zohosync::connectors::test::SandboxStack;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
 
 namespace {
 
-std::string info_string(const session& admin, const char* key) {
-  return std::string(admin.info.at(key).as_string());
-}
-
 // The CRM stack pointed at one sandbox.
-struct Stack {
+struct Stack : SandboxStack {
   explicit Stack(session& admin_in, CrmContactsOptions options = {})
-      : admin(admin_in), client(context.get_executor(), {}) {
-    oauth::OAuthOptions oauth_options;
-    oauth_options.accounts_url = info_string(admin, "base_url");
-    oauth_options.client_id = info_string(admin, "client_id");
-    oauth_options.client_secret = info_string(admin, "client_secret");
-    oauth_options.refresh_token = info_string(admin, "refresh_token");
-    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
-    auto api_options = default_api_options(Product::crm);
-    api_options.rate = {1000.0, 1000.0};
-    api_options.retry.base_delay = 20ms;
-    api_options.retry.max_delay = 200ms;
-    api_options.random_seed = 5;
-    api = std::make_unique<ApiClient>(client, *tokens, clock, api_options);
+      : SandboxStack(admin_in, Product::crm, [](ApiClientOptions& api_options) {
+          api_options.retry.base_delay = std::chrono::milliseconds(20);
+          api_options.retry.max_delay = std::chrono::milliseconds(200);
+          api_options.random_seed = 5;
+        }) {
     contacts = std::make_unique<CrmContactsConnector>(*api, options);
     run(context, tokens->token());  // the token call is not a CRM call
   }
 
-  // CRM calls the sandbox counted so far.
-  std::int64_t crm_calls() {
-    const auto counters = admin.client.get("/__sandbox/counters").obj();
-    const auto* crm = counters.at("by_product").as_object().if_contains("crm");
-    return crm ? crm->to_number<std::int64_t>() : 0;
-  }
   void advance_sandbox_clock(int seconds) {
     REQUIRE(admin.admin_post("clock", "{\"advance\":" + std::to_string(seconds) + "}").status ==
             200);
@@ -72,12 +56,6 @@ struct Stack {
     return {};
   }
 
-  session& admin;
-  asio::io_context context;
-  ManualClock clock;
-  http::HttpClient client;
-  std::unique_ptr<oauth::TokenSource> tokens;
-  std::unique_ptr<ApiClient> api;
   std::unique_ptr<CrmContactsConnector> contacts;
 };
 
@@ -122,7 +100,7 @@ TEST_CASE("crm.contacts: a full listing pages past 2,000 records with page_token
   Stack stack(admin);
   const std::size_t total = sandbox_crm_count(admin);
   REQUIRE(total > 2000);  // the last pages need page_token
-  const auto before = stack.crm_calls();
+  const auto before = stack.calls();
   const Listing listing = run(stack.context, stack.contacts->list(""));
   CHECK(listing.full);
   CHECK(listing.complete);
@@ -135,7 +113,7 @@ TEST_CASE("crm.contacts: a full listing pages past 2,000 records with page_token
   }
   CHECK(ids.size() == total);
   // 200 per page, no extra calls (a full listing needs no /deleted call).
-  CHECK(stack.crm_calls() - before == static_cast<std::int64_t>((total + 199) / 200));
+  CHECK(stack.calls() - before == static_cast<std::int64_t>((total + 199) / 200));
   CHECK_FALSE(listing.cursor.empty());
 }
 
@@ -172,20 +150,20 @@ TEST_CASE("crm.contacts: incremental lists with overlap, 304, deletes, and their
     const Listing quiet_first = run(stack.context, stack.contacts->list(full.cursor));
     // The window still held the seed's writes? Then list once more from the new cursor.
     stack.advance_sandbox_clock(600);
-    const auto before = stack.crm_calls();
+    const auto before = stack.calls();
     const Listing quiet = run(stack.context, stack.contacts->list(quiet_first.cursor));
     CHECK(quiet.records.empty());
     CHECK(quiet.deleted.empty());
     CHECK(quiet.complete);
-    CHECK(stack.crm_calls() - before == 2);
-    MESSAGE("no-change incremental list: " << stack.crm_calls() - before << " CRM calls");
+    CHECK(stack.calls() - before == 2);
+    MESSAGE("no-change incremental list: " << stack.calls() - before << " CRM calls");
 
     CrmContactsOptions skip_deleted;
     skip_deleted.list_deleted = false;
     CrmContactsConnector lean(*stack.api, skip_deleted);
-    const auto lean_before = stack.crm_calls();
+    const auto lean_before = stack.calls();
     run(stack.context, lean.list(quiet.cursor));
-    CHECK(stack.crm_calls() - lean_before == 1);
+    CHECK(stack.calls() - lean_before == 1);
 
     stack.advance_sandbox_clock(60);
     stack.ui_edit(R"({"product":"crm","op":"delete","id":")" + gone + "\"}");
@@ -255,7 +233,7 @@ TEST_CASE("crm.contacts: a 207 fails only the bad record, concurrent writes shar
   }
 
   SUBCASE("per-record creates in one turn are coalesced into one upsert") {
-    const auto before = stack.crm_calls();
+    const auto before = stack.calls();
     int ok = 0, refused = 0;
     for (int i = 0; i < 20; ++i) {
       Fields fields{{"Last_Name", "Batch" + std::to_string(i)},
@@ -270,7 +248,7 @@ TEST_CASE("crm.contacts: a 207 fails only the bad record, concurrent writes shar
     CHECK(ok == 19);
     CHECK(refused == 1);
     CHECK(crm.write_calls() == 1);
-    CHECK(stack.crm_calls() - before == 2);  // one upsert + one read-back by ids
+    CHECK(stack.calls() - before == 2);  // one upsert + one read-back by ids
   }
 }
 

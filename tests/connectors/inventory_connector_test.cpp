@@ -18,6 +18,7 @@
 #include "connectors/inventory/inventory_json.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/oauth/token_source.hpp"
+#include "sandbox_stack.hpp"
 #include "support.hpp"
 #include "tests/sandbox/test_client.hpp"
 
@@ -25,32 +26,19 @@ namespace json = boost::json;
 using namespace zohosync::connectors;
 using namespace std::chrono_literals;
 using zohosync::connectors::test::run;
+using zohosync::connectors::test::SandboxStack;
+using zohosync::connectors::test::text;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
 
 namespace {
 
-std::string text(const json::value& value) {
-  if (value.is_string())
-    return std::string(value.as_string());
-  return json::serialize(value);
-}
-
 // The transport stack and both Inventory collections pointed at one sandbox.
-struct Inventory {
-  explicit Inventory(session& admin_in) : admin(admin_in), client(context.get_executor(), {}) {
-    oauth::OAuthOptions oauth_options;
-    oauth_options.accounts_url = text(admin.info.at("base_url"));
-    oauth_options.client_id = text(admin.info.at("client_id"));
-    oauth_options.client_secret = text(admin.info.at("client_secret"));
-    oauth_options.refresh_token = text(admin.info.at("refresh_token"));
-    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
-    auto options = default_api_options(Product::inventory);
-    options.rate = {10000.0, 10000.0};
-    options.retry.base_delay = 10ms;
-    options.retry.max_delay = 50ms;
-    options.random_seed = 7;
-    api = std::make_unique<ApiClient>(client, *tokens, clock, options);
+struct Inventory : SandboxStack {
+  explicit Inventory(session& admin_in)
+      : SandboxStack(admin_in, Product::inventory, [](ApiClientOptions& options) {
+          options.rate = {10000.0, 10000.0};
+        }) {
     organization_id = text(admin.info.at("inventory").at("organization_id"));
   }
 
@@ -74,23 +62,10 @@ struct Inventory {
     return run(context, connector.list(std::move(since)));
   }
 
-  // Inventory API calls the sandbox counted so far.
-  std::int64_t calls() {
-    const auto counters = admin.client.get("/__sandbox/counters").obj();
-    const auto* inventory = counters.at("by_product").as_object().if_contains("inventory");
-    return inventory ? inventory->to_number<std::int64_t>() : 0;
-  }
-
   json::array dumped(const char* what) { return admin.dump().at("inventory").at(what).as_array(); }
 
   void edit(const std::string& body) { REQUIRE(admin.admin_post("edit", body).status < 300); }
 
-  session& admin;
-  boost::asio::io_context context;
-  ManualClock clock;
-  http::HttpClient client;
-  std::unique_ptr<oauth::TokenSource> tokens;
-  std::unique_ptr<ApiClient> api;
   std::string organization_id;
 };
 

@@ -15,6 +15,7 @@
 #include "connectors/oauth/token_source.hpp"
 #include "connectors/projects/projects_connectors.hpp"
 #include "connectors/projects/projects_json.hpp"
+#include "sandbox_stack.hpp"
 #include "support.hpp"
 #include "tests/sandbox/test_client.hpp"
 
@@ -22,46 +23,22 @@ namespace json = boost::json;
 using namespace zohosync::connectors;
 using namespace std::chrono_literals;
 using zohosync::connectors::test::run;
+using zohosync::connectors::test::SandboxStack;
+using zohosync::connectors::test::text;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
 
 namespace {
 
-std::string text(const json::value& value) {
-  if (value.is_string())
-    return std::string(value.as_string());
-  return json::serialize(value);
-}
-
 // The transport stack and one projects.contacts connector against a sandbox.
-struct Projects {
+struct Projects : SandboxStack {
   explicit Projects(session& admin_in, ProjectsOptions options = {})
-      : admin(admin_in), client(context.get_executor(), {}) {
-    oauth::OAuthOptions oauth_options;
-    oauth_options.accounts_url = text(admin.info.at("base_url"));
-    oauth_options.client_id = text(admin.info.at("client_id"));
-    oauth_options.client_secret = text(admin.info.at("client_secret"));
-    oauth_options.refresh_token = text(admin.info.at("refresh_token"));
-    tokens = std::make_unique<oauth::TokenSource>(client, clock, oauth_options);
-    auto api_options = default_api_options(Product::projects);
-    api_options.base_url = text(admin.info.at("base_url"));
-    api_options.rate = {1000.0, 1000.0};
-    api_options.retry.base_delay = 10ms;
-    api_options.retry.max_delay = 50ms;
-    api_options.random_seed = 7;
-    api = std::make_unique<ApiClient>(client, *tokens, clock, api_options);
+      : SandboxStack(admin_in, Product::projects) {
     options.portal_id = portal();
     connector = make_projects_contacts(*api, options);
   }
 
   std::string portal() const { return text(admin.info.at("projects").as_object().at("portal_id")); }
-
-  // Requests the sandbox counted for Projects so far.
-  std::int64_t calls() const {
-    const auto counters = admin.client.get("/__sandbox/counters").obj();
-    const auto* projects = counters.at("by_product").as_object().if_contains("projects");
-    return projects ? projects->to_number<std::int64_t>() : 0;
-  }
 
   Listing list() { return run(context, connector->list("")); }
   Record create(std::string parent, Fields fields) {
@@ -75,12 +52,6 @@ struct Projects {
     return run(context, connector->find_by_email(std::move(email)));
   }
 
-  session& admin;
-  boost::asio::io_context context;
-  ManualClock clock;
-  http::HttpClient client;
-  std::unique_ptr<oauth::TokenSource> tokens;
-  std::unique_ptr<ApiClient> api;
   std::unique_ptr<Connector> connector;
 };
 
