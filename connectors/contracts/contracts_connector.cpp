@@ -10,6 +10,7 @@
 // counterparty's contacts back to return what Contracts stored.
 
 #include "connectors/contracts/contracts_connectors.hpp"
+#include "connectors/http/http_date.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -137,7 +138,7 @@ class CounterpartyContacts final : public Connector {
     // a listing of the whole counterparty per create (quadratic when many
     // people are created under the default counterparty).
     const std::string* date = response->header("Date");
-    const auto added = date ? contracts_json::parse_http_date_ms(*date) : std::nullopt;
+    const auto added = date ? http::parse_http_date_ms(*date) : std::nullopt;
     if (added) {
       created.created_ms = *added;
       created.modified_ms = *added;

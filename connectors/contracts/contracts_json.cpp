@@ -120,20 +120,6 @@ std::string parse_write_answer(std::string_view body) {
   return string_of(value.as_object(), "emailId").value_or("");
 }
 
-std::optional<std::int64_t> parse_http_date_ms(std::string_view text) {
-  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT")
-    return std::nullopt;
-  const auto month_at = kMonths.find(text.substr(8, 3));
-  if (month_at == std::string_view::npos || month_at % 3 != 0)
-    return std::nullopt;
-  // As ISO 8601 ("2015-10-21T07:28:00Z") for parse_time_ms.
-  char iso[32];
-  std::snprintf(iso, sizeof iso, "%.4s-%02d-%.2sT%.8sZ", text.data() + 12,
-                static_cast<int>(month_at / 3) + 1, text.data() + 5, text.data() + 17);
-  return parse_time_ms(iso);
-}
-
 std::optional<std::int64_t> parse_time_ms(std::string_view text) {
   const std::string s(text);
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, used = 0;

@@ -37,10 +37,6 @@ Record parse_created(std::string_view body, std::string_view organization);
 // contact now has ("" when the answer names none).
 std::string parse_write_answer(std::string_view body);
 
-// An HTTP Date header ("Wed, 21 Oct 2015 07:28:00 GMT") as milliseconds since
-// the epoch; nullopt when unreadable.
-std::optional<std::int64_t> parse_http_date_ms(std::string_view text);
-
 // ISO 8601 with an offset ("2024-01-02T03:04:05+05:30", "...Z", "...+0530")
 // as milliseconds since the epoch; nullopt when unreadable.
 std::optional<std::int64_t> parse_time_ms(std::string_view text);

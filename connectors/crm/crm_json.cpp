@@ -158,20 +158,6 @@ std::string format_time(std::int64_t ms) {
   return buffer;
 }
 
-std::optional<std::int64_t> parse_http_date_ms(std::string_view text) {
-  // "Wed, 21 Oct 2015 07:28:00 GMT"
-  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT")
-    return std::nullopt;
-  const int day = digits(text, 5, 2), year = digits(text, 12, 4);
-  const int hour = digits(text, 17, 2), minute = digits(text, 20, 2), second = digits(text, 23, 2);
-  const auto month_at = kMonths.find(text.substr(8, 3));
-  if (day < 1 || year < 0 || hour < 0 || minute < 0 || second < 0 ||
-      month_at == std::string_view::npos || month_at % 3 != 0)
-    return std::nullopt;
-  return epoch_ms(year, static_cast<int>(month_at / 3) + 1, day, hour, minute, second);
-}
-
 RecordPage parse_record_page(std::string_view body) {
   const json::value root = parse_body(body);
   const json::object& top = top_object(root);

@@ -35,8 +35,6 @@ std::string fields_param();
 std::optional<std::int64_t> parse_time_ms(std::string_view text);
 // ms since the epoch -> "2019-07-25T09:56:49+00:00" (whole seconds, rounded down).
 std::string format_time(std::int64_t ms);
-// An HTTP Date header (IMF-fixdate) -> ms since the epoch.
-std::optional<std::int64_t> parse_http_date_ms(std::string_view text);
 
 // ---- reading ----
 struct RecordPage {

@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 
+#include "connectors/http/http_date.hpp"
 #include "connectors/inventory/inventory_connectors.hpp"
 #include "connectors/inventory/inventory_cursor.hpp"
 #include "connectors/inventory/inventory_json.hpp"
@@ -311,7 +312,7 @@ class ContactPersonsConnector final : public Connector {
   // answer carries none.
   std::int64_t answered_ms(const http::HttpResponse& response) {
     if (const auto* date = response.header("Date"))
-      if (auto ms = parse_http_date_ms(*date))
+      if (auto ms = http::parse_http_date_ms(*date))
         return *ms;
     return now_ms();
   }

@@ -56,9 +56,6 @@ ContactsPage parse_contacts_page(std::string_view body);
 // contacts list shows for it).
 ContactRow parse_contact(std::string_view body);
 
-// An HTTP Date header (IMF-fixdate) -> ms since the epoch; nullopt otherwise.
-std::optional<std::int64_t> parse_http_date_ms(std::string_view text);
-
 struct PersonRow {
   std::string person_id;
   std::string contact_id;
