@@ -13,6 +13,7 @@ struct CollectionDoc {
   std::string id;
   std::string parent_key;  // "" when creates need no parent
   std::string parent_doc;
+  std::string poll_cost;  // what one poll costs, where that bounds the interval
 };
 
 void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
@@ -24,7 +25,9 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
       "Sync " + id + " (only while its product is enabled too)."));
   specs.push_back(option(
       prefix + "poll_interval", [coll](Config & c) -> auto& { return coll(c).poll_interval; }, true,
-      "How often the daemon polls " + id + " for changes.", duration_at_least(1s)));
+      "How often the daemon polls " + id + " for changes." +
+          std::string(doc.poll_cost.empty() ? "" : " " + doc.poll_cost),
+      duration_at_least(1s)));
   specs.push_back(option(
       prefix + "poll_jitter", [coll](Config & c) -> auto& { return coll(c).poll_jitter; }, true,
       "Random extra delay (0 .. this) added to each poll so products are not hit in lockstep; "
@@ -98,15 +101,23 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
 }  // namespace
 
 void add_collection_options(std::vector<OptionSpec>& specs) {
-  add_collection(specs, {"inventory.contact_persons", "default_contact_id",
-                         "Inventory contact (company) id new contact persons are created under."});
-  add_collection(specs, {"inventory.users", "", ""});
+  add_collection(specs,
+                 {"inventory.contact_persons", "default_contact_id",
+                  "Inventory contact (company) id new contact persons are created under.", ""});
+  add_collection(specs, {"inventory.users", "", "", ""});
+  // Projects and Contracts have no modified-since filter: every poll is a full
+  // listing, so on a big portal the interval, not the change rate, decides how
+  // much of the request limit the collection uses.
   add_collection(specs, {"projects.contacts", "default_client_id",
-                         "Projects client company id new client contacts are created under."});
-  add_collection(specs, {"crm.contacts", "", ""});
+                         "Projects client company id new client contacts are created under.",
+                         "Each poll lists every client company (about one request per client) "
+                         "against http.projects' limit: with 1,000 clients allow at least 20m."});
+  add_collection(specs, {"crm.contacts", "", "", ""});
   add_collection(specs, {"contracts.counterparty_contacts", "default_counterparty",
                          "Counterparty (organizationApiName) new counterparty contacts are created "
-                         "under."});
+                         "under.",
+                         "Each poll lists every counterparty (one request each) against "
+                         "http.contracts' limit: with 1,000 counterparties allow at least 17m."});
 }
 
 }  // namespace zohosync::config::detail
