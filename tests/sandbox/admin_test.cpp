@@ -168,3 +168,17 @@ TEST_CASE("quirks: products lower-case emails, trim names and reformat phones wh
   REQUIRE(knobs.status == 200);
   CHECK(knobs.obj().at("quirks").at("projects").at("lowercase_email").as_bool());
 }
+
+TEST_CASE("admin: info lists every access token issued, superseded ones too") {
+  sandbox_process proc({"--people", "2", "--max-tokens", "1"});
+  session s(proc.port());
+  CHECK(s.client.get("/__sandbox/info").obj().at("issued_tokens").as_array().empty());
+  const std::string first = s.token();
+  session other(proc.port());
+  const std::string second = other.token();
+  REQUIRE(first != second);
+  const auto issued = s.client.get("/__sandbox/info").obj().at("issued_tokens").as_array();
+  REQUIRE(issued.size() == 2);
+  CHECK(str(issued.at(0)) == first);
+  CHECK(str(issued.at(1)) == second);
+}

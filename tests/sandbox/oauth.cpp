@@ -64,6 +64,7 @@ response token_store::grant(const request& req, const options& opts, std::int64_
   tokens_[t.value] = t;
   active_.push_back(t.value);
   ++issued_;
+  issued_values_.push_back(t.value);
   // At most N live tokens per refresh token: the oldest stops working.
   while (opts.max_active_tokens > 0 && static_cast<int>(active_.size()) > opts.max_active_tokens) {
     tokens_.erase(active_.front());

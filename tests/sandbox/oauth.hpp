@@ -31,6 +31,9 @@ class token_store {
   // Forgets the token-request window (admin reset); issued tokens stay valid.
   void reset_throttle() { requests_.clear(); }
   int issued() const { return issued_; }
+  // Every access token handed out since start, superseded ones included, so
+  // tests can search outputs for them.
+  const std::vector<std::string>& issued_values() const { return issued_values_; }
 
  private:
   std::map<std::string, access_token> tokens_;
@@ -38,6 +41,7 @@ class token_store {
   std::deque<std::int64_t> requests_;  // token requests inside the window
   std::mt19937_64 gen_{0x5a4e};
   int issued_ = 0;
+  std::vector<std::string> issued_values_;
 };
 
 // True when one of `granted` covers `family`.`operation` (e.g. family

@@ -73,6 +73,9 @@ json::object sandbox::info_json() const {
   json::array scopes;
   for (const auto& s : opts.scopes)
     scopes.push_back(json::value(s));
+  json::array issued;
+  for (const auto& t : tokens.issued_values())
+    issued.push_back(json::value(t));
   return json::object{
       {"base_url", base_url},
       {"api_domain", base_url},
@@ -81,6 +84,7 @@ json::object sandbox::info_json() const {
       {"client_secret", opts.client_secret},
       {"refresh_token", opts.refresh_token},
       {"scopes", scopes},
+      {"issued_tokens", issued},
       {"seed", opts.gen.seed},
       {"people", opts.gen.people},
       {"now", format_time(clock.now(), time_style::crm)},
