@@ -107,7 +107,44 @@ const char* to_string(Product product) {
   return "unknown";
 }
 
+// Inventory answers {"code":N,"message":..} with the code first, however
+// large the rest (a person write answers with every person of the contact):
+// read it there instead of parsing the whole body once here and again in the
+// connector. Anything else (another key first, a code that is not a bare
+// integer) is parsed in full.
+static std::optional<std::string> leading_code(std::string_view body) {
+  std::size_t at = 0;
+  auto skip_space = [&] {
+    while (at < body.size() &&
+           (body[at] == ' ' || body[at] == '\n' || body[at] == '\r' || body[at] == '\t'))
+      ++at;
+  };
+  auto take = [&](std::string_view text) {
+    skip_space();
+    if (body.substr(at, text.size()) != text)
+      return false;
+    at += text.size();
+    return true;
+  };
+  if (!take("{") || !take("\"code\"") || !take(":"))
+    return std::nullopt;
+  skip_space();
+  const std::size_t start = at;
+  if (at < body.size() && body[at] == '-')
+    ++at;
+  while (at < body.size() && body[at] >= '0' && body[at] <= '9')
+    ++at;
+  const std::size_t end = at;
+  if (end == start || body[end - 1] == '-')
+    return std::nullopt;
+  if (!take(",") && !take("}"))
+    return std::nullopt;
+  return std::string(body.substr(start, end - start));
+}
+
 std::string product_code(std::string_view body) {
+  if (auto code = leading_code(body))
+    return std::move(*code);
   const auto value = parse_json(body);
   if (!value || !value->is_object())
     return {};

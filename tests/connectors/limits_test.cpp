@@ -164,6 +164,17 @@ TEST_CASE("limits: product answers are classified per product") {
   const auto daily = classify_response(Product::inventory, respond(200, R"({"code":45})"), now);
   CHECK(daily.outcome == Outcome::throttled);
   CHECK(daily.daily_cap);
+  // The code is read where Inventory puts it (first) and, put anywhere else,
+  // from the parsed body; a truncated rest does not hide a leading code.
+  for (const char* body : {R"( { "code" : 44 , "message":"x", "contact_person":[)",
+                           R"({"message":"x","code":44})", R"({"code":"44"})"}) {
+    CAPTURE(body);
+    CHECK(classify_response(Product::inventory, respond(200, body), now).outcome ==
+          Outcome::throttled);
+  }
+  CHECK(product_code(R"({"code":0,"message":"success","contacts":[]})") == "0");
+  CHECK(product_code(R"({"code":0.5})").empty());
+  CHECK(product_code(R"({"code":-})").empty());
   const auto retry =
       classify_response(Product::crm, respond(429, "", {{"Retry-After", "30"}}), now);
   CHECK(retry.retry_after == 30s);
