@@ -40,6 +40,18 @@ class ContactPersonsConnector final : public Connector {
   ContactPersonsConnector(ApiClient& api, InventoryContactPersonsOptions options)
       : requests_(api, options.organization_id), options_(std::move(options)) {
     options_.per_page = std::clamp(options_.per_page, 1, 200);
+    std::string_view ids = options_.default_contact_id;
+    while (!ids.empty()) {
+      const auto comma = ids.find(',');
+      std::string_view id = ids.substr(0, comma);
+      ids = comma == std::string_view::npos ? std::string_view() : ids.substr(comma + 1);
+      while (!id.empty() && id.front() == ' ')
+        id.remove_prefix(1);
+      while (!id.empty() && id.back() == ' ')
+        id.remove_suffix(1);
+      if (!id.empty())
+        default_contacts_.emplace_back(id);
+    }
   }
 
   std::string_view collection() const override { return "inventory.contact_persons"; }
@@ -57,7 +69,7 @@ class ContactPersonsConnector final : public Connector {
   }
 
   boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
-    const std::string contact_id = parent_id.empty() ? options_.default_contact_id : parent_id;
+    const std::string contact_id = parent_id.empty() ? default_contact() : parent_id;
     if (contact_id.empty()) {
       throw ConnectorError(ErrorClass::configuration,
                            "inventory.contact_persons: a create needs a parent contact and no "
@@ -172,6 +184,25 @@ class ContactPersonsConnector final : public Connector {
     std::int64_t modified_ms = 0;
     std::set<std::string> persons;
   };
+
+  // Of the default contacts, the one with the fewest persons known (from
+  // listings and this connector's creates); the first listed on a tie. Inventory
+  // answers a person write, and a read of the contact, with every person of
+  // the contact: creates piled under one contact make each answer bigger than
+  // the last, spread over several they stay small.
+  std::string default_contact() const {
+    const std::string* best = nullptr;
+    std::size_t fewest = 0;
+    for (const auto& id : default_contacts_) {
+      auto it = contacts_.find(id);
+      const std::size_t persons = it == contacts_.end() ? 0 : it->second.persons.size();
+      if (best == nullptr || persons < fewest) {
+        best = &id;
+        fewest = persons;
+      }
+    }
+    return best == nullptr ? std::string() : *best;
+  }
 
   spdlog::logger& log() {
     const auto& logger = requests_.api().options().logger;
@@ -447,6 +478,7 @@ class ContactPersonsConnector final : public Connector {
 
   InventoryRequests requests_;
   InventoryContactPersonsOptions options_;
+  std::vector<std::string> default_contacts_;  // options_.default_contact_id, split at commas
   SystemClock system_clock_;
   // What listings showed: contact -> its time and persons, person -> contact
   // and normalized email. Lets a re-read contact name its vanished persons

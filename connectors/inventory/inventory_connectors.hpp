@@ -55,7 +55,10 @@ class Clock;
 struct InventoryContactPersonsOptions {
   std::string organization_id;  // required: sent as ?organization_id= on every call
   // Creates without a parent go under this contact; empty: such creates are a
-  // configuration error.
+  // configuration error. Several ids, comma-separated, spread the creates: each
+  // goes under the listed contact with the fewest persons. Inventory answers a
+  // person write (and the read-back of its contact) with every person of the
+  // contact, so under one contact the answers grow with every create.
   std::string default_contact_id;
   // The connector starts a full scan on its own when the last one is older.
   std::chrono::milliseconds full_scan_interval = std::chrono::hours(24);

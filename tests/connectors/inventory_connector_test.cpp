@@ -370,6 +370,42 @@ TEST_CASE("inventory.contact_persons: create, update, find, delete round trips")
   }
 }
 
+TEST_CASE("inventory.contact_persons: creates without a parent spread over the default contacts") {
+  sandbox_process proc({"--people", "40", "--seed", "6", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  const auto contacts = inv.dumped("contacts");
+  REQUIRE(contacts.size() >= 2);
+  const std::string a = text(contacts.at(0).at("contact_id"));
+  const std::string b = text(contacts.at(1).at("contact_id"));
+  std::map<std::string, std::size_t> before;
+  for (const auto& p : inv.dumped("contact_persons"))
+    ++before[text(p.at("contact_id"))];
+
+  InventoryContactPersonsOptions options;
+  options.organization_id = inv.organization_id;
+  options.clock = &inv.clock;
+  options.default_contact_id = a + " , " + b;
+  auto connector = make_inventory_contact_persons(*inv.api, options);
+  inv.list(*connector, "");  // what the contacts hold now
+  std::map<std::string, std::size_t> created;
+  for (int i = 0; i < 6; ++i) {
+    Fields fields{{"first_name", "Spread"},
+                  {"last_name", std::to_string(i)},
+                  {"email", "spread" + std::to_string(i) + "@example.com"}};
+    auto record = run(inv.context, connector->create("", fields));
+    REQUIRE((record.parent_id == a || record.parent_id == b));
+    ++created[record.parent_id];
+  }
+  // Each create went to the one with fewer persons: the gap closes by one per
+  // create, down to at most one.
+  auto gap = [](std::size_t x, std::size_t y) { return x > y ? x - y : y - x; };
+  const std::size_t start_gap = gap(before[a], before[b]);
+  CHECK(created[a] + created[b] == 6);
+  CHECK(gap(before[a] + created[a], before[b] + created[b]) <=
+        std::max<std::size_t>(1, start_gap > 6 ? start_gap - 6 : 0));
+}
+
 TEST_CASE("inventory.users: list, update, invite only when allowed, remove marks inactive") {
   sandbox_process proc({"--people", "300", "--seed", "2", "--no-limits"});
   session admin(proc.port());
