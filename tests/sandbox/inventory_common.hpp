@@ -32,7 +32,7 @@ inline constexpr field_limit kUserFields[] = {{"name", 100}, {"email", 100}, {"u
 inline response ok(const std::string& message, json::object extra = {}, int status = 200) {
   json::object o{{"code", 0}, {"message", message}};
   for (auto& [k, v] : extra)
-    o[k] = v;
+    o[k] = std::move(v);  // a listing's rows: moved, not copied
   return json_response(status, o);
 }
 
