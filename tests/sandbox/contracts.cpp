@@ -80,9 +80,8 @@ class contracts_api {
     if (auto p = ctx_.req.param("status"))
       status = *p;
     json::array out;
-    for (const auto& [id, u] : d_.users) {
-      if (u.at("organizationApiName").as_string() != org)
-        continue;
+    for (const auto& id : d_.users_by_counterparty.ids(d_.users, ctx_.sb.data.version, org)) {
+      const record& u = d_.users.at(id);
       if (status != "all" && u.at("status").as_string() != status)
         continue;
       out.push_back(u);
@@ -91,11 +90,10 @@ class contracts_api {
   }
 
   record* find(const std::string& org, const std::string& email) {
-    for (auto& [id, u] : d_.users) {
-      if (u.at("organizationApiName").as_string() == org &&
-          iequals(trim(u.at("emailId").as_string()), trim(email))) {
+    for (const auto& id : d_.users_by_counterparty.ids(d_.users, ctx_.sb.data.version, org)) {
+      record& u = d_.users.at(id);
+      if (iequals(trim(u.at("emailId").as_string()), trim(email)))
         return &u;
-      }
     }
     return nullptr;
   }
@@ -164,6 +162,7 @@ class contracts_api {
              {"organizationApiName", org}};
     apply(u, *body);
     auto& stored = d_.users[id] = std::move(u);
+    d_.users_by_counterparty.add(org, id);
     json::object answer{
         {"id", id},
         {"displayName", stored.at("displayName")},
@@ -199,7 +198,9 @@ class contracts_api {
     if (u == nullptr)
       return contracts_error(404, "INVALID_URL_PATTERN", "Request URL is incorrect");
     std::string gone(u->at("emailId").as_string());
-    d_.users.erase(std::string(u->at("id").as_string()));
+    const std::string id(u->at("id").as_string());
+    d_.users.erase(id);
+    d_.users_by_counterparty.remove(org, id);
     return json_response(200, json::object{{"Type", "success"}, {"emailId", gone}});
   }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "tests/sandbox/options.hpp"
+#include "tests/sandbox/parent_index.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -32,6 +33,7 @@ struct inventory_data {
   std::map<std::string, record> contacts;  // contact_id -> contact (company)
   std::map<std::string, record> persons;   // contact_person_id -> person (has contact_id)
   std::map<std::string, record> users;     // user_id -> user (sandbox-internal created_secs)
+  parent_index persons_by_contact{"contact_id"};
   id_source contact_ids{"46000000", 7, 26049};
   id_source person_ids{"46100000", 7, 26051};
   id_source user_ids{"98200000", 7, 554041};
@@ -41,6 +43,7 @@ struct projects_data {
   std::map<std::string, record> clients;   // id -> {id, name}
   std::map<std::string, record> contacts;  // id -> contact (has clientId, projects[])
   std::map<std::string, record> projects;  // id -> {id, name}
+  parent_index contacts_by_client{"clientId"};
   id_source client_ids{"17087600000", 7, 4176039};
   id_source contact_ids{"17087600001", 7, 1703005};
   id_source project_ids{"17087600000", 7, 4885019};
@@ -57,6 +60,7 @@ struct crm_data {
 struct contracts_data {
   std::map<std::string, record> counterparties;  // organizationApiName -> counterparty
   std::map<std::string, record> users;           // id -> counterparty contact
+  parent_index users_by_counterparty{"organizationApiName"};
   id_source counterparty_ids{"23000000", 8, 100};
   id_source user_ids{"23100000", 8, 100};
 };
@@ -66,6 +70,9 @@ struct store {
   projects_data projects;
   crm_data crm;
   contracts_data contracts;
+  // Moves on every admin request (which may change any record): the
+  // parent indexes rebuild on their next lookup.
+  std::uint64_t version = 0;
 
   boost::json::object dump() const;
 };

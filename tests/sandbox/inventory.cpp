@@ -71,10 +71,8 @@ class inventory_api {
 
   std::vector<const record*> persons_of(const std::string& contact_id) {
     std::vector<const record*> out;
-    for (const auto& [id, p] : d_.persons) {
-      if (p.at("contact_id").as_string() == contact_id)
-        out.push_back(&p);
-    }
+    for (const auto& id : d_.persons_by_contact.ids(d_.persons, ctx_.sb.data.version, contact_id))
+      out.push_back(&d_.persons.at(id));
     return out;
   }
 
@@ -262,6 +260,7 @@ class inventory_api {
     p["communication_preference"] = {{"is_sms_enabled", false}, {"is_whatsapp_enabled", false}};
     write_fields(p, *body);
     d_.persons[id] = std::move(p);
+    d_.persons_by_contact.add(*contact_id, id);
     if (ctx_.sb.opts.person_bumps_contact)
       touch_contact(*contact_id);
     return ok("The contact person has been Created",
@@ -302,6 +301,7 @@ class inventory_api {
       return person_missing();
     std::string contact_id(it->second.at("contact_id").as_string());
     d_.persons.erase(it);
+    d_.persons_by_contact.remove(contact_id, id);
     if (ctx_.sb.opts.person_bumps_contact)
       touch_contact(contact_id);
     return ok("The contact person has been deleted.");

@@ -185,3 +185,50 @@ TEST_CASE("inventory: users invite without an id in the answer, update, (in)acti
         "The user has been removed from your organization.");
   CHECK(s.client.get(s.inv("/users/" + uid), s.auth()).status == 404);
 }
+
+TEST_CASE("inventory: a contact's persons follow API writes and admin moves between contacts") {
+  sandbox_process proc({"--people", "60", "--no-limits"});
+  session s(proc.port());
+  auto contacts = s.dump().at("inventory").at("contacts").as_array();
+  REQUIRE(contacts.size() >= 2);
+  const std::string a = str(contacts.at(0).at("contact_id"));
+  const std::string b = str(contacts.at(1).at("contact_id"));
+  auto persons_of = [&](const std::string& cid) {
+    std::set<std::string> ids;
+    auto r = s.client.get(s.inv("/contacts/" + cid + "/contactpersons"), s.auth());
+    REQUIRE(r.status == 200);
+    for (const auto& p : r.obj().at("contact_persons").as_array())
+      ids.insert(str(p.at("contact_person_id")));
+    return ids;
+  };
+  // What a scan of the dump gives, for comparison.
+  auto dumped_of = [&](const std::string& cid) {
+    std::set<std::string> ids;
+    for (const auto& p : s.dump().at("inventory").at("contact_persons").as_array())
+      if (str(p.at("contact_id")) == cid)
+        ids.insert(str(p.at("contact_person_id")));
+    return ids;
+  };
+  CHECK(persons_of(a) == dumped_of(a));
+  auto created = s.client.request(
+      "POST", s.inv("/contacts/contactpersons"),
+      R"({"contact_id":")" + a + R"(","first_name":"Index","email":"index@x.example"})", s.auth());
+  REQUIRE(created.status == 201);
+  const std::string pid =
+      str(created.obj().at("contact_person").as_array().at(0).at("contact_person_id"));
+  CHECK(persons_of(a).count(pid) == 1);
+  CHECK(persons_of(a) == dumped_of(a));
+
+  // Moved by the admin API: listed under its new contact only.
+  REQUIRE(s.admin_post("edit", R"({"product":"inventory","op":"update","id":")" + pid +
+                                   R"(","fields":{"contact_id":")" + b + R"("}})")
+              .status == 200);
+  CHECK(persons_of(a).count(pid) == 0);
+  CHECK(persons_of(b).count(pid) == 1);
+  CHECK(persons_of(b) == dumped_of(b));
+
+  auto gone = s.client.request("DELETE", s.inv("/contacts/contactpersons/" + pid), "", s.auth());
+  CHECK(gone.status == 200);
+  CHECK(persons_of(b).count(pid) == 0);
+  CHECK(persons_of(b) == dumped_of(b));
+}

@@ -149,9 +149,8 @@ class projects_api {
     if (auto p = ctx_.req.param("search_string"))
       search = to_lower(*p);
     std::vector<const record*> rows;
-    for (const auto& [id, c] : d_.contacts) {
-      if (c.at("clientId").as_string() != client_id)
-        continue;
+    for (const auto& id : d_.contacts_by_client.ids(d_.contacts, ctx_.sb.data.version, client_id)) {
+      const record& c = d_.contacts.at(id);
       if (project_id) {
         const auto& ps = c.at("projects").as_array();
         if (std::find(ps.begin(), ps.end(), json::value(*project_id)) == ps.end())
@@ -267,6 +266,7 @@ class projects_api {
       normalise(r);
       created.push_back(row(r));
       d_.contacts[id] = std::move(r);
+      d_.contacts_by_client.add(*client_id, id);
     }
     if (created.empty()) {
       return projects_error(400, m_, "EXISTING_USER_OR_CONTACT", std::move(existing));
@@ -333,8 +333,11 @@ class projects_api {
   }
 
   response remove(const std::string& id) {
-    if (d_.contacts.erase(id) == 0)
+    auto it = d_.contacts.find(id);
+    if (it == d_.contacts.end())
       return contact_missing();
+    d_.contacts_by_client.remove(std::string(it->second.at("clientId").as_string()), id);
+    d_.contacts.erase(it);
     return empty_response(204);
   }
 

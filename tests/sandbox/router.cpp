@@ -51,6 +51,7 @@ std::string malformed(const std::string& body) {
 reply route(sandbox& sb, const request& req) {
   reply out;
   if (req.path.starts_with("/__sandbox/")) {
+    ++sb.data.version;
     out.res = handle_admin(sb, req);
     return out;
   }
