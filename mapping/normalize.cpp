@@ -45,7 +45,34 @@ std::string normalize_email(std::string_view email) {
   std::string out(email);
   for (char& c : out)
     c = to_lower(c);
+  while (!out.empty() && out.back() == '.')
+    out.pop_back();
   return out;
+}
+
+std::string email_problem(std::string_view email) {
+  email = trim(email);
+  if (email.empty())
+    return {};
+  if (email.size() > 254)
+    return "is " + std::to_string(email.size()) + " bytes, longer than an address can be (254)";
+  const auto at = email.find('@');
+  if (at == std::string_view::npos)
+    return "has no '@'";
+  if (email.find('@', at + 1) != std::string_view::npos)
+    return "has more than one '@'";
+  if (at == 0)
+    return "has nothing before the '@'";
+  std::string_view domain = email.substr(at + 1);
+  while (!domain.empty() && domain.back() == '.')
+    domain.remove_suffix(1);
+  if (domain.empty())
+    return "has no domain after the '@'";
+  for (char c : email) {
+    if (is_space(c) || static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+      return "has whitespace or a control character inside";
+  }
+  return {};
 }
 
 std::string phone_digits(std::string_view phone) {

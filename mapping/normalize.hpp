@@ -17,8 +17,18 @@ std::string_view trim(std::string_view value);
 // Trimmed, inner whitespace runs collapsed to one space.
 std::string collapse_whitespace(std::string_view value);
 
-// Trimmed and ASCII lower-cased: the key of the email index.
+// Trimmed, ASCII lower-cased and without trailing dots ("Ann@X.com." is
+// ann@x.com: the root label of a domain names the same host): the key of the
+// email index. Bytes outside ASCII (a unicode local part, an IDN domain) are
+// compared exactly, and a plus-tag is part of the address: a+tag@x.com and
+// a@x.com are two people.
 std::string normalize_email(std::string_view email);
+
+// Why `email` cannot identify a person ("" when it can): a non-blank value
+// that, trimmed, has not exactly one '@', an empty local part or domain,
+// whitespace or a control character inside, or more than 254 bytes (RFC 5321).
+// Such a record is skipped with this reason rather than made a person.
+std::string email_problem(std::string_view email);
 
 // Only the digits of a phone number; a value without digits falls back to its
 // collapsed text so that "n/a" and "" stay different.

@@ -50,6 +50,26 @@ std::string describe_changes(const std::vector<FieldChange>& changes) {
 
 namespace {
 
+// True when the native record names the field at all. A field a product left
+// out of its answer is unknown, not blank: it is neither merged nor recorded
+// in the link's base (JSON null and "" are blank, which the parsers keep).
+bool observed(const CollectionSpec& spec, const NativeFields& native, Field field) {
+  if (!spec.full_name_field.empty() && (field == Field::first_name || field == Field::last_name))
+    return native.find(spec.full_name_field) != native.end();
+  for (const NativeField& nf : spec.fields) {
+    if (nf.field == field)
+      return native.find(nf.name) != native.end();
+  }
+  return false;
+}
+
+// An email as a reason quotes it: at most 80 bytes of it.
+std::string quoted_email(std::string_view email) {
+  if (email.size() <= 80)
+    return "'" + std::string(email) + "'";
+  return "'" + std::string(email.substr(0, 80)) + "...'";
+}
+
 class Planner {
  public:
   Planner(StateAccess& state, const SyncSettings& settings, std::int64_t now_ms, PlanSink& sink)
@@ -165,6 +185,16 @@ class Planner {
       sink_.emit(std::move(a));
       return;
     }
+    if (std::string problem = email_problem(remote[Field::email]); !problem.empty()) {
+      Action a;
+      a.kind = ActionKind::skip;
+      a.collection = cs.id;
+      a.record_id = rec.id;
+      a.reason = "record's email " + quoted_email(remote[Field::email]) + " " + problem +
+                 ": not synced (no person is made from an invalid email)";
+      sink_.emit(std::move(a));
+      return;
+    }
     if (auto pid = st_.person_by_email(email)) {
       if (auto person = st_.person(*pid)) {
         for (const LinkRow& l : st_.links_of(*pid)) {
@@ -241,8 +271,25 @@ class Planner {
         continue;
       const Direction dir = cs.direction(f);
       const std::size_t i = index_of(f);
-      if (dir == Direction::off)
+      if (dir == Direction::off || !observed(spec, rec.fields, f))
         continue;
+      if (f == Field::email && reads(dir)) {
+        if (std::string problem = email_problem(remote[f]); !problem.empty()) {
+          // An invalid email is never adopted: the person and the link keep
+          // the last valid one, and nothing is written back over the edit.
+          Action a;
+          a.kind = ActionKind::skip;
+          a.collection = cs.id;
+          a.record_id = rec.id;
+          a.person = person.id;
+          a.person_email = person.values[Field::email];
+          a.reason = "email " + quoted_email(remote[f]) + " " + problem +
+                     ": not adopted, the person keeps " +
+                     quoted_email(person.values[Field::email]);
+          sink_.emit(std::move(a));
+          continue;
+        }
+      }
       if (!reads(dir)) {
         next.base[f] = remote[f];  // its edits are not read; the push overwrites them
         continue;
