@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
 #include <random>
 
 #include "connectors/oauth/token_source.hpp"
@@ -9,6 +11,27 @@
 namespace zohosync::connectors {
 
 namespace asio = boost::asio;
+
+namespace {
+
+// A success answer whose JSON body does not parse (cut short, mangled by a
+// proxy) is a transport fault, not the product's word: retried where that is
+// safe, outcome unknown otherwise. Left to the connector it would fail a
+// whole listing on one bad page. Bodies that do not claim to be JSON are the
+// connector's to judge.
+bool unreadable_json(const http::HttpResponse& response) {
+  if (response.status < 200 || response.status >= 300 || response.body.empty())
+    return false;
+  if (const auto* type = response.header("Content-Type");
+      type != nullptr && type->find("json") == std::string::npos)
+    return false;
+  boost::json::monotonic_resource scratch;
+  boost::system::error_code ec;
+  boost::json::parse(response.body, ec, &scratch);
+  return static_cast<bool>(ec);
+}
+
+}  // namespace
 
 ApiClientOptions default_api_options(Product product) {
   ApiClientOptions options;
@@ -142,6 +165,15 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
         const Verdict verdict = classify_response(options_.product, *response, clock_.wall_now());
         switch (verdict.outcome) {
           case Outcome::ok:
+            if (unreadable_json(*response)) {
+              retryability = Retryability::maybe_processed;
+              failure =
+                  ConnectorError(ErrorClass::transient,
+                                 std::string(product) + ": unreadable answer (HTTP " +
+                                     std::to_string(response->status) + ", the body is not JSON)");
+              break;
+            }
+            co_return std::move(*response);
           case Outcome::rejected:
             co_return std::move(*response);
           case Outcome::invalid_token:

@@ -192,6 +192,38 @@ TEST_CASE("api client: 429 and 5xx are retried with backoff, Retry-After honoure
   }
 }
 
+TEST_CASE("api client: a success answer whose JSON does not parse is retried like a 5xx") {
+  Fixture f;
+  ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
+  int calls = 0;
+  const http::Headers json_type{{"Content-Type", "application/json;charset=UTF-8"}};
+  SUBCASE("a GET gets its page on the next attempt") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      return ++calls == 1 ? respond(200, R"({"data":[{"id":"1"},{]})", json_type)
+                          : respond(200, R"({"data":[]})", json_type);
+    };
+    CHECK(f.send(crm, request("GET", "/Contacts")).body == R"({"data":[]})");
+    CHECK(calls == 2);
+    CHECK(crm.retries() == 1);
+  }
+  SUBCASE("a POST may have taken effect: outcome unknown, not sent again") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      ++calls;
+      return respond(201, R"({"data":[{"code":"SUCC)", json_type);
+    };
+    expect_error<OutcomeUnknown>(f, crm, request("POST", "/Contacts"));
+    CHECK(calls == 1);
+  }
+  SUBCASE("a body that does not claim to be JSON is the caller's to read") {
+    f.zoho.api = [&](const http::HttpRequest&) {
+      ++calls;
+      return respond(200, "plain text", {{"Content-Type", "text/plain"}});
+    };
+    CHECK(f.send(crm, request("GET", "/Contacts")).body == "plain text");
+    CHECK(calls == 1);
+  }
+}
+
 TEST_CASE("api client: a create is never retried blindly") {
   Fixture f;
   ApiClient crm(f.transport, f.tokens, f.clock, f.options(Product::crm));
