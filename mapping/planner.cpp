@@ -284,8 +284,7 @@ class Planner {
           a.person = person.id;
           a.person_email = person.values[Field::email];
           a.reason = "email " + quoted_email(remote[f]) + " " + problem +
-                     ": not adopted, the person keeps " +
-                     quoted_email(person.values[Field::email]);
+                     ": not adopted, the person keeps " + quoted_email(person.values[Field::email]);
           sink_.emit(std::move(a));
           continue;
         }
