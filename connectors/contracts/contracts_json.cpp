@@ -63,10 +63,12 @@ Record contact_record(const json::value& value, std::string_view organization) {
     if (const json::value* cp = row->if_contains("counterParty"); cp && cp->is_object())
       record.parent_id = string_of(cp->as_object(), "organizationApiName").value_or("");
   }
-  std::string name = string_of(*row, "displayName").value_or("");
-  if (name.empty() && !row->contains("displayName"))
-    name = string_of(*row, "name").value_or("");
-  record.fields.emplace("displayName", std::move(name));
+  // displayName (else the list's "name"): null is blank; both keys missing is
+  // unknown, and the record leaves displayName out.
+  const char* name_key =
+      row->contains("displayName") ? "displayName" : (row->contains("name") ? "name" : nullptr);
+  if (name_key != nullptr)
+    record.fields.emplace("displayName", string_of(*row, name_key).value_or(""));
   record.fields.emplace("emailId", std::move(*email));
   record.modified_ms = time_of(*row, "modifiedTime");
   record.created_ms = time_of(*row, "addedTime");

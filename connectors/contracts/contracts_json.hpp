@@ -22,7 +22,8 @@ Counterparties parse_counterparties(std::string_view body);
 
 // Every contact becomes: id = emailId (its URL key), parent_id =
 // organizationApiName (the row's, else `organization`), the person fields
-// displayName (else the list's "name") and emailId; modified_ms / created_ms
+// displayName (else the list's "name"; left out when both are missing:
+// unknown) and emailId; modified_ms / created_ms
 // from modifiedTime / addedTime.
 struct Contacts {
   std::vector<Record> records;

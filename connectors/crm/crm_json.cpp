@@ -46,6 +46,24 @@ std::optional<std::string> text_of(const json::value* value) {
   return std::nullopt;  // null, arrays, objects
 }
 
+// An id: a string or an integer. A number JSON could only hold as a double
+// (a fraction, or beyond 64 bits) has lost digits: no id at all then.
+std::optional<std::string> id_of(const json::value* value) {
+  if (value != nullptr && value->is_double())
+    return std::nullopt;
+  if (value != nullptr && value->is_bool())
+    return std::nullopt;
+  return text_of(value);
+}
+
+// A person field: null and "" are blank (""), a missing key is unknown
+// (nullopt, the record leaves the field out); arrays and objects are unknown.
+std::optional<std::string> field_of(const json::value* value) {
+  if (value != nullptr && value->is_null())
+    return std::string();
+  return text_of(value);
+}
+
 bool bool_of(const json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
   return value && value->is_bool() && value->as_bool();
@@ -166,7 +184,7 @@ RecordPage parse_record_page(std::string_view body) {
   std::size_t index = 0;
   for (const auto& row : rows) {
     const std::size_t at = index++;
-    const auto id = row.is_object() ? text_of(row.as_object().if_contains("id")) : std::nullopt;
+    const auto id = row.is_object() ? id_of(row.as_object().if_contains("id")) : std::nullopt;
     if (!id || id->empty()) {
       page.skipped.emplace_back(ErrorClass::per_record,
                                 "crm: record " + std::to_string(at) + " of a page has no id");
@@ -176,8 +194,7 @@ RecordPage parse_record_page(std::string_view body) {
     Record record;
     record.id = *id;
     for (const auto field : kPersonFields) {
-      auto value = text_of(object.if_contains(field));
-      if (value && !value->empty())
+      if (auto value = field_of(object.if_contains(field)))
         record.fields.emplace(std::string(field), std::move(*value));
     }
     if (auto modified = text_of(object.if_contains("Modified_Time")))
@@ -200,7 +217,7 @@ DeletedPage parse_deleted_page(std::string_view body) {
   for (const auto& row : array_at(top, "data")) {
     if (!row.is_object())
       continue;
-    auto id = text_of(row.as_object().if_contains("id"));
+    auto id = id_of(row.as_object().if_contains("id"));
     if (id && !id->empty())
       page.ids.push_back(std::move(*id));
   }
@@ -234,13 +251,13 @@ std::optional<std::vector<ItemResult>> parse_item_results(std::string_view body,
     item.message = text_of(object.if_contains("message")).value_or("");
     item.action = text_of(object.if_contains("action")).value_or("");
     if (const auto* details = object_at(object, "details")) {
-      item.id = text_of(details->if_contains("id")).value_or("");
+      item.id = id_of(details->if_contains("id")).value_or("");
       if (auto modified = text_of(details->if_contains("Modified_Time")))
         item.modified_ms = parse_time_ms(*modified).value_or(0);
       if (auto field = text_of(details->if_contains("api_name")))
         item.message += " (" + *field + ")";
       if (const auto* duplicate = object_at(*details, "duplicate_record"))
-        item.id = text_of(duplicate->if_contains("id")).value_or(item.id);
+        item.id = id_of(duplicate->if_contains("id")).value_or(item.id);
     }
     out.push_back(std::move(item));
   }
@@ -268,7 +285,7 @@ std::vector<ContactRole> parse_roles(std::string_view body) {
       continue;
     const json::object& object = row.as_object();
     ContactRole role;
-    role.id = text_of(object.if_contains("id")).value_or("");
+    role.id = id_of(object.if_contains("id")).value_or("");
     role.name = text_of(object.if_contains("name")).value_or("");
     if (const auto* sequence = object.if_contains("sequence_number"); sequence) {
       if (sequence->is_int64())

@@ -63,6 +63,15 @@ std::optional<std::string> scalar_text(const json::value* value) {
   return std::nullopt;
 }
 
+// An id: a string or an integer (Inventory's 19-digit ids fit 64 bits and
+// are read exactly). A number JSON could only hold as a double (a fraction, or
+// beyond 64 bits) has lost digits: no id at all then.
+std::optional<std::string> id_text(const json::value* value) {
+  if (value != nullptr && (value->is_double() || value->is_bool()))
+    return std::nullopt;
+  return scalar_text(value);
+}
+
 std::string text_or_empty(const json::object& object, std::string_view key) {
   return scalar_text(object.if_contains(key)).value_or(std::string());
 }
@@ -89,14 +98,18 @@ std::optional<PersonRow> person_from(const json::value& value) {
   if (!value.is_object())
     return std::nullopt;
   const auto& object = value.as_object();
-  auto id = scalar_text(object.if_contains("contact_person_id"));
+  auto id = id_text(object.if_contains("contact_person_id"));
   if (!id || id->empty())
     return std::nullopt;
   PersonRow row;
   row.person_id = std::move(*id);
-  row.contact_id = text_or_empty(object, "contact_id");
+  row.contact_id = id_text(object.if_contains("contact_id")).value_or(std::string());
   for (std::string_view field : kPersonFields) {
-    if (auto text = scalar_text(object.if_contains(field)))
+    // null is blank (""); a missing key is unknown and stays absent.
+    const json::value* value = object.if_contains(field);
+    if (value != nullptr && value->is_null())
+      row.fields.emplace(std::string(field), std::string());
+    else if (auto text = scalar_text(value))
       row.fields.emplace(std::string(field), std::move(*text));
   }
   return row;
@@ -106,7 +119,7 @@ std::optional<UserRow> user_from(const json::value& value) {
   if (!value.is_object())
     return std::nullopt;
   const auto& object = value.as_object();
-  auto id = scalar_text(object.if_contains("user_id"));
+  auto id = id_text(object.if_contains("user_id"));
   if (!id || id->empty())
     return std::nullopt;
   UserRow row;
@@ -226,7 +239,7 @@ ContactsPage parse_contacts_page(std::string_view body) {
   for (const auto& value : list_of(object, "contacts", "contacts list")) {
     std::optional<std::string> id;
     if (value.is_object())
-      id = scalar_text(value.as_object().if_contains("contact_id"));
+      id = id_text(value.as_object().if_contains("contact_id"));
     if (!id || id->empty()) {
       page.skipped.push_back("contact row without contact_id");
       continue;
@@ -293,7 +306,7 @@ ContactRow parse_contact(std::string_view body) {
   const auto* value = object.if_contains("contact");
   std::optional<std::string> id;
   if (value != nullptr && value->is_object())
-    id = scalar_text(value->as_object().if_contains("contact_id"));
+    id = id_text(value->as_object().if_contains("contact_id"));
   if (!id || id->empty())
     throw ConnectorError(ErrorClass::fatal, "inventory: contact answer without a contact");
   const auto& row = value->as_object();

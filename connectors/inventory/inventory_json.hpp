@@ -59,7 +59,7 @@ ContactRow parse_contact(std::string_view body);
 struct PersonRow {
   std::string person_id;
   std::string contact_id;
-  Fields fields;  // kPersonFields only; JSON null or missing -> absent
+  Fields fields;  // kPersonFields only; JSON null -> "" (blank), missing -> absent (unknown)
 };
 
 struct PersonsPage {

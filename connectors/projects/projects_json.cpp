@@ -75,6 +75,8 @@ Record contact_record(const json::value& value) {
   record.id = std::move(*id);
   record.parent_id = id_of(row->if_contains("clientId")).value_or("");
   for (const char* field : {"first_name", "last_name", "email"}) {
+    if (!row->contains(field))
+      continue;  // missing: unknown, the record leaves it out (null is blank)
     auto text = text_of(*row, field);
     if (!text) {
       throw ConnectorError(ErrorClass::per_record, "projects: contact " + record.id + " has a " +

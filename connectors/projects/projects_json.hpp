@@ -31,7 +31,7 @@ ContactsPage parse_contacts_page(std::string_view body);
 
 // One contact object (the PATCH answer); throws per_record/transient.
 // Every contact becomes: id, parent_id = clientId, the person fields
-// first_name, last_name, email ("" when null or missing); modified_ms and
+// first_name, last_name, email ("" when null, left out when missing: unknown); modified_ms and
 // created_ms from `last_modified_time_long` / `created_time_long` when a row
 // carries them (the documented rows do not: then 0).
 Record parse_contact(std::string_view body);

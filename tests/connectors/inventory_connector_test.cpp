@@ -117,7 +117,7 @@ TEST_CASE("inventory json: times, ids as numbers or strings, bad rows skipped") 
       R"("page_context":{"has_more_page":true}})");
   REQUIRE(page.persons.size() == 1);
   CHECK(page.persons[0].person_id == "460000000026051");
-  CHECK(page.persons[0].fields == Fields{{"first_name", "Will"}});  // null -> absent
+  CHECK(page.persons[0].fields == Fields{{"email", ""}, {"first_name", "Will"}});  // null -> ""
   CHECK(page.skipped.size() == 1);
   CHECK(page.has_more_page);
 
