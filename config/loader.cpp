@@ -1,9 +1,11 @@
 // load_file()/load_string(): TOML text -> Config. The walk is driven by the
 // option table: every key the user wrote is matched against it (unknown keys
 // and wrong types are reported with their position), then bound to Config.
+#include <sys/stat.h>
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +15,7 @@
 #include "config/duration.hpp"
 #include "config/options.hpp"
 #include "config/reporter.hpp"
+#include "config/urls.hpp"
 
 namespace zohosync::config {
 namespace detail {
@@ -314,6 +317,49 @@ LoadResult load_string(std::string_view toml, const std::string& source_name,
   return result;
 }
 
+namespace {
+
+std::string octal(mode_t mode) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "%04o", static_cast<unsigned>(mode & 07777));
+  return buf;
+}
+
+// Who may change or read the file: anyone who can write it can point
+// accounts_url elsewhere and collect the refresh token; anyone who can read
+// it reads inline secrets. Secrets kept in their own files (the normal case)
+// leave the configuration readable, as /etc files usually are.
+void check_file_mode(const std::string& path, LoadResult& result) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    return;  // read a moment ago; a vanished file has nothing left to protect
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    result.diagnostics.push_back(
+        Diagnostic{Severity::error, path, 0, 0, "",
+                   "the configuration file is writable by group or others (mode " +
+                       octal(st.st_mode) + "); refusing it: run chmod go-w " + path});
+  }
+  if (!result.config || (st.st_mode & (S_IRWXG | S_IRWXO)) == 0)
+    return;
+  const auto& oauth = result.config->oauth;
+  if (oauth.client_secret_source != "inline" && oauth.refresh_token_source != "inline")
+    return;
+  std::string error;
+  const auto accounts = detail::parse_url(oauth.accounts_url, &error);
+  // Inline secrets for a loopback accounts server are a sandbox's throwaway
+  // ones (config/sandbox.toml); anything else would be real credentials left
+  // for others to read.
+  if (accounts && detail::is_loopback_host(accounts->host))
+    return;
+  result.diagnostics.push_back(Diagnostic{
+      Severity::error, path, 0, 0, "oauth",
+      "the configuration file holds inline secrets and is readable by group or others (mode " +
+          octal(st.st_mode) + "); refusing it: run chmod 600 " + path +
+          " or move the secrets to files"});
+}
+
+}  // namespace
+
 LoadResult load_file(const std::string& path, const LoadOptions& options) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
@@ -331,7 +377,9 @@ LoadResult load_file(const std::string& path, const LoadOptions& options) {
   }
   std::ostringstream text;
   text << in.rdbuf();
-  return load_string(text.str(), path, options);
+  LoadResult result = load_string(text.str(), path, options);
+  check_file_mode(path, result);
+  return result;
 }
 
 }  // namespace zohosync::config
