@@ -69,7 +69,11 @@ class ContactPersonsConnector final : public Connector {
   }
 
   boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
-    const std::string contact_id = parent_id.empty() ? default_contact() : parent_id;
+    // The planner names the configured default (the whole list) as the parent
+    // of a person new to Inventory: that, like no parent, means one of them.
+    const std::string contact_id = parent_id.empty() || parent_id == options_.default_contact_id
+                                       ? default_contact()
+                                       : parent_id;
     if (contact_id.empty()) {
       throw ConnectorError(ErrorClass::configuration,
                            "inventory.contact_persons: a create needs a parent contact and no "
