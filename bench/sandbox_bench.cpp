@@ -174,7 +174,29 @@ std::size_t minimum_writes(const std::string& c, const daemon::CollectionCounts&
   return n.creates + n.updates + n.deletes;
 }
 
-std::string write_config(const fs::path& dir, std::uint16_t port, const json::object& info) {
+// Inventory answers a person create with every person of its contact: under
+// one default contact the answers grow with each create (quadratic over an
+// initial sync). The bench gives new people one empty "New People n" contact
+// per 200 people, as an admin would, and lists them all as default contacts.
+std::string make_default_contacts(session& sb, std::size_t people) {
+  const std::size_t wanted = std::clamp<std::size_t>(ceil_div(people, 200), 1, 100);
+  std::string ids = "460000000000001";  // the sandbox's own "New People"
+  for (std::size_t i = 2; i <= wanted; ++i) {
+    json::object body{{"product", "inventory"},
+                      {"collection", "contacts"},
+                      {"op", "create"},
+                      {"fields", json::object{{"contact_name", "New People " + std::to_string(i)},
+                                              {"company_name", "New People"}}}};
+    auto reply = sb.admin_post("edit", json::serialize(body));
+    if (reply.status != 201)
+      throw std::runtime_error("bench: the sandbox refused a default contact: " + reply.body);
+    ids += "," + text(reply.json().as_object().at("record").as_object(), "contact_id");
+  }
+  return ids;
+}
+
+std::string write_config(const fs::path& dir, std::uint16_t port, const json::object& info,
+                         const std::string& default_contacts) {
   const auto path = dir / "bench.toml";
   std::ofstream out(path);
   out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\nlog_level = \"warn\"\n"
@@ -193,7 +215,7 @@ std::string write_config(const fs::path& dir, std::uint16_t port, const json::ob
       << text(info.at("projects").as_object(), "portal_id") << "\"\n"
       << "[crm]\nenabled = true\ndaily_credits = 1000000\n[contracts]\nenabled = true\n"
       << "[collections.inventory.contact_persons]\ncreate = true\n"
-      << "default_contact_id = \"460000000000001\"\n"
+      << "default_contact_id = \"" << default_contacts << "\"\n"
       << "[collections.inventory.users]\ncreate = false\n"
       << "[collections.projects.contacts]\ncreate = true\n"
       << "default_client_id = \"170876000000000001\"\n"
@@ -352,7 +374,8 @@ SandboxBenchResult run_sandbox_bench(const SandboxBenchOptions& options) {
                            std::to_string(options.people), "--no-limits",
                            "--person-bumps-contact"});
   session sb(sandbox.port());
-  const std::string config_path = write_config(dir.path(), sandbox.port(), sb.info);
+  const std::string config_path =
+      write_config(dir.path(), sandbox.port(), sb.info, make_default_contacts(sb, options.people));
   config::LoadOptions load;
   load.secrets = config::SecretCheck::require;
   auto loaded = config::load_file(config_path, load);
