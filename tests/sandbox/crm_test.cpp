@@ -326,3 +326,36 @@ TEST_CASE("crm: list by ids= and a Date header on the sandbox clock") {
   REQUIRE(dated.headers.count("date") == 1);
   CHECK(dated.headers.at("date").substr(0, 16) == "Tue, 06 May 2031");
 }
+
+TEST_CASE("crm: the Email duplicate check follows inserts, updates, deletes and admin edits") {
+  sandbox_process proc({"--seed", "3", "--people", "50", "--no-limits"});
+  session s(proc.port());
+  auto insert = [&](const std::string& email) {
+    return s.client.request("POST", "/crm/v8/Contacts",
+                            R"({"data":[{"Last_Name":"Dup","Email":")" + email + R"("}]})",
+                            s.auth());
+  };
+  auto code_of = [](const auto& reply) {
+    return std::string(reply.obj().at("data").at(0).at("code").as_string());
+  };
+  auto first = insert("first@dup.example");
+  REQUIRE(first.status == 201);
+  const std::string id(first.obj().at("data").at(0).at("details").at("id").as_string());
+  CHECK(code_of(insert("FIRST@dup.example")) == "DUPLICATE_DATA");
+
+  // Its email changed: the old one is free, the new one taken.
+  auto moved = s.client.request("PUT", "/crm/v8/Contacts/" + id,
+                                R"({"data":[{"Email":"second@dup.example"}]})", s.auth());
+  REQUIRE(moved.status == 200);
+  CHECK(code_of(insert("Second@dup.example")) == "DUPLICATE_DATA");
+  CHECK(code_of(insert("first@dup.example")) == "SUCCESS");
+
+  // Changed by the admin API, then deleted through the API.
+  REQUIRE(s.admin_post("edit", R"({"product":"crm","op":"update","id":")" + id +
+                                   R"(","fields":{"Email":"third@dup.example"}})")
+              .status == 200);
+  CHECK(code_of(insert("third@dup.example")) == "DUPLICATE_DATA");
+  CHECK(code_of(insert("second@dup.example")) == "SUCCESS");
+  REQUIRE(s.client.request("DELETE", "/crm/v8/Contacts?ids=" + id, "", s.auth()).status == 200);
+  CHECK(code_of(insert("third@dup.example")) == "SUCCESS");
+}

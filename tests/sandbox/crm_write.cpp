@@ -111,6 +111,7 @@ class writer {
                                         {"type", "recycle"},
                                         {"created_by", user_ref()},
                                         {"deleted_time", now}});
+      d_.contacts_by_email.remove(d_.contacts_by_email.key_of(it->second), id);
       d_.contacts.erase(it);
       out.push_back(json::object{{"code", "SUCCESS"},
                                  {"details", json::object{{"id", id}}},
@@ -165,12 +166,9 @@ class writer {
     std::string want = to_lower(trim(email));
     if (want.empty())
       return nullptr;
-    for (const auto& [id, r] : d_.contacts) {
-      if (id == self)
-        continue;
-      auto e = get_string(r, "Email");
-      if (e && to_lower(trim(*e)) == want)
-        return &r;
+    for (const auto& id : d_.contacts_by_email.ids(d_.contacts, ctx_.sb.data.version, want)) {
+      if (id != self)
+        return &d_.contacts.at(id);
     }
     return nullptr;
   }
@@ -224,6 +222,7 @@ class writer {
     r["Modified_Time"] = now;
     apply(r, item);
     auto& stored = d_.contacts[id] = std::move(r);
+    d_.contacts_by_email.add(d_.contacts_by_email.key_of(stored), id);
     return success(stored, "record added");
   }
 
@@ -239,7 +238,9 @@ class writer {
       if (const record* other = email_owner(*e, id))
         return duplicate(i, *other);
     }
+    const std::string email_before = d_.contacts_by_email.key_of(it->second);
     apply(it->second, item);
+    d_.contacts_by_email.moved(email_before, it->second, id);
     it->second["Modified_Time"] = format_time(ctx_.sb.now(), time_style::crm);
     return success(it->second, "record updated");
   }

@@ -3,8 +3,8 @@
 // Ids are fixed-width digit strings: map order is numeric order.
 #pragma once
 
+#include "tests/sandbox/field_index.hpp"
 #include "tests/sandbox/options.hpp"
-#include "tests/sandbox/parent_index.hpp"
 
 #include <boost/json/object.hpp>
 
@@ -33,7 +33,7 @@ struct inventory_data {
   std::map<std::string, record> contacts;  // contact_id -> contact (company)
   std::map<std::string, record> persons;   // contact_person_id -> person (has contact_id)
   std::map<std::string, record> users;     // user_id -> user (sandbox-internal created_secs)
-  parent_index persons_by_contact{"contact_id"};
+  field_index persons_by_contact{"contact_id"};
   id_source contact_ids{"46000000", 7, 26049};
   id_source person_ids{"46100000", 7, 26051};
   id_source user_ids{"98200000", 7, 554041};
@@ -43,7 +43,8 @@ struct projects_data {
   std::map<std::string, record> clients;   // id -> {id, name}
   std::map<std::string, record> contacts;  // id -> contact (has clientId, projects[])
   std::map<std::string, record> projects;  // id -> {id, name}
-  parent_index contacts_by_client{"clientId"};
+  field_index contacts_by_client{"clientId"};
+  field_index contacts_by_email{"email", true};
   id_source client_ids{"17087600000", 7, 4176039};
   id_source contact_ids{"17087600001", 7, 1703005};
   id_source project_ids{"17087600000", 7, 4885019};
@@ -52,7 +53,8 @@ struct projects_data {
 struct crm_data {
   std::map<std::string, record> contacts;  // id -> Contacts record
   std::vector<record> deleted;             // Deleted_Record rows, oldest first
-  std::map<std::string, record> roles;     // id -> {id, name, sequence_number}
+  field_index contacts_by_email{"Email", true};
+  std::map<std::string, record> roles;  // id -> {id, name, sequence_number}
   id_source ids{"41508680000", 8, 3611011};
   id_source role_ids{"41508680001", 8, 3611011};
 };
@@ -60,7 +62,7 @@ struct crm_data {
 struct contracts_data {
   std::map<std::string, record> counterparties;  // organizationApiName -> counterparty
   std::map<std::string, record> users;           // id -> counterparty contact
-  parent_index users_by_counterparty{"organizationApiName"};
+  field_index users_by_counterparty{"organizationApiName"};
   id_source counterparty_ids{"23000000", 8, 100};
   id_source user_ids{"23100000", 8, 100};
 };
@@ -71,7 +73,7 @@ struct store {
   crm_data crm;
   contracts_data contracts;
   // Moves on every admin request (which may change any record): the
-  // parent indexes rebuild on their next lookup.
+  // field indexes rebuild on their next lookup.
   std::uint64_t version = 0;
 
   boost::json::object dump() const;

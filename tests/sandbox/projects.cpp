@@ -174,9 +174,9 @@ class projects_api {
   // The portal's contact (or user) holding `email`, case-insensitively.
   const record* email_owner(const std::string& email, const std::string& self) {
     std::string want = to_lower(trim(email));
-    for (const auto& [id, c] : d_.contacts) {
-      if (id != self && to_lower(trim(c.at("email").as_string())) == want)
-        return &c;
+    for (const auto& id : d_.contacts_by_email.ids(d_.contacts, ctx_.sb.data.version, want)) {
+      if (id != self)
+        return &d_.contacts.at(id);
     }
     return nullptr;
   }
@@ -267,6 +267,7 @@ class projects_api {
       created.push_back(row(r));
       d_.contacts[id] = std::move(r);
       d_.contacts_by_client.add(*client_id, id);
+      d_.contacts_by_email.add(d_.contacts_by_email.key_of(d_.contacts.at(id)), id);
     }
     if (created.empty()) {
       return projects_error(400, m_, "EXISTING_USER_OR_CONTACT", std::move(existing));
@@ -307,10 +308,13 @@ class projects_api {
                                    {"field_value", *e}}});
     }
     record& c = it->second;
+    std::string email_before = d_.contacts_by_email.key_of(c);
     for (const char* f : {"email", "first_name", "last_name"}) {
       if (auto v = get_string(*body, f))
         c[f] = *v;
     }
+    d_.contacts_by_email.moved(email_before, c, id);  // before a refusal below returns
+    email_before = d_.contacts_by_email.key_of(c);
     if (auto r = body->find("invoice_rate"); r != body->end())
       c["invoice_rate"] = rate_string(r->value());
     if (auto p = body->find("projects"); p != body->end() && p->value().is_array()) {
@@ -324,6 +328,7 @@ class projects_api {
       c["projects"] = std::move(projects);
     }
     normalise(c);
+    d_.contacts_by_email.moved(email_before, c, id);
     // Documented key order: projects before displayName.
     json::object out = row(c);
     out.erase("displayName");
@@ -337,6 +342,7 @@ class projects_api {
     if (it == d_.contacts.end())
       return contact_missing();
     d_.contacts_by_client.remove(std::string(it->second.at("clientId").as_string()), id);
+    d_.contacts_by_email.remove(d_.contacts_by_email.key_of(it->second), id);
     d_.contacts.erase(it);
     return empty_response(204);
   }

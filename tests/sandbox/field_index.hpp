@@ -1,33 +1,39 @@
-// The ids of a product's records grouped by one field naming their parent
-// (a person's contact_id, a client contact's clientId, a counterparty
+// The ids of a product's records grouped by the value of one field: their
+// parent (a person's contact_id, a client contact's clientId, a counterparty
 // contact's organizationApiName), so that a per-parent listing or a write's
 // answer reads that parent's records instead of scanning every record of the
-// product (which made a full listing cost parents x records).
+// product (which made a full listing cost parents x records); or their email,
+// trimmed and lower-cased (`folded`), for the duplicate checks each create
+// made by scanning every record.
 //
-// The API handlers that add or remove records tell the index (add, remove).
+// The API handlers that add, remove or change records tell the index (add,
+// remove, moved).
 // Everything else that may change records (the admin API, a reset) moves
 // store::version, and the next lookup rebuilds from the records; so does a
 // lookup that finds the count of records changed behind its back or a listed
-// record gone or moved to another parent.
+// record gone or holding another value.
 #pragma once
 
 #include <boost/json/object.hpp>
 
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zohosync::sandbox {
 
-class parent_index {
+class field_index {
  public:
   using records = std::map<std::string, boost::json::object>;
 
-  explicit parent_index(const char* field) : field_(field) {}
+  explicit field_index(const char* field, bool folded = false) : field_(field), folded_(folded) {}
 
-  // The ids under `parent`, in id order (the order of a scan of `all`).
+  // The ids whose field holds `parent` (folded when the index is), in id
+  // order (the order of a scan of `all`).
   std::vector<std::string> ids(const records& all, std::uint64_t version,
                                const std::string& parent) {
     if (!built_ || version != version_ || count_ != all.size())
@@ -54,11 +60,37 @@ class parent_index {
       --count_;
   }
 
- private:
-  std::string parent_of(const boost::json::object& r) const {
-    const auto* v = r.if_contains(field_);
-    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  // A record whose value was `before` (key_of before the write) and is now
+  // what `r` holds.
+  void moved(const std::string& before, const boost::json::object& r, const std::string& id) {
+    const std::string after = key_of(r);
+    if (after == before)
+      return;
+    remove(before, id);
+    add(after, id);
   }
+
+  // The value a record is indexed under.
+  std::string key_of(const boost::json::object& r) const {
+    const auto* v = r.if_contains(field_);
+    if (v == nullptr || !v->is_string())
+      return std::string();
+    return folded_ ? fold(v->as_string()) : std::string(v->as_string());
+  }
+
+  static std::string fold(std::string_view text) {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first == std::string_view::npos)
+      return std::string();
+    text = text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
+    std::string out(text);
+    for (char& c : out)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  }
+
+ private:
+  std::string parent_of(const boost::json::object& r) const { return key_of(r); }
 
   void rebuild(const records& all, std::uint64_t version) {
     by_parent_.clear();
@@ -84,6 +116,7 @@ class parent_index {
   }
 
   const char* field_;
+  bool folded_;
   bool built_ = false;
   std::uint64_t version_ = 0;
   std::size_t count_ = 0;
