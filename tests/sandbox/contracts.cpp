@@ -90,9 +90,10 @@ class contracts_api {
   }
 
   record* find(const std::string& org, const std::string& email) {
-    for (const auto& id : d_.users_by_counterparty.ids(d_.users, ctx_.sb.data.version, org)) {
+    const std::string want = field_index::fold(email);
+    for (const auto& id : d_.users_by_email.ids(d_.users, ctx_.sb.data.version, want)) {
       record& u = d_.users.at(id);
-      if (iequals(trim(u.at("emailId").as_string()), trim(email)))
+      if (u.at("organizationApiName").as_string() == org)
         return &u;
     }
     return nullptr;
@@ -163,6 +164,7 @@ class contracts_api {
     apply(u, *body);
     auto& stored = d_.users[id] = std::move(u);
     d_.users_by_counterparty.add(org, id);
+    d_.users_by_email.add(d_.users_by_email.key_of(stored), id);
     json::object answer{
         {"id", id},
         {"displayName", stored.at("displayName")},
@@ -189,7 +191,9 @@ class contracts_api {
       if (other != nullptr && other != u)
         return duplicate();
     }
+    const std::string email_before = d_.users_by_email.key_of(*u);
     apply(*u, *body);
+    d_.users_by_email.moved(email_before, *u, std::string(u->at("id").as_string()));
     return json_response(200, json::object{{"Type", "success"}, {"emailId", u->at("emailId")}});
   }
 
@@ -199,6 +203,7 @@ class contracts_api {
       return contracts_error(404, "INVALID_URL_PATTERN", "Request URL is incorrect");
     std::string gone(u->at("emailId").as_string());
     const std::string id(u->at("id").as_string());
+    d_.users_by_email.remove(d_.users_by_email.key_of(*u), id);
     d_.users.erase(id);
     d_.users_by_counterparty.remove(org, id);
     return json_response(200, json::object{{"Type", "success"}, {"emailId", gone}});

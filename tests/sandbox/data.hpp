@@ -63,6 +63,7 @@ struct contracts_data {
   std::map<std::string, record> counterparties;  // organizationApiName -> counterparty
   std::map<std::string, record> users;           // id -> counterparty contact
   field_index users_by_counterparty{"organizationApiName"};
+  field_index users_by_email{"emailId", true};
   id_source counterparty_ids{"23000000", 8, 100};
   id_source user_ids{"23100000", 8, 100};
 };
