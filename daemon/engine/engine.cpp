@@ -18,6 +18,8 @@
 #include <optional>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "mapping/normalize.hpp"
 #include "mapping/planner.hpp"
 #include "mapping/target.hpp"
@@ -140,6 +142,13 @@ connectors::Fields missing_fields(const mapping::CollectionSpec* spec, const Act
       out[name] = value;
   }
   return out;
+}
+
+std::size_t total_confirmed(const CycleReport& report) {
+  std::size_t n = 0;
+  for (const auto& [collection, counts] : report.collections)
+    n += counts.confirmed;
+  return n;
 }
 
 struct ListResult {
@@ -274,6 +283,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       before = state::Outbox::size(txn, store_);
     }
     if (before > 0) {
+      spdlog::debug("cycle phase=resume: {} outbox entries left by an earlier run", before);
       report.resumed = before;
       co_await drain_outbox(report, options);
       if (report.fatal)
@@ -313,6 +323,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       to_list.push_back(cs);
       jobs.emplace_back(connector(cs->id), std::move(since));
     }
+    spdlog::debug("cycle phase=listing: {} collections", to_list.size());
     if (options.progress)
       options.progress(CyclePhase::listing, 0, to_list.size());
     std::function<void(std::size_t)> on_listed;
@@ -356,6 +367,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       observations.push_back(std::move(obs));
     }
 
+    spdlog::debug("cycle phase=plan: {} collections listed", observations.size());
     auto txn = store_.begin_write();
     state::Tables tables(txn, store_);
     fresh.earlier_keys.clear();
@@ -380,6 +392,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       continue;
     }
     if (!options.dry_run) {
+      spdlog::debug("cycle phase=outbox: committing {} planned writes", report.planned_writes);
       for (const auto& [collection, cursor] : cursors)
         state::write_cursor(txn, store_, collection, cursor);
       std::move(txn).commit();
@@ -394,6 +407,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
 
   // 3. Send.
   co_await drain_outbox(report, options, &fresh);
+  spdlog::debug("cycle phase=done: {} writes confirmed, {} pending", total_confirmed(report),
+                report.pending);
   co_return report;
 }
 
@@ -430,6 +445,7 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
         w.lookup_first = false;
       }
     }
+    spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());
     std::exception_ptr crash;
     co_await send_batch(writes, blocked, options, sent, entries.size(), crash);
     for (PendingWrite& w : writes) {
@@ -443,6 +459,7 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
     if (crash)
       std::rethrow_exception(crash);
     // Record the results of this batch in one transaction.
+    spdlog::debug("cycle phase=journal: recording writes {}..{}", start + 1, end);
     auto txn = store_.begin_write();
     state::Tables tables(txn, store_);
     for (PendingWrite& w : writes) {
