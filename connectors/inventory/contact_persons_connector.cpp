@@ -160,6 +160,11 @@ class ContactPersonsConnector final : public Connector {
     auto page = parse_contacts_page(response.body);
     for (const auto& row : page.contacts)
       contacts[row.contact_id] = row.modified_ms;
+    // The default contacts, where our own creates go: a process that resumes
+    // a create after a crash has listed nothing yet, and a person created
+    // there by the process that died is no contact's primary person.
+    for (const auto& contact_id : default_contacts_)
+      contacts.emplace(contact_id, contact_time(contact_id));
     // Other persons with the email that a listing showed us.
     for (const auto& [person_id, person_email] : person_email_) {
       if (person_email != wanted)

@@ -408,6 +408,30 @@ TEST_CASE("inventory.contact_persons: creates without a parent spread over the d
         std::max<std::size_t>(1, start_gap > 6 ? start_gap - 6 : 0));
 }
 
+TEST_CASE(
+    "inventory.contact_persons: a fresh connector finds by email a person an earlier one created") {
+  // What resuming after a crash needs: the process that created the person
+  // died before recording it; the next one looks it up before any listing.
+  sandbox_process proc({"--people", "20", "--seed", "8", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  // A contact that already has its primary person: the new one is not.
+  const std::string parent = text(inv.dumped("contact_persons").at(0).at("contact_id"));
+  InventoryContactPersonsOptions options;
+  options.organization_id = inv.organization_id;
+  options.clock = &inv.clock;
+  options.default_contact_id = parent;
+  auto first = make_inventory_contact_persons(*inv.api, options);
+  Fields fields{
+      {"first_name", "Resumed"}, {"last_name", "Create"}, {"email", "resumed@example.com"}};
+  auto created = run(inv.context, first->create("", fields));
+
+  auto fresh = make_inventory_contact_persons(*inv.api, options);
+  auto found = run(inv.context, fresh->find_by_email("Resumed@Example.com"));
+  REQUIRE(found.has_value());
+  CHECK(found->id == created.id);
+}
+
 TEST_CASE("inventory.users: list, update, invite only when allowed, remove marks inactive") {
   sandbox_process proc({"--people", "300", "--seed", "2", "--no-limits"});
   session admin(proc.port());
