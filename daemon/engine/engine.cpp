@@ -307,6 +307,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       wanted.push_back(&cs);
   }
   const CycleReport before_listing = report;
+  const bool everything_listed = options.only.empty();
   std::map<std::string, ListResult, std::less<>> listed_results;
   FreshWrites fresh;
   for (std::size_t round = 0;; ++round) {
@@ -350,8 +351,12 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       auto found = listed_results.find(cs->id);
       if (found == listed_results.end())
         continue;
-      ListResult listed = found->second;  // a copy: a later round may plan again
-      report.collections[cs->id];         // every listed collection appears in the report
+      // A later round plans again from the same listings, so they are copied;
+      // unless every collection was listed (no `only`): then a round only
+      // follows when a disabled collection became a write target, rare enough
+      // to list everything again rather than copy every record each cycle.
+      ListResult listed = everything_listed ? std::move(found->second) : found->second;
+      report.collections[cs->id];  // every listed collection appears in the report
       if (listed.error) {
         report.failures.push_back(
             {cs->id, {}, {}, listed.error->error_class(), listed.error->what()});
@@ -386,6 +391,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       // Rolled back (txn goes out of scope): list those too, plan again.
       for (const auto* cs : unlisted_targets)
         wanted.push_back(cs);
+      if (everything_listed)
+        listed_results.clear();  // moved into this round's observations: list again
       std::sort(wanted.begin(), wanted.end(), [this](const auto* a, const auto* b) {
         return settings_rank(a->id) < settings_rank(b->id);
       });
