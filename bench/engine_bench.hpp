@@ -12,7 +12,8 @@ namespace zohosync::bench {
 struct Phase {
   std::string name;  // "initial" | "noop" | "churn"
   double seconds = 0;
-  double records_per_s = 0;  // records listed and reconciled per second
+  double cpu_seconds = 0;    // user + system CPU of the process during the phase
+  double records_per_s = 0;  // records listed and reconciled per second (wall)
   std::size_t records = 0;
   std::size_t writes = 0;  // product writes confirmed
 };
