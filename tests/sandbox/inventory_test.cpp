@@ -197,14 +197,16 @@ TEST_CASE("inventory: a contact's persons follow API writes and admin moves betw
     std::set<std::string> ids;
     auto r = s.client.get(s.inv("/contacts/" + cid + "/contactpersons"), s.auth());
     REQUIRE(r.status == 200);
-    for (const auto& p : r.obj().at("contact_persons").as_array())
+    const auto body = r.obj();  // held: the loop reads into it
+    for (const auto& p : body.at("contact_persons").as_array())
       ids.insert(str(p.at("contact_person_id")));
     return ids;
   };
   // What a scan of the dump gives, for comparison.
   auto dumped_of = [&](const std::string& cid) {
     std::set<std::string> ids;
-    for (const auto& p : s.dump().at("inventory").at("contact_persons").as_array())
+    const auto dump = s.dump();  // held: the loop reads into it
+    for (const auto& p : dump.at("inventory").at("contact_persons").as_array())
       if (str(p.at("contact_id")) == cid)
         ids.insert(str(p.at("contact_person_id")));
     return ids;
