@@ -102,7 +102,8 @@ class ContactPersonsConnector final : public Connector {
     auto row = parse_person_write(response.body);
     if (row.contact_id.empty())
       row.contact_id = contact_id;
-    co_return co_await remember_written(std::move(row));
+    const auto answered = date_of(response);
+    co_return co_await remember_written(std::move(row), answered);
   }
 
   boost::asio::awaitable<Record> update(std::string id, std::string parent_id,
@@ -135,7 +136,8 @@ class ContactPersonsConnector final : public Connector {
     auto row = parse_person_write(response.body);
     if (row.contact_id.empty())
       row.contact_id = contact_id;
-    co_return co_await remember_written(std::move(row));
+    const auto answered = date_of(response);
+    co_return co_await remember_written(std::move(row), answered);
   }
 
   boost::asio::awaitable<void> remove(std::string id, std::string) override {
@@ -270,18 +272,33 @@ class ContactPersonsConnector final : public Connector {
   // A written person as the next listing will show it: with its contact's
   // last_modified_time after the write. Persons have no time of their own and
   // whether (and to what) a person write moves its contact's time is
-  // Inventory's business, so the contact is read back (one call).
-  boost::asio::awaitable<Record> remember_written(PersonRow row) {
+  // Inventory's business, so the contact is read back (one call), until a
+  // read-back has shown that the write moved the contact's time to the second
+  // Inventory answered in (its Date): from then on that second is the time,
+  // without the read (one call per write instead of two). `answered_ms` is
+  // the write answer's Date; nullopt when there was no answer to read it from.
+  boost::asio::awaitable<Record> remember_written(PersonRow row,
+                                                  std::optional<std::int64_t> answered_ms) {
     const std::string contact_id = row.contact_id;
     learn_person(contact_id, row);
-    const std::int64_t modified_ms = co_await read_contact_time(contact_id);
+    std::int64_t modified_ms = 0;
+    if (answered_ms && writes_move_contact_ == Known::yes) {
+      modified_ms = second_of(*answered_ms) * 1000;
+    } else {
+      const auto read = co_await read_contact_time(contact_id);
+      // The write it follows has happened: when the read fails, the time a
+      // listing showed stands in (a wrong time costs one echo; failing a done
+      // write would send it again).
+      modified_ms = read.value_or(contact_time(contact_id));
+      if (read && answered_ms && writes_move_contact_ == Known::unknown)
+        writes_move_contact_ = second_of(*read) == second_of(*answered_ms) ? Known::yes : Known::no;
+    }
     co_return to_record(std::move(row), contact_id, modified_ms);
   }
 
-  // The contact's last_modified_time now. The write it follows has happened:
-  // when this read fails, the time a listing showed stands in (a wrong time
-  // costs one echo; failing a done write would send it again).
-  boost::asio::awaitable<std::int64_t> read_contact_time(const std::string& contact_id) {
+  // The contact's last_modified_time now; nullopt when it could not be read.
+  boost::asio::awaitable<std::optional<std::int64_t>> read_contact_time(
+      const std::string& contact_id) {
     std::string path = "/contacts/" + contact_id;
     http::QueryParams no_query;
     std::optional<std::int64_t> read;
@@ -294,7 +311,7 @@ class ContactPersonsConnector final : public Connector {
       log().warn("[inventory.contact_persons] contact {}: time after a write unread: {}",
                  contact_id, error.what());
     }
-    co_return read.value_or(contact_time(contact_id));
+    co_return read;
   }
 
   // After a create whose answer was lost: a person under the contact with the
@@ -321,7 +338,7 @@ class ContactPersonsConnector final : public Connector {
     if (!newest)
       co_return std::nullopt;
     newest->contact_id = contact_id;
-    co_return co_await remember_written(std::move(*newest));
+    co_return co_await remember_written(std::move(*newest), std::nullopt);
   }
 
   // Every person of one contact (paged); nullopt when the contact is gone.
@@ -350,6 +367,13 @@ class ContactPersonsConnector final : public Connector {
 
   // When Inventory answered, on its clock (the answer's Date); ours when the
   // answer carries none.
+  // The answer's Date on Inventory's clock; nullopt when it has none.
+  static std::optional<std::int64_t> date_of(const http::HttpResponse& response) {
+    if (const auto* date = response.header("Date"))
+      return http::parse_http_date_ms(*date);
+    return std::nullopt;
+  }
+
   std::int64_t answered_ms(const http::HttpResponse& response) {
     if (const auto* date = response.header("Date"))
       if (auto ms = http::parse_http_date_ms(*date))
@@ -489,6 +513,10 @@ class ContactPersonsConnector final : public Connector {
   InventoryContactPersonsOptions options_;
   std::vector<std::string> default_contacts_;  // options_.default_contact_id, split at commas
   SystemClock system_clock_;
+  // Whether a person write moves its contact's time to the second of the
+  // answer (learnt from the first read-back; see remember_written).
+  enum class Known { unknown, yes, no };
+  Known writes_move_contact_ = Known::unknown;
   // What listings showed: contact -> its time and persons, person -> contact
   // and normalized email. Lets a re-read contact name its vanished persons
   // and find_by_email reach persons that are not their contact's primary.

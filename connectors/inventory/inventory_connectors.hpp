@@ -20,8 +20,11 @@
 //   vanished under a re-read contact are reported in Listing::deleted (known
 //   from earlier listings by this connector object).
 // - create and update return the parent contact's last_modified_time as it
-//   is after the write (read back: one more call each; create 2 calls, update
-//   3 with the read of the current person), the time the next listing shows.
+//   is after the write, the time the next listing shows: read back (one more
+//   call each; create 2 calls, update 3 with the read of the current person)
+//   until a read-back shows that the write moved the contact's time to the
+//   second of the answer's Date; from then on that second is the time and
+//   the read-back is left out (create 1 call, update 2).
 // - Person edits that do not move the contact's time (and contacts deleted as a
 //   whole) are only seen by a full scan: since == "" or, on its own, when the
 //   last full scan is older than full_scan_interval (Listing::full = true).
