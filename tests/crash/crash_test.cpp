@@ -34,11 +34,7 @@ TEST_CASE("crash: reconcile killed in every phase converges without duplicates o
   CHECK(result.problems.empty());
 }
 
-// Skipped until the daemon writes after a restart within the harness's wait:
-// in the runs so far its kills landed in listing, plan and outbox only (no
-// batch was sent within 60 s of a restart). Run it with -tc="*daemon*" --no-skip.
-TEST_CASE("crash: the daemon killed in every phase converges without duplicates or lost edits" *
-          doctest::skip()) {
+TEST_CASE("crash: the daemon killed in every phase converges without duplicates or lost edits") {
   const auto options = options_from_env(Mode::daemon, 500, 10);
   HarnessResult result = run_harness(options);
   report("zohosync daemon, SIGKILL coverage:", result);

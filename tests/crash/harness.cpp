@@ -117,7 +117,7 @@ class Harness {
       const auto started = Clock::now();
       KillOutcome outcome = run_and_kill(
           ZOHOSYNC_EXE, args(options_.mode == Mode::daemon ? "daemon" : "reconcile", "debug"),
-          fifo_, target, milliseconds(60000));
+          fifo_, target, milliseconds(options_.mode == Mode::daemon ? 20000 : 60000));
       if (outcome.output.find("cycle phase=done") != std::string::npos)
         linked_ = true;
       last_run_ms_ = static_cast<int>(
@@ -194,10 +194,12 @@ class Harness {
       t.nth = daemon ? pick(1, 3) : 1;
       t.delay = std::chrono::microseconds(pick(0, 2000));
     } else if (t.phase == "send") {
-      t.nth = pick(1, 3);
+      // The daemon's first cycle after a start takes in every edit made
+      // before it: one batch, so the first line.
+      t.nth = daemon ? 1 : pick(1, 3);
       t.delay = std::chrono::microseconds(pick(0, 5000));
     } else {
-      t.nth = pick(1, 2);
+      t.nth = daemon ? 1 : pick(1, 2);
     }
     return t;
   }
@@ -256,8 +258,7 @@ class Harness {
       expect("outbox", 0);
       expect("conflicts", 0);
       expect("people", static_cast<std::int64_t>(expected.people));
-      // Reported, not yet a failure: after propagated deletes a few more
-      // records carry an email than the state has links (under investigation).
+      expect("links", static_cast<std::int64_t>(expected.links));
       result_.links_in_state = count("links");
       result_.links_in_products = static_cast<std::int64_t>(expected.links);
     }

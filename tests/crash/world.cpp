@@ -313,9 +313,16 @@ World::Counts World::expected_counts(const json::object& dump) {
   Counts counts;
   std::set<std::string> people;
   for (const auto& [collection, by_email] : index(dump)) {
-    counts.links += by_email.size();
-    for (const auto& [email, rs] : by_email)
+    for (const auto& [email, rs] : by_email) {
+      // An inactive Inventory user is no one zohosync links (a former account).
+      const bool linked = std::any_of(rs.begin(), rs.end(), [&](const json::object* r) {
+        return collection != "inventory.users" || text(*r, "status") != "inactive";
+      });
+      if (!linked)
+        continue;
+      ++counts.links;
       people.insert(email);
+    }
   }
   counts.people = people.size();
   return counts;
