@@ -285,7 +285,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     if (before > 0) {
       spdlog::debug("cycle phase=resume: {} outbox entries left by an earlier run", before);
       report.resumed = before;
-      co_await drain_outbox(report, options);
+      const FreshWrites listed = co_await list_resumed_targets();
+      co_await drain_outbox(report, options, &listed);
       if (report.fatal)
         co_return report;
     }
@@ -419,6 +420,47 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   co_return report;
 }
 
+boost::asio::awaitable<Engine::FreshWrites> Engine::list_resumed_targets() {
+  // Below this many, looking each create up costs less than a listing.
+  constexpr std::size_t kListAbove = 10;
+  std::map<std::string, std::size_t, std::less<>> creates;
+  {
+    auto txn = store_.begin_read();
+    for (const state::OutboxEntry& e : state::Outbox::pending(txn, store_)) {
+      const connectors::Connector* conn = connector(e.action.collection);
+      if (e.action.kind == ActionKind::create && conn != nullptr && !conn->create_matches_email())
+        ++creates[e.action.collection];
+    }
+  }
+  FreshWrites fresh;
+  std::vector<std::pair<connectors::Connector*, std::string>> jobs;
+  std::vector<std::string> collections;
+  for (const auto& [collection, n] : creates) {
+    if (n >= kListAbove) {
+      jobs.emplace_back(connector(collection), std::string());
+      collections.push_back(collection);
+    }
+  }
+  if (jobs.empty())
+    co_return fresh;
+  std::vector<ListResult> listings = co_await list_concurrently(std::move(jobs), {});
+  for (std::size_t i = 0; i < listings.size(); ++i) {
+    const ListResult& listed = listings[i];
+    const mapping::CollectionSpec* spec = mapping::find_collection(collections[i]);
+    // Only a complete listing tells that an email is absent.
+    if (listed.error || !listed.listing.complete || !listed.listing.full || spec == nullptr)
+      continue;
+    auto& emails = fresh.listed_emails[collections[i]];
+    const std::string_view field = spec->email_field();
+    for (const connectors::Record& record : listed.listing.records) {
+      auto it = record.fields.find(field);
+      if (it != record.fields.end())
+        emails.insert(mapping::normalize_email(it->second));
+    }
+  }
+  co_return fresh;
+}
+
 boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const CycleOptions& options,
                                                   const FreshWrites* fresh) {
   std::vector<state::OutboxEntry> entries;
@@ -450,6 +492,12 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
           fresh->fully_listed.count(w.action.collection) != 0 &&
           fresh->earlier_keys.count(w.key) == 0) {
         w.lookup_first = false;
+      }
+      if (w.lookup_first && fresh != nullptr) {
+        auto listed = fresh->listed_emails.find(w.action.collection);
+        if (listed != fresh->listed_emails.end() &&
+            listed->second.count(mapping::normalize_email(w.action.person_email)) == 0)
+          w.lookup_first = false;
       }
     }
     spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -95,7 +96,14 @@ class Engine {
   struct FreshWrites {
     std::set<std::string, std::less<>> fully_listed;
     std::set<std::string, std::less<>> earlier_keys;
+    // Collections listed in full after every earlier send ended, with the
+    // (normalized) emails they hold: a create whose email is not there was
+    // never carried out and needs no lookup, whoever planned it.
+    std::map<std::string, std::set<std::string>, std::less<>> listed_emails;
   };
+  // Lists in full the collections many resumed creates go to (one listing
+  // instead of one lookup per create, which may scan every parent).
+  boost::asio::awaitable<FreshWrites> list_resumed_targets();
   boost::asio::awaitable<void> drain_outbox(CycleReport& report, const CycleOptions& options,
                                             const FreshWrites* fresh = nullptr);
   boost::asio::awaitable<void> send_batch(std::vector<PendingWrite>& writes,
