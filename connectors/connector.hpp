@@ -9,7 +9,8 @@
 //   record seen twice is harmless). Pages until the product says no more.
 //   A listing that cannot finish throws (transient/configuration/fatal) or
 //   returns complete = false: the engine then treats the collection as
-//   "unknown", never as "empty".
+//   "unknown", never as "empty". An incremental listing reports deletes by
+//   id (deleted) or by naming the parents it re-read whole (complete_parents).
 // - Every Record returned by create/update/find_by_email is what the product
 //   stored (its response or a read-back), with all the person fields the
 //   collection carries: it becomes the link's base, which is how our own
@@ -50,9 +51,15 @@ struct Record {
 struct Listing {
   std::vector<Record> records;
   std::vector<std::string> deleted;  // ids the product reports deleted since the cursor
-  std::string cursor;                // pass to the next list() call
-  bool complete = true;              // false: stopped early; nothing may be inferred
-  bool full = false;                 // true: `records` is every record (since was "")
+  // Parents (Record::parent_id) whose every record is in `records`: re-read
+  // whole by an incremental listing. A linked record of such a parent that is
+  // not in `records` was deleted (the engine infers it from its links, so a
+  // new process needs no memory of earlier listings). A parent whose reading
+  // stopped part-way is not named.
+  std::vector<std::string> complete_parents;
+  std::string cursor;    // pass to the next list() call
+  bool complete = true;  // false: stopped early; nothing may be inferred
+  bool full = false;     // true: `records` is every record (since was "")
 };
 
 class Connector {

@@ -484,26 +484,29 @@ class ContactPersonsConnector final : public Connector {
     cursor.listed_ms = listed_ms;
     for (const auto& contact : changed) {
       note_newest(cursor, contact);
+      // Every person of the contact, or an error (the listing then fails as a
+      // whole): a contact is named complete only once all its pages are read.
       auto persons = co_await read_persons(contact.contact_id);
-      auto known = contacts_.find(contact.contact_id);
-      std::set<std::string> vanished;
-      if (known != contacts_.end())
-        vanished = known->second.persons;
+      // What this connector knew of the contact goes: it is re-learnt from
+      // the read (find_by_email and the spread of creates use it).
+      if (auto known = contacts_.find(contact.contact_id); known != contacts_.end()) {
+        const std::set<std::string> before = known->second.persons;
+        for (const auto& person_id : before)
+          forget_person(person_id);
+      }
       if (persons) {
         contacts_[contact.contact_id].modified_ms = contact.modified_ms;
         for (auto& row : *persons) {
-          vanished.erase(row.person_id);
           learn_person(contact.contact_id, row);
           listing.records.push_back(
               to_record(std::move(row), contact.contact_id, contact.modified_ms));
         }
+      } else {
+        contacts_.erase(contact.contact_id);  // deleted since the contacts page: no persons
       }
-      for (const auto& person_id : vanished) {
-        forget_person(person_id);
-        listing.deleted.push_back(person_id);
-      }
-      if (!persons)
-        contacts_.erase(contact.contact_id);
+      // Its persons absent from this listing were deleted; the engine knows
+      // which persons it linked under the contact.
+      listing.complete_parents.push_back(contact.contact_id);
     }
     listing.cursor = encode_cursor(cursor);
     co_return listing;
@@ -518,8 +521,8 @@ class ContactPersonsConnector final : public Connector {
   enum class Known { unknown, yes, no };
   Known writes_move_contact_ = Known::unknown;
   // What listings showed: contact -> its time and persons, person -> contact
-  // and normalized email. Lets a re-read contact name its vanished persons
-  // and find_by_email reach persons that are not their contact's primary.
+  // and normalized email. Lets find_by_email reach persons that are not their
+  // contact's primary, and creates go to the default contact with the fewest.
   std::map<std::string, ContactState> contacts_;
   std::map<std::string, std::string> person_contact_;
   std::map<std::string, std::string> person_email_;

@@ -16,9 +16,11 @@
 //   at the newest second already read are read again until a listing begins
 //   (by Inventory's Date) in a later second. A no-change cycle therefore costs
 //   one call once the previous listing began at least a second after the
-//   newest edit, one more per contact of that second otherwise. Persons that
-//   vanished under a re-read contact are reported in Listing::deleted (known
-//   from earlier listings by this connector object).
+//   newest edit, one more per contact of that second otherwise. Every re-read
+//   contact is named in Listing::complete_parents: a person linked under it
+//   and absent from the listing was deleted (inferred by the engine from its
+//   links, so a new process sees the delete too); one listed under another
+//   contact in the same listing was moved, not deleted.
 // - create and update return the parent contact's last_modified_time as it
 //   is after the write, the time the next listing shows: read back (one more
 //   call each; create 2 calls, update 3 with the read of the current person)

@@ -126,6 +126,22 @@ boost::asio::awaitable<Listing> MemoryConnector::list(std::string since) {
   std::uint64_t from = 0;
   if (!since.empty())
     from = std::stoull(since);
+  if (!listing.full && options_.deletes_by_parent) {
+    // Every record of each parent with a change since the cursor; deletes
+    // are left for the engine to infer from the parents named complete.
+    std::set<std::string> parents;
+    for (const auto& [parent, seq] : parent_seq_) {
+      if (seq > from)
+        parents.insert(parent);
+    }
+    for (const auto& [id, record] : records_) {
+      if (parents.count(record.parent_id))
+        listing.records.push_back(record);
+    }
+    listing.complete_parents.assign(parents.begin(), parents.end());
+    listing.cursor = std::to_string(seq_);
+    co_return listing;
+  }
   for (const auto& [id, record] : records_) {
     if (record_seq_[id] > from)
       listing.records.push_back(record);
@@ -157,6 +173,7 @@ boost::asio::awaitable<Record> MemoryConnector::create(std::string parent_id, Fi
   record.modified_ms = record.created_ms = tick();
   records_[record.id] = record;
   record_seq_[record.id] = ++seq_;
+  parent_seq_[record.parent_id] = seq_;
   deleted_seq_.erase(record.id);
   co_return record;
 }
@@ -188,6 +205,7 @@ boost::asio::awaitable<Record> MemoryConnector::update(std::string id, std::stri
   }
   records_[record.id] = record;
   record_seq_[record.id] = ++seq_;
+  parent_seq_[record.parent_id] = seq_;
   co_return record;
 }
 
@@ -216,13 +234,17 @@ std::string MemoryConnector::put(Record record) {
     record.id = options_.email_is_id ? record.fields[options_.email_field] : next_id();
   }
   record.modified_ms = tick();
+  std::string old_parent = record.parent_id;
   if (auto old = records_.find(record.id); old != records_.end()) {
     record.created_ms = old->second.created_ms;
+    old_parent = old->second.parent_id;  // a record moved to another parent leaves this one
   } else if (record.created_ms == 0) {
     record.created_ms = record.modified_ms;
   }
   records_[record.id] = record;
   record_seq_[record.id] = ++seq_;
+  parent_seq_[record.parent_id] = seq_;
+  parent_seq_[old_parent] = seq_;
   deleted_seq_.erase(record.id);
   return record.id;
 }
@@ -234,14 +256,19 @@ void MemoryConnector::edit(const std::string& id, const std::string& field, std:
   it->second.fields[field] = std::move(value);
   it->second.modified_ms = tick();
   record_seq_[id] = ++seq_;
+  parent_seq_[it->second.parent_id] = seq_;
 }
 
 bool MemoryConnector::erase(const std::string& id_ref) {
   const std::string id = id_ref;  // id_ref may be the key being erased
-  if (!records_.erase(id))
+  auto it = records_.find(id);
+  if (it == records_.end())
     return false;
+  const std::string parent = it->second.parent_id;
+  records_.erase(it);
   record_seq_.erase(id);
   deleted_seq_[id] = ++seq_;
+  parent_seq_[parent] = seq_;
   tick();
   return true;
 }

@@ -29,6 +29,10 @@ struct MemoryOptions {
   bool lowercase_emails = false;          // the product stores emails lower-cased
   bool reformat_phones = false;           // the product stores phones as "555 123 4567"
   bool email_is_id = false;               // the email is the record key (Contracts)
+  // Like inventory.contact_persons: an incremental listing re-reads every
+  // record of each parent with a change, names those parents in
+  // Listing::complete_parents and reports no deleted ids.
+  bool deletes_by_parent = false;
   std::int64_t clock_start_ms = 1'700'000'000'000;
   std::int64_t clock_step_ms = 1000;  // every change advances the product clock by this
 };
@@ -84,6 +88,7 @@ class MemoryConnector final : public Connector {
   std::map<std::string, Record> records_;
   std::map<std::string, std::uint64_t> record_seq_;   // id -> last change seq
   std::map<std::string, std::uint64_t> deleted_seq_;  // id -> deletion seq
+  std::map<std::string, std::uint64_t> parent_seq_;   // parent id -> last change under it
   std::uint64_t seq_ = 0;
   std::uint64_t next_id_ = 1;
   std::int64_t clock_ms_;

@@ -235,6 +235,30 @@ mapping::Observation to_observation(const std::string& collection, ListResult&& 
   return obs;
 }
 
+// A listing that names parents it re-read whole (complete_parents) reports
+// deletes by omission: a record linked under such a parent that the listing
+// does not hold (under any parent: a moved record is not deleted) goes into
+// the observation's deleted ids, as if the product had named it. The links
+// say which records were under the parent, so this needs no memory of
+// earlier listings.
+void infer_deleted(state::Tables& tables, mapping::Observation& obs,
+                   const std::set<std::string, std::less<>>& complete_parents) {
+  if (complete_parents.empty() || !obs.complete || obs.full)
+    return;
+  std::set<std::string_view> listed;
+  for (const auto& r : obs.records)
+    listed.insert(r.id);
+  std::set<std::string_view> named(obs.deleted.begin(), obs.deleted.end());
+  std::vector<std::string> gone;
+  tables.for_each_link(obs.collection, [&](const mapping::LinkRow& link) {
+    if (complete_parents.count(link.parent_id) != 0 && listed.count(link.record_id) == 0 &&
+        named.count(link.record_id) == 0)
+      gone.push_back(link.record_id);
+  });
+  for (auto& id : gone)
+    obs.deleted.push_back(std::move(id));
+}
+
 }  // namespace
 
 struct PendingWrite {
@@ -347,6 +371,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     report = before_listing;
     fresh.fully_listed.clear();
     std::map<std::string, std::string> cursors;
+    std::map<std::string, std::set<std::string, std::less<>>, std::less<>> complete_parents;
     std::vector<mapping::Observation> observations;
     for (const auto* cs : wanted) {
       auto found = listed_results.find(cs->id);
@@ -364,6 +389,10 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       }
       if (listed.listing.complete && !listed.error)
         cursors[cs->id] = listed.listing.cursor;
+      if (!listed.listing.complete_parents.empty()) {
+        complete_parents[cs->id].insert(listed.listing.complete_parents.begin(),
+                                        listed.listing.complete_parents.end());
+      }
       mapping::Observation obs = to_observation(cs->id, std::move(listed));
       if (obs.complete && obs.full)
         fresh.fully_listed.insert(cs->id);
@@ -379,6 +408,10 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     fresh.earlier_keys.clear();
     for (state::OutboxEntry& left : state::Outbox::pending(txn, store_))
       fresh.earlier_keys.insert(std::move(left.key));
+    for (auto& obs : observations) {
+      if (auto parents = complete_parents.find(obs.collection); parents != complete_parents.end())
+        infer_deleted(tables, obs, parents->second);
+    }
     ExecutorSink sink(txn, store_, report, options);
     mapping::plan(tables, observations, settings_, options.now_ms, sink);
 
@@ -443,7 +476,9 @@ boost::asio::awaitable<Engine::FreshWrites> Engine::list_resumed_targets() {
   }
   if (jobs.empty())
     co_return fresh;
-  std::vector<ListResult> listings = co_await list_concurrently(std::move(jobs), {});
+  std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)
+  std::vector<ListResult> listings =
+      co_await list_concurrently(std::move(jobs), std::move(no_progress));
   for (std::size_t i = 0; i < listings.size(); ++i) {
     const ListResult& listed = listings[i];
     const mapping::CollectionSpec* spec = mapping::find_collection(collections[i]);

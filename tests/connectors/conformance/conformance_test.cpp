@@ -253,8 +253,8 @@ TEST_CASE_TEMPLATE_DEFINE(
 TEST_CASE_TEMPLATE_APPLY(incremental_edit, AllFixtures);
 
 TEST_CASE_TEMPLATE_DEFINE(
-    "conformance: a UI delete shows in `deleted` or is gone from a full "
-    "listing",
+    "conformance: a UI delete shows in `deleted`, under a parent named "
+    "complete, or is gone from a full listing",
     F, ui_delete) {
   F f;
   const Record target = some_record(f, "gone");
@@ -267,6 +267,9 @@ TEST_CASE_TEMPLATE_DEFINE(
     CHECK(f.ui_ids().count(target.id) == 0);
   else if (f.caps().reports_deleted)
     CHECK(reported_deleted(next, target.id));
+  else if (f.caps().deletes_by_parent)
+    CHECK(std::count(next.complete_parents.begin(), next.complete_parents.end(),
+                     target.parent_id) == 1);
   else
     FAIL("an incremental listing that does not report deletes hides them");
   check_full_listing(f, list(f));

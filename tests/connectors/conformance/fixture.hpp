@@ -33,6 +33,9 @@ struct Capabilities {
   bool incremental = false;
   // Incremental listings report UI deletes in Listing::deleted.
   bool reports_deleted = false;
+  // Incremental listings report UI deletes by omission: the deleted record's
+  // parent is in Listing::complete_parents (re-read whole) and it is absent.
+  bool deletes_by_parent = false;
   // create() is allowed (Inventory users: invitations only when configured).
   bool can_create = true;
   // The email is the record key (Contracts): an update may move the id.

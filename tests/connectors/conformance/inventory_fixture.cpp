@@ -28,7 +28,7 @@ InventoryContactPersonsFixture::InventoryContactPersonsFixture(const Setup& setu
     : SandboxFixture(with_bumps(setup), Product::inventory, "inventory") {
   caps_.collection = "inventory.contact_persons";
   caps_.incremental = true;
-  caps_.reports_deleted = true;
+  caps_.deletes_by_parent = true;
   caps_.page_size = kPerPage;
   caps_.email_field = "email";
   caps_.name_field = "last_name";
