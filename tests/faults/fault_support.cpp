@@ -95,10 +95,10 @@ std::string write_config(const fs::path& dir, const ConfigOptions& o) {
       << "[zoho]\nbase_url = \"http://127.0.0.1:" << o.sandbox_port << "\"\n"
       << "[oauth]\nclient_id = \"1000.SANDBOXCLIENT\"\nallow_inline_secrets = true\n"
       << "client_secret = \"sandbox-secret\"\nrefresh_token = \"1000.sandbox.refresh\"\n"
-      << "[http]\ntimeout = \"" << o.timeout.count()
-      << "ms\"\nretries = 3\n"
+      << "[http]\ntimeout = \"" << o.timeout.count() << "ms\"\nretries = " << o.retries
+      << "\n"
       // Each below the sandbox's limit (limited_sandbox_args); Contracts has none.
-      << "[http.inventory]\nrequests = 1100\nwindow = \"1m\"\nconcurrency = 5\n"
+      << "[http.inventory]\nrequests = 1650\nwindow = \"1m\"\nconcurrency = 5\n"
       << "[http.projects]\nrequests = 5400\nwindow = \"2m\"\nconcurrency = 5\n"
       << "[http.crm]\nrequests = 600\nwindow = \"1m\"\nconcurrency = 5\n"
       << "[http.contracts]\nrequests = 6000\nwindow = \"1m\"\nconcurrency = 5\n"

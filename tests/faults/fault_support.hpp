@@ -33,7 +33,8 @@ struct ConfigOptions {
   fs::path state_dir;
   std::string on_delete = "unlink";
   Millis timeout{1000};  // per request: a hang costs this much
-  Millis poll{2000};     // daemon only
+  int retries = 3;
+  Millis poll{2000};  // daemon only
 };
 // Writes zohosync.toml into `dir`; returns its path.
 std::string write_config(const fs::path& dir, const ConfigOptions& options);
@@ -78,6 +79,5 @@ struct Census {
 Census census(const boost::json::object& dump);
 // The collections people are created in (inventory.users is not one).
 const std::vector<std::string>& create_collections();
-
 
 }  // namespace zohosync::faults::test

@@ -43,10 +43,10 @@ TEST_CASE("faults: a product down entirely never causes deletes elsewhere (recon
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   const Census before = census(sb.dump());
 
-  // While CRM is down a new person appears in Inventory.
+  // While CRM is down a new person appears in Projects.
   const std::string newcomer = "down.newcomer@example.com";
-  const int created = sb.admin_post("edit", R"({"product":"inventory","op":"create",
-      "parent":"460000000000001","fields":{"first_name":"Dana","last_name":"Down",
+  const int created = sb.admin_post("edit", R"({"product":"projects","op":"create",
+      "collection":"contacts","parent":"170876000000000001","fields":{"first_name":"Dana","last_name":"Down",
       "email":"down.newcomer@example.com"}})")
                           .status;
   REQUIRE((created == 200 || created == 201));
@@ -76,7 +76,7 @@ TEST_CASE("faults: a product down entirely never causes deletes elsewhere (recon
       lost += during.record_ids.count(id) == 0 ? 1 : 0;
     CHECK(lost == 0);
     // The others still got the newcomer.
-    CHECK(during.by_collection.at("projects.contacts").count(newcomer) == 1);
+    CHECK(during.by_collection.at("inventory.contact_persons").count(newcomer) == 1);
     CHECK(during.by_collection.at("contracts.counterparty_contacts").count(newcomer) == 1);
   }
 
