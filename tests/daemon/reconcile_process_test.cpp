@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -172,4 +173,67 @@ TEST_CASE(
   CHECK(run.err.find("not-the-secret-4711") == std::string::npos);
   CHECK(run.out.find("not-the-secret-4711") == std::string::npos);
   CHECK(run.err.find("1000.sandbox.refresh") == std::string::npos);
+}
+
+TEST_CASE(
+    "reconcile: a person deleted in Inventory is seen by the next run, a new process "
+    "(on_delete = propagate deletes it in CRM)") {
+  // Person edits move their contact's time, so the next run lists the
+  // contact again, incrementally: no full scan is due for a day.
+  sandbox_process proc(
+      {"--people", "40", "--overlap", "0.5", "--no-limits", "--person-bumps-contact"});
+  session s(proc.port());
+  zohosync::state::testing::TempDir dir;
+  std::string text = slurp(kSandboxConfig);
+  const std::string unlink = R"(on_delete = "unlink")";
+  REQUIRE(text.find(unlink) != std::string::npos);
+  text.replace(text.find(unlink), unlink.size(), R"(on_delete = "propagate")");
+  const fs::path config = dir.path() / "propagate.toml";
+  std::ofstream(config) << text;
+  const std::string args = common_args(proc.port(), dir.sub("state"), config.string());
+  REQUIRE(run_zohosync(dir.path(), "reconcile " + args).exit_code == 0);
+
+  auto lower = [](std::string email) {
+    for (char& c : email)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return email;
+  };
+  auto crm_has = [&](const std::string& email) {
+    const json::object dump = s.dump();  // held: the loop reads into it
+    for (const auto& c : dump.at("crm").at("contacts").as_array()) {
+      if (c.as_object().contains("Email") && c.at("Email").is_string() &&
+          lower(std::string(c.at("Email").as_string())) == email)
+        return true;
+    }
+    return false;
+  };
+  // An Inventory person that the first run synced to CRM.
+  std::string victim, email;
+  const json::object before = s.dump();
+  for (const auto& p : before.at("inventory").at("contact_persons").as_array()) {
+    if (!p.at("email").is_string() || p.at("email").as_string().empty())
+      continue;
+    const std::string candidate = lower(std::string(p.at("email").as_string()));
+    if (crm_has(candidate)) {
+      victim = json::value_to<std::string>(p.at("contact_person_id"));
+      email = candidate;
+      break;
+    }
+  }
+  REQUIRE_FALSE(victim.empty());
+  REQUIRE(s.admin_post("clock", R"({"advance":2})").status == 200);
+  REQUIRE(s.admin_post("edit", R"({"product":"inventory","collection":"contact_persons",
+      "op":"delete","id":")" + victim +
+                                   R"("})")
+              .status < 300);
+
+  Run after = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(after.exit_code == 0, after.err);
+  json::object report = json::parse(after.out).as_object();
+  CHECK(report.at("collections").at("crm.contacts").at("deletes").to_number<std::int64_t>() == 1);
+  CHECK_FALSE(crm_has(email));
+  Run again = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
+  CHECK_FALSE(crm_has(email));
 }
