@@ -279,7 +279,8 @@ TEST_CASE("projects.contacts: EXISTING_USER_OR_CONTACT links to the contact alre
   CHECK(projects.calls() - indexed == 2);
 }
 
-TEST_CASE("projects.contacts: refusals are per record, a malformed page fails the listing") {
+TEST_CASE(
+    "projects.contacts: refusals are per record, a page that stays malformed fails the listing") {
   sandbox_process proc({"--people", "20", "--no-limits"});
   session admin(proc.port());
   Projects projects(admin);
@@ -305,11 +306,17 @@ TEST_CASE("projects.contacts: refusals are per record, a malformed page fails th
   CHECK(projects.find("b@taken.example")->id == b.id);  // unchanged
   CHECK(a.id != b.id);
 
-  const std::string rule = R"({"kind":"malformed","path":"/api/v3/portal/)" + projects.portal() +
+  // Malformed once: the page is asked for again and the listing is whole.
+  const std::string once = R"({"kind":"malformed","path":"/api/v3/portal/)" + projects.portal() +
                            R"(/client/*","method":"GET","nth":1,"times":1})";
-  REQUIRE(admin.admin_post("faults", rule).status == 200);
+  REQUIRE(admin.admin_post("faults", once).status == 200);
+  CHECK(projects.list().full);
+  // Malformed on every attempt: the listing fails, and the next cycle reads it whole.
+  const std::string always = R"({"kind":"malformed","path":"/api/v3/portal/)" + projects.portal() +
+                             R"(/client/*","method":"GET","nth":1,"times":5})";
+  REQUIRE(admin.admin_post("faults", always).status == 200);
   CHECK(error_class_of([&] { projects.list(); }) == ErrorClass::transient);
-  CHECK(projects.list().full);  // the next cycle reads it whole
+  CHECK(projects.list().full);
 }
 
 TEST_CASE("projects.contacts: the page parser skips an unreadable row and still counts it") {
