@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev
   # cpack -G DEB and tests/install: dpkg-shlibdeps, man -l, ELF detection
   dpkg-dev man-db file
+  # scripts/soak.sh and its CI-sized CTest variant drive the sandbox from Python
+  python3
 )
 
 missing=()
