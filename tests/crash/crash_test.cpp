@@ -31,6 +31,7 @@ TEST_CASE("crash: reconcile killed in every phase converges without duplicates o
   HarnessResult result = run_harness(options_from_env(Mode::reconcile, 500, 20));
   report("zohosync reconcile, SIGKILL coverage:", result);
   CHECK(result.kills >= options_from_env(Mode::reconcile, 500, 20).kills);
+  CHECK(result.inventory_person_deletes > 0);  // seen by a new process: no memory of listings
   CHECK(result.problems.empty());
 }
 

@@ -160,6 +160,7 @@ class Harness {
     result_.updates = totals.updates;
     result_.creates = totals.creates;
     result_.deletes = totals.deletes;
+    result_.inventory_person_deletes = totals.inventory_person_deletes;
     for (const std::string& p : world_.problems())
       problem(p);
     for (const std::string& phase : kPhases) {
@@ -342,11 +343,13 @@ std::string coverage_table(const HarnessResult& r) {
                   a == r.aimed.end() ? 0 : a->second, l == r.landed.end() ? 0 : l->second);
     out += line;
   }
-  char totals[200];
+  char totals[260];
   std::snprintf(totals, sizeof totals,
                 "kills survived: %d (starts that ended first: %d), clean runs to converge: %d, "
-                "edits: %zu updates, %zu creates, %zu deletes, wall time %.1f s\n",
-                r.kills, r.misses, r.converge_runs, r.updates, r.creates, r.deletes, r.seconds);
+                "edits: %zu updates, %zu creates, %zu deletes (%zu in Inventory contact persons), "
+                "wall time %.1f s\n",
+                r.kills, r.misses, r.converge_runs, r.updates, r.creates, r.deletes,
+                r.inventory_person_deletes, r.seconds);
   char links[120];
   std::snprintf(links, sizeof links, "links in the state: %lld, records with an email: %lld\n",
                 static_cast<long long>(r.links_in_state),

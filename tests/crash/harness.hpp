@@ -30,6 +30,7 @@ struct HarnessResult {
   int misses = 0;                     // starts that ended before their kill moment
   int converge_runs = 0;              // clean runs needed after the last kill
   std::size_t updates = 0, creates = 0, deletes = 0;
+  std::size_t inventory_person_deletes = 0;  // of `deletes`
   double seconds = 0;
   std::int64_t links_in_state = 0, links_in_products = 0;
   std::vector<std::string> problems;  // empty: every check held

@@ -33,6 +33,7 @@ struct EditCounts {
   std::size_t updates = 0;
   std::size_t creates = 0;
   std::size_t deletes = 0;
+  std::size_t inventory_person_deletes = 0;  // of `deletes`, made in Inventory contact persons
 };
 
 class World {
