@@ -103,7 +103,11 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
 void add_collection_options(std::vector<OptionSpec>& specs) {
   add_collection(specs,
                  {"inventory.contact_persons", "default_contact_id",
-                  "Inventory contact (company) id new contact persons are created under.", ""});
+                  "Inventory contact (company) id new contact persons are created under. "
+                  "Several ids, comma-separated, spread the creates: each goes under the one with "
+                  "the fewest persons (Inventory answers every person write with all persons of "
+                  "the contact, so one contact's answers grow with every create).",
+                  ""});
   add_collection(specs, {"inventory.users", "", "", ""});
   // Projects and Contracts have no modified-since filter: every poll is a full
   // listing, so on a big portal the interval, not the change rate, decides how
