@@ -87,9 +87,12 @@ void MemoryConnector::enter(Op op, const std::string& subject) {
     throw ConnectorError(fail_op_class_[i], options_.collection + ": injected failure of " +
                                                 std::string(to_string(op)));
   }
-  if (!subject.empty() && op != Op::list && op != Op::find_by_email && refused_.count(subject)) {
-    throw ConnectorError(ErrorClass::per_record,
-                         options_.collection + ": record " + subject + " refused", "INVALID_DATA");
+  if (!subject.empty() && op != Op::list && op != Op::find_by_email) {
+    if (auto refused = refused_.find(subject); refused != refused_.end()) {
+      throw ConnectorError(refused->second,
+                           options_.collection + ": record " + subject + " refused",
+                           refused->second == ErrorClass::per_record ? "INVALID_DATA" : "");
+    }
   }
 }
 
@@ -290,8 +293,8 @@ void MemoryConnector::fail_op(Op op, ErrorClass error_class, std::size_t times) 
   fail_op_class_[static_cast<std::size_t>(op)] = error_class;
 }
 
-void MemoryConnector::refuse_record(std::string id_or_email) {
-  refused_.insert(std::move(id_or_email));
+void MemoryConnector::refuse_record(std::string id_or_email, ErrorClass error_class) {
+  refused_[std::move(id_or_email)] = error_class;
 }
 
 std::size_t MemoryConnector::writes() const {

@@ -65,8 +65,10 @@ class MemoryConnector final : public Connector {
   void fail_nth_call(std::size_t n, ErrorClass error_class);
   // The next `times` calls of `op` throw.
   void fail_op(Op op, ErrorClass error_class, std::size_t times = 1);
-  // Writes to this record (by id, or by email on create) are refused as per-record errors.
-  void refuse_record(std::string id_or_email);
+  // Writes to this record (by id, or by email on create) are refused, as
+  // per-record errors unless another class is given (a transient one: a record
+  // the product keeps answering with a 5xx).
+  void refuse_record(std::string id_or_email, ErrorClass error_class = ErrorClass::per_record);
   // Listing throws a transient error while unreachable.
   void set_unreachable(bool unreachable) { unreachable_ = unreachable; }
   // "Must not be called": a call of `op` throws (fatal) and counts a violation.
@@ -100,7 +102,7 @@ class MemoryConnector final : public Connector {
   ErrorClass fail_at_class_ = ErrorClass::transient;
   std::array<std::size_t, kOpCount> fail_op_times_{};
   std::array<ErrorClass, kOpCount> fail_op_class_{};
-  std::set<std::string> refused_;
+  std::map<std::string, ErrorClass> refused_;
   std::size_t violations_ = 0;
 };
 

@@ -503,7 +503,15 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
     auto txn = store_.begin_read();
     entries = state::Outbox::pending(txn, store_);
   }
-  std::set<std::string, std::less<>> blocked;  // a transient failure: stop writing there
+  // Writes to a collection stop for the rest of the cycle once
+  // kTransientStreakToBlock batches in a row each had a transient failure
+  // there and no success: the product is down, more writes only burn retries.
+  // One failure alone does not block, so a single record the product keeps
+  // answering with a 5xx stays pending without holding back every write
+  // queued behind it.
+  constexpr int kTransientStreakToBlock = 3;
+  std::map<std::string, int, std::less<>> transient_streak;
+  std::set<std::string, std::less<>> blocked;
   std::size_t sent = 0;
   for (std::size_t start = 0; start < entries.size() && !report.fatal; start += options.batch) {
     const std::size_t end = std::min(entries.size(), start + options.batch);
@@ -538,13 +546,24 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
     spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());
     std::exception_ptr crash;
     co_await send_batch(writes, blocked, options, sent, entries.size(), crash);
+    std::set<std::string, std::less<>> succeeded;
+    std::set<std::string, std::less<>> failed_transiently;
     for (PendingWrite& w : writes) {
+      if (w.status == PendingWrite::Status::done)
+        succeeded.insert(w.action.collection);
       if (w.status != PendingWrite::Status::failed)
         continue;
       if (w.error_class == ErrorClass::transient)
-        blocked.insert(w.action.collection);
+        failed_transiently.insert(w.action.collection);
       if (w.error_class == ErrorClass::configuration || w.error_class == ErrorClass::fatal)
         report.fatal = true;
+    }
+    for (const std::string& collection : succeeded)
+      transient_streak.erase(collection);
+    for (const std::string& collection : failed_transiently) {
+      if (succeeded.count(collection) == 0 &&
+          ++transient_streak[collection] >= kTransientStreakToBlock)
+        blocked.insert(collection);
     }
     if (crash)
       std::rethrow_exception(crash);

@@ -390,6 +390,42 @@ TEST_CASE("transient failures leave the write in the outbox for the next cycle")
   CHECK(w.product(kProjects).records().size() == 1);
 }
 
+TEST_CASE(
+    "a record the product keeps answering with a 5xx does not hold back the writes after it") {
+  World w;
+  for (int i = 0; i < 10; ++i)
+    w.add(kCrm, "q" + std::to_string(i) + "@example.com", "Q", "Queue" + std::to_string(i));
+  w.product(kProjects).refuse_record("q0@example.com", connectors::ErrorClass::transient);
+  daemon::CycleOptions one_per_batch;
+  one_per_batch.batch = 1;  // each write its own batch, so order decides what was blocked
+  for (int cycle = 0; cycle < 2; ++cycle) {
+    auto report = w.run(one_per_batch);
+    CAPTURE(cycle);
+    // Only the refused record fails (a later cycle tries it again when it
+    // resumes the outbox and again after planning) and only it waits.
+    REQUIRE_FALSE(report.failures.empty());
+    for (const auto& failure : report.failures)
+      CHECK(failure.person_email == "q0@example.com");
+    CHECK(w.product(kProjects).records().size() == 9);
+    CHECK_FALSE(find_email(w, kProjects, "q0@example.com"));
+    CHECK(w.outbox_size() == 1);
+  }
+}
+
+TEST_CASE("a product failing every write is given up for the cycle after three batches") {
+  World w;
+  for (int i = 0; i < 10; ++i)
+    w.add(kCrm, "d" + std::to_string(i) + "@example.com", "D", "Down" + std::to_string(i));
+  w.product(kProjects).fail_op(Op::create, connectors::ErrorClass::transient, 100);
+  daemon::CycleOptions one_per_batch;
+  one_per_batch.batch = 1;
+  auto report = w.run(one_per_batch);
+  CHECK(w.product(kProjects).calls(Op::create) == 3);
+  CHECK(report.collections[kProjects].failed == 3);
+  CHECK(report.pending == 10);
+  CHECK(find_email(w, kInvPersons, "d9@example.com"));  // the other products went on
+}
+
 TEST_CASE("a field that flips too often quarantines the person") {
   auto s = default_settings();
   s.flip_limit = 3;
