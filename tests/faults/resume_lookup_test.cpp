@@ -1,5 +1,5 @@
 // Creates left in the outbox by an earlier run (a product failing half-way
-// through a batch) are resumed with one listing of the target instead of one
+// through its writes) are resumed with one listing of the target instead of one
 // lookup each (a lookup may scan every Projects client or Contracts
 // counterparty), and a create the earlier run did carry out is still found
 // rather than made twice.
@@ -18,9 +18,12 @@ TEST_CASE("resume: many left-over creates cost one listing, not one lookup each"
   constexpr int kPeople = 30;
   for (int i = 0; i < kPeople; ++i)
     w.add(kCrm, "left" + std::to_string(i) + "@example.com", "Left", std::to_string(i));
-  // Projects fails its first create: the rest of its creates stay pending.
-  w.product(kProjects).fail_op(Op::create, ErrorClass::transient, 1);
-  auto first = w.run();
+  // Projects fails three creates in a row (one per batch): to the engine it
+  // is down for the rest of the run, so the rest of its creates stay pending.
+  w.product(kProjects).fail_op(Op::create, ErrorClass::transient, 3);
+  daemon::CycleOptions one_per_batch;
+  one_per_batch.batch = 1;
+  auto first = w.run(one_per_batch);
   CHECK(first.pending > 10);
 
   // The earlier run's create of one of them did take effect after all.
