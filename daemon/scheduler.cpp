@@ -193,6 +193,9 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
   CycleOptions options;
   options.now_ms = now_ms;
   options.batch = options_.batch;
+  // Listings get two thirds of the cycle's time; the rest is for the writes
+  // the answering products' changes need.
+  options.listing_timeout = options_.cycle_timeout * 2 / 3;
   const bool every = collection == kEveryCollection;
   if (!every)
     options.only = {collection};

@@ -312,8 +312,7 @@ class Planner {
       in.remote_rank = s_.rank(cs.id);
       in.canonical_rank = s_.rank(person.origins[i].collection);
       in.policy = s_.conflict_policy;
-      in.blank_overwrites =
-          f != Field::email && (s_.blank_overwrites[i] || cs.blank_overwrites[i]);
+      in.blank_overwrites = f != Field::email && (s_.blank_overwrites[i] || cs.blank_overwrites[i]);
       MergeOutcome outcome = merge_field(in);
 
       if (takes_remote(outcome) && f == Field::email) {
@@ -531,13 +530,15 @@ class Planner {
       const CollectionSpec* spec = find_collection(link.collection);
       if (cs == nullptr || spec == nullptr || !cs->enabled)
         continue;
-      if (unreachable_.count(link.collection))
-        continue;
       DiffOptions options;
       options.blank_overwrites = &s_.blank_overwrites;
       TargetDiff diff = diff_for_target(*spec, *cs, person->values, link.base, options);
       if (diff.empty())
         continue;
+      if (unreachable_.count(link.collection)) {
+        sink_.deferred(link.collection);
+        continue;
+      }
       // Fields held by a manual conflict on this link are not written.
       bool any_held = false;
       for (const FieldChange& c : diff.changes) {
@@ -574,7 +575,7 @@ class Planner {
     }
     const std::string email = normalize_email(person->values[Field::email]);
     for (const CollectionSettings& cs : s_.collections) {
-      if (!cs.enabled || !cs.create_target || unreachable_.count(cs.id))
+      if (!cs.enabled || !cs.create_target)
         continue;
       const CollectionSpec* spec = find_collection(cs.id);
       if (spec == nullptr)
@@ -584,6 +585,10 @@ class Planner {
         linked = linked || link.collection == cs.id;
       if (linked || email.empty())
         continue;
+      if (unreachable_.count(cs.id)) {
+        sink_.deferred(cs.id);
+        continue;
+      }
       Action a;
       a.collection = cs.id;
       a.parent_id = cs.default_parent_id;

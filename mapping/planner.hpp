@@ -53,6 +53,10 @@ class PlanSink {
  public:
   virtual ~PlanSink() = default;
   virtual void emit(Action&& action) = 0;
+  // A write this person needs in `collection` was not planned because that
+  // collection could not be listed this cycle: the caller must plan again
+  // once it answers (the change that asked for the write must not be lost).
+  virtual void deferred(const std::string& collection) { (void)collection; }
 };
 
 class CollectingSink final : public PlanSink {

@@ -7,17 +7,21 @@
 #include "daemon/engine/engine.hpp"
 
 #include <algorithm>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <deque>
 #include <exception>
 #include <map>
 #include <optional>
 #include <set>
 
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "mapping/normalize.hpp"
@@ -62,6 +66,10 @@ class ExecutorSink final : public mapping::PlanSink {
   ExecutorSink(state::WriteTxn& txn, const state::Store& store, CycleReport& report,
                const CycleOptions& options)
       : txn_(txn), store_(store), report_(report), options_(options) {}
+
+  void deferred(const std::string& collection) override { deferred_targets_.insert(collection); }
+  // Collections some write was held back for (unknown this cycle).
+  const std::set<std::string, std::less<>>& deferred_targets() const { return deferred_targets_; }
 
   void emit(Action&& a) override {
     CollectionCounts& c = report_.collections[a.collection];
@@ -121,6 +129,7 @@ class ExecutorSink final : public mapping::PlanSink {
   const state::Store& store_;
   CycleReport& report_;
   const CycleOptions& options_;
+  std::set<std::string, std::less<>> deferred_targets_;
   std::set<std::string, std::less<>> write_targets_;
 };
 
@@ -169,6 +178,74 @@ boost::asio::awaitable<ListResult> list_guarded(connectors::Connector* conn, std
   co_return result;
 }
 
+// The tasks a cycle spawns (its listings, a batch's writes). Each gets a
+// cancellation signal of its own, and the cycle waits for every one of them
+// before it goes on, also when the cycle itself is cancelled (cut at its
+// deadline, or stopped): then the tasks are cancelled too and still waited
+// for, so none outlives the cycle's state, the connectors or the API clients,
+// and nothing is planned from a half-done listing.
+class ChildTasks {
+ public:
+  explicit ChildTasks(const boost::asio::any_io_executor& executor)
+      : all_done_(executor, boost::asio::steady_timer::time_point::max()) {}
+
+  // Registers the next spawned task; bind it to slot(index).
+  std::size_t add() {
+    ++remaining_;
+    children_.emplace_back();
+    return children_.size() - 1;
+  }
+  boost::asio::cancellation_slot slot(std::size_t index) { return children_[index].signal.slot(); }
+  // Called from each task's completion handler.
+  void finished(std::size_t index) {
+    children_[index].done = true;
+    if (--remaining_ == 0)
+      all_done_.cancel();
+  }
+  std::size_t remaining() const { return remaining_; }
+  // Cancels every task still running; each still calls finished().
+  void cancel_unfinished() {
+    for (auto& child : children_) {
+      if (!child.done)
+        child.signal.emit(boost::asio::cancellation_type::terminal);
+    }
+  }
+
+  // True when every task ended; false when the cycle was cancelled
+  // meanwhile: the tasks are then cancelled and waited for, and the caller
+  // must stop the cycle (the calling coroutine can no longer be cancelled).
+  boost::asio::awaitable<bool> wait_all() {
+    boost::system::error_code ignored;
+    if (remaining_ > 0) {
+      co_await all_done_.async_wait(
+          boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    }
+    if (remaining_ == 0)
+      co_return true;
+    // Only the cycle's cancellation ends the wait early.
+    co_await boost::asio::this_coro::reset_cancellation_state(boost::asio::disable_cancellation());
+    cancel_unfinished();
+    while (remaining_ > 0) {
+      co_await all_done_.async_wait(
+          boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+    }
+    co_return false;
+  }
+
+ private:
+  struct Child {
+    boost::asio::cancellation_signal signal;
+    bool done = false;
+  };
+  std::deque<Child> children_;  // stable addresses: each slot refers to its signal
+  std::size_t remaining_ = 0;
+  boost::asio::steady_timer all_done_;
+};
+
+[[noreturn]] void throw_cycle_cancelled() {
+  throw boost::system::system_error(boost::asio::error::operation_aborted, "cycle cancelled");
+}
+
 // Lists every collection at once: products answer at their own pace (and
 // under their own rate limits), so a cycle's listing takes as long as the
 // slowest product, not the sum of all. The state is shared with the spawned
@@ -176,48 +253,69 @@ boost::asio::awaitable<ListResult> list_guarded(connectors::Connector* conn, std
 // frame.
 boost::asio::awaitable<std::vector<ListResult>> list_concurrently(
     std::vector<std::pair<connectors::Connector*, std::string>> jobs,
-    std::function<void(std::size_t done)> on_done) {
+    std::function<void(std::size_t done)> on_done, std::chrono::milliseconds timeout) {
   struct Shared {
-    explicit Shared(boost::asio::any_io_executor executor, std::size_t n)
-        : results(n),
-          remaining(n),
-          all_done(executor, boost::asio::steady_timer::time_point::max()) {}
+    Shared(const boost::asio::any_io_executor& executor, std::size_t n)
+        : results(n), tasks(executor), cut_timer(executor) {}
     std::vector<ListResult> results;
-    std::size_t remaining;
-    boost::asio::steady_timer all_done;
+    std::size_t done = 0;
+    ChildTasks tasks;
+    boost::asio::steady_timer cut_timer;
+    bool cut = false;
   };
   auto executor = co_await boost::asio::this_coro::executor;
   auto shared = std::make_shared<Shared>(executor, jobs.size());
   for (std::size_t i = 0; i < jobs.size(); ++i) {
     auto listing = list_guarded(jobs[i].first, std::move(jobs[i].second));
-    boost::asio::co_spawn(executor, std::move(listing),
-                          [shared, i, on_done](std::exception_ptr error, ListResult result) {
-                            if (error) {
-                              // Not a classified connector failure: report it,
-                              // and infer nothing from this collection.
-                              result = ListResult{};
-                              std::string what = "listing failed";
-                              try {
-                                std::rethrow_exception(error);
-                              } catch (const std::exception& e) {
-                                what += std::string(": ") + e.what();
-                              } catch (...) {
-                              }
-                              result.error = ConnectorError(ErrorClass::fatal, what);
-                              result.listing.complete = false;
-                            }
-                            shared->results[i] = std::move(result);
-                            if (on_done)
-                              on_done(shared->results.size() - shared->remaining + 1);
-                            if (--shared->remaining == 0)
-                              shared->all_done.cancel();
-                          });
+    const std::size_t child = shared->tasks.add();
+    boost::asio::co_spawn(
+        executor, std::move(listing),
+        boost::asio::bind_cancellation_slot(
+            shared->tasks.slot(child),
+            [shared, i, child, on_done, timeout](std::exception_ptr error, ListResult result) {
+              if (error && shared->cut) {
+                // Cut at the listing deadline: this product is unknown for
+                // the cycle, the others go on.
+                result = ListResult{};
+                result.error = ConnectorError(
+                    ErrorClass::transient,
+                    "listing still running after " + std::to_string(timeout.count()) + " ms; cut");
+                result.listing.complete = false;
+              } else if (error) {
+                // Not a classified connector failure: report it,
+                // and infer nothing from this collection.
+                result = ListResult{};
+                std::string what = "listing failed";
+                try {
+                  std::rethrow_exception(error);
+                } catch (const std::exception& e) {
+                  what += std::string(": ") + e.what();
+                } catch (...) {
+                }
+                result.error = ConnectorError(ErrorClass::fatal, what);
+                result.listing.complete = false;
+              }
+              shared->results[i] = std::move(result);
+              if (on_done)
+                on_done(++shared->done);
+              shared->tasks.finished(child);
+            }));
   }
-  if (shared->remaining > 0) {
-    boost::system::error_code ignored;
-    co_await shared->all_done.async_wait(
-        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
+  // A product that does not answer must not hold the others' changes back
+  // until the whole cycle is cut: past `timeout` its listing is cancelled.
+  if (timeout.count() > 0 && shared->tasks.remaining() > 0) {
+    shared->cut_timer.expires_after(timeout);
+    shared->cut_timer.async_wait([shared](boost::system::error_code ec) {
+      if (ec || shared->tasks.remaining() == 0)
+        return;
+      shared->cut = true;
+      shared->tasks.cancel_unfinished();
+    });
   }
+  const bool all_ended = co_await shared->tasks.wait_all();
+  shared->cut_timer.cancel();
+  if (!all_ended)
+    throw_cycle_cancelled();
   co_return std::move(shared->results);
 }
 
@@ -309,7 +407,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     if (before > 0) {
       spdlog::debug("cycle phase=resume: {} outbox entries left by an earlier run", before);
       report.resumed = before;
-      const FreshWrites listed = co_await list_resumed_targets();
+      const FreshWrites listed = co_await list_resumed_targets(options.listing_timeout);
       co_await drain_outbox(report, options, &listed);
       if (report.fatal)
         co_return report;
@@ -358,7 +456,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
         progress(CyclePhase::listing, done, total);
       };
     }
-    std::vector<ListResult> listings = co_await list_concurrently(std::move(jobs), on_listed);
+    std::vector<ListResult> listings =
+        co_await list_concurrently(std::move(jobs), on_listed, options.listing_timeout);
     for (std::size_t i = 0; i < to_list.size(); ++i)
       listed_results[to_list[i]->id] = std::move(listings[i]);
     if (options.progress)
@@ -434,8 +533,17 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     }
     if (!options.dry_run) {
       spdlog::debug("cycle phase=outbox: committing {} planned writes", report.planned_writes);
-      for (const auto& [collection, cursor] : cursors)
-        state::write_cursor(txn, store_, collection, cursor);
+      // When a write had to be held back for a product that did not answer,
+      // no cursor moves: the next cycle lists the same changes again and
+      // plans that write once the product answers. Moving on would lose it
+      // (an incremental listing never shows an unchanged record again).
+      if (sink.deferred_targets().empty()) {
+        for (const auto& [collection, cursor] : cursors)
+          state::write_cursor(txn, store_, collection, cursor);
+      } else {
+        spdlog::debug("cycle: cursors kept; writes held back for {}",
+                      fmt::join(sink.deferred_targets(), ", "));
+      }
       std::move(txn).commit();
     }
     // A dry run's transaction is rolled back here: the state is untouched.
@@ -453,7 +561,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   co_return report;
 }
 
-boost::asio::awaitable<Engine::FreshWrites> Engine::list_resumed_targets() {
+boost::asio::awaitable<Engine::FreshWrites> Engine::list_resumed_targets(
+    std::chrono::milliseconds listing_timeout) {
   // Below this many, looking each create up costs less than a listing.
   constexpr std::size_t kListAbove = 10;
   std::map<std::string, std::size_t, std::less<>> creates;
@@ -478,7 +587,7 @@ boost::asio::awaitable<Engine::FreshWrites> Engine::list_resumed_targets() {
     co_return fresh;
   std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)
   std::vector<ListResult> listings =
-      co_await list_concurrently(std::move(jobs), std::move(no_progress));
+      co_await list_concurrently(std::move(jobs), std::move(no_progress), listing_timeout);
   for (std::size_t i = 0; i < listings.size(); ++i) {
     const ListResult& listed = listings[i];
     const mapping::CollectionSpec* spec = mapping::find_collection(collections[i]);
@@ -670,41 +779,42 @@ boost::asio::awaitable<void> Engine::send_batch(std::vector<PendingWrite>& write
                                                 const CycleOptions& options, std::size_t& sent,
                                                 std::size_t total, std::exception_ptr& crash) {
   struct Shared {
-    Shared(boost::asio::any_io_executor executor, std::vector<PendingWrite> w)
-        : writes(std::move(w)), all_done(executor, boost::asio::steady_timer::time_point::max()) {}
+    Shared(const boost::asio::any_io_executor& executor, std::vector<PendingWrite> w)
+        : writes(std::move(w)), tasks(executor) {}
     std::vector<PendingWrite> writes;
-    std::size_t remaining = 0;
     std::exception_ptr crash;
-    boost::asio::steady_timer all_done;
+    ChildTasks tasks;
   };
   auto executor = co_await boost::asio::this_coro::executor;
   auto shared = std::make_shared<Shared>(executor, std::move(writes));
   for (PendingWrite& w : shared->writes) {
     if (blocked.count(w.action.collection))
       continue;
-    ++shared->remaining;
     auto send = [](Engine* engine, PendingWrite* write,
                    const CycleOptions* opts) -> boost::asio::awaitable<void> {
       if (co_await engine->send_one(*write))
         fault(*opts, FaultPoint::after_send);
     };
+    const std::size_t child = shared->tasks.add();
     boost::asio::co_spawn(executor, send(this, &w, &options),
-                          [shared, &options, &sent, total](std::exception_ptr error) {
-                            if (error && !shared->crash)
-                              shared->crash = error;
-                            if (options.progress)
-                              options.progress(CyclePhase::sending, ++sent, total);
-                            if (--shared->remaining == 0)
-                              shared->all_done.cancel();
-                          });
+                          boost::asio::bind_cancellation_slot(
+                              shared->tasks.slot(child),
+                              [shared, child, &options, &sent, total](std::exception_ptr error) {
+                                if (error && !shared->crash)
+                                  shared->crash = error;
+                                if (options.progress)
+                                  options.progress(CyclePhase::sending, ++sent, total);
+                                shared->tasks.finished(child);
+                              }));
   }
-  if (shared->remaining > 0) {
-    boost::system::error_code ignored;
-    co_await shared->all_done.async_wait(
-        boost::asio::redirect_error(boost::asio::use_awaitable, ignored));
-  }
+  const bool all_ended = co_await shared->tasks.wait_all();
   writes = std::move(shared->writes);
   crash = shared->crash;
+  // Cancelled: the batch's results are not recorded; its writes stay in the
+  // outbox and are resumed (a create looked up first), as after a crash.
+  if (!all_ended && !crash)
+    crash = std::make_exception_ptr(
+        boost::system::system_error(boost::asio::error::operation_aborted, "cycle cancelled"));
 }
 
 boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w) {

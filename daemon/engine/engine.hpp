@@ -16,6 +16,7 @@
 // and send nothing.
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
 #include <exception>
 #include <functional>
@@ -61,6 +62,10 @@ struct CycleOptions {
   // and sends that product's changes at once.
   std::vector<std::string> only;
   std::size_t batch = 64;  // writes sent before their results are recorded together
+  // A listing still running after this is cancelled and its collection is
+  // unknown for the cycle, so one product that does not answer does not hold
+  // back the others' changes (0: no limit).
+  std::chrono::milliseconds listing_timeout{0};
   // Called as the cycle moves on: listing (collections listed of those to
   // list) and sending (writes done of those queued). Must not throw.
   std::function<void(CyclePhase phase, std::size_t done, std::size_t total)> progress;
@@ -103,7 +108,8 @@ class Engine {
   };
   // Lists in full the collections many resumed creates go to (one listing
   // instead of one lookup per create, which may scan every parent).
-  boost::asio::awaitable<FreshWrites> list_resumed_targets();
+  boost::asio::awaitable<FreshWrites> list_resumed_targets(
+      std::chrono::milliseconds listing_timeout);
   boost::asio::awaitable<void> drain_outbox(CycleReport& report, const CycleOptions& options,
                                             const FreshWrites* fresh = nullptr);
   boost::asio::awaitable<void> send_batch(std::vector<PendingWrite>& writes,

@@ -426,6 +426,35 @@ TEST_CASE("a product failing every write is given up for the cycle after three b
   CHECK(find_email(w, kInvPersons, "d9@example.com"));  // the other products went on
 }
 
+TEST_CASE("a change that needs a write to a product that is down is written once it answers") {
+  // Two products only: no write elsewhere whose echo would touch the person
+  // again, so only a kept cursor brings the change back.
+  auto s = default_settings();
+  for (auto& c : s.collections)
+    c.enabled = c.id == kCrm || c.id == kProjects;
+  World w(s);
+  w.run();
+  w.product(kProjects).set_unreachable(true);
+  w.add(kCrm, "late@example.com", "Late", "Comer");
+  w.run();
+  CHECK_FALSE(find_email(w, kProjects, "late@example.com"));
+  w.product(kProjects).set_unreachable(false);
+  w.run();
+  CHECK(find_email(w, kProjects, "late@example.com"));
+  // An edit made while it was down reaches it too.
+  w.product(kProjects).set_unreachable(true);
+  auto crm = find_email(w, kCrm, "late@example.com")->id;
+  w.product(kCrm).edit(crm, "Last_Name", "Comer-Again");
+  w.run();
+  w.product(kProjects).set_unreachable(false);
+  w.run();
+  auto projects = find_email(w, kProjects, "late@example.com");
+  REQUIRE(projects);
+  CHECK(projects->fields["last_name"] == "Comer-Again");
+  auto quiet = w.run();
+  CHECK(quiet.planned_writes == 0);
+}
+
 TEST_CASE("a field that flips too often quarantines the person") {
   auto s = default_settings();
   s.flip_limit = 3;
