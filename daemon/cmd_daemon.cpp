@@ -62,11 +62,13 @@ SchedulerOptions scheduler_options(const config::Config& config) {
     options.collections.push_back({id, c.poll_interval, c.poll_jitter, Millis{0}});
   }
   // Every request is bounded by http.timeout and retried at most http.retries
-  // times; a cycle may need a few of them in a row (the listing, then the
-  // first write to a product that stopped answering, after which the engine
-  // stops writing there).
+  // times, so a product that stops answering cannot hold a cycle for long on
+  // its own; the deadline is the backstop. It must leave room for a full
+  // listing paced by a product's request limit (Projects: 100 requests per 2
+  // minutes, one per client), which takes minutes on a mid-size portal; a
+  // listing is cut at two thirds of it.
   options.cycle_timeout =
-      std::max<Millis>(60s, config.http.timeout * (static_cast<long>(config.http.retries) + 2));
+      std::max<Millis>(15min, config.http.timeout * (static_cast<long>(config.http.retries) + 2));
   options.journal_max_entries = static_cast<std::size_t>(config.sync.journal_max_entries);
   options.journal_max_age = config.sync.journal_max_age;
   return options;
