@@ -92,6 +92,12 @@ std::size_t MemoryState::link_count(std::string_view collection) {
   return n;
 }
 
+std::vector<std::string> MemoryState::linked_records(std::string_view collection) {
+  std::vector<std::string> out;
+  for_each_link(collection, [&](const LinkRow& l) { out.push_back(l.record_id); });
+  return out;
+}
+
 bool MemoryState::tombstoned(std::string_view collection, std::string_view normalized_email) {
   return tombstones_.count(Key(collection, normalized_email)) != 0;
 }

@@ -29,6 +29,7 @@ class MemoryState final : public StateAccess {
   void for_each_link(std::string_view collection,
                      const std::function<void(const LinkRow&)>& fn) override;
   std::size_t link_count(std::string_view collection) override;
+  std::vector<std::string> linked_records(std::string_view collection) override;
 
   bool tombstoned(std::string_view collection, std::string_view normalized_email) override;
   void put_tombstone(std::string_view collection, std::string_view normalized_email,

@@ -146,10 +146,10 @@ class Planner {
         gone.push_back(id);
     }
     if (obs.full) {
-      st_.for_each_link(cs.id, [&](const LinkRow& l) {
-        if (!seen.count(l.record_id))
-          gone.push_back(l.record_id);
-      });
+      for (std::string& record_id : st_.linked_records(cs.id)) {
+        if (!seen.count(record_id))
+          gone.push_back(std::move(record_id));
+      }
       std::sort(gone.begin(), gone.end());
       gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
     }

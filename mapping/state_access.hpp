@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -36,6 +37,9 @@ class StateAccess {
   virtual void for_each_link(std::string_view collection,
                              const std::function<void(const LinkRow&)>& fn) = 0;
   virtual std::size_t link_count(std::string_view collection) = 0;
+  // The record ids linked in `collection`: what a full listing is checked
+  // against for deletes, without decoding every link.
+  virtual std::vector<std::string> linked_records(std::string_view collection) = 0;
 
   virtual bool tombstoned(std::string_view collection, std::string_view normalized_email) = 0;
   virtual void put_tombstone(std::string_view collection, std::string_view normalized_email,

@@ -139,9 +139,10 @@ std::vector<mapping::LinkRow> Tables::links_of(mapping::PersonId id) {
   std::vector<mapping::LinkRow> out;
   out.reserve(keys.size());
   for (const auto& key : keys) {
+    // What follows the person id in the index is the link's own key.
     auto [collection, record] = split_link_key(key);
-    if (auto row = link(collection, record))
-      out.push_back(std::move(*row));
+    if (auto bytes = txn_.get(links_, key))
+      out.push_back(decode_link(collection, record, *bytes));
   }
   return out;
 }
@@ -172,6 +173,15 @@ std::size_t Tables::link_count(std::string_view collection) {
   return n;
 }
 
+std::vector<std::string> Tables::linked_records(std::string_view collection) {
+  std::vector<std::string> out;
+  const std::string prefix = link_key(collection, {});
+  auto cursor = txn_.cursor(links_);
+  for (auto at = cursor.seek(prefix); at && has_prefix(at->first, prefix); at = cursor.next())
+    out.emplace_back(at->first.substr(prefix.size()));
+  return out;
+}
+
 bool Tables::tombstoned(std::string_view collection, std::string_view normalized_email) {
   return txn_.get(tombstones_, link_key(collection, normalized_email)).has_value();
 }
@@ -187,7 +197,17 @@ void Tables::erase_tombstone(std::string_view collection, std::string_view norma
   txn_.del(tombstones_, link_key(collection, normalized_email));
 }
 
+bool Tables::conflicts_known_empty() {
+  if (!conflicts_empty_) {
+    auto cursor = txn_.cursor(conflicts_);
+    conflicts_empty_ = !cursor.first().has_value();
+  }
+  return *conflicts_empty_;
+}
+
 std::optional<mapping::ConflictRow> Tables::conflict(mapping::PersonId id, mapping::Field field) {
+  if (conflicts_known_empty())
+    return std::nullopt;
   auto bytes = txn_.get(conflicts_, conflict_key(id, field));
   if (!bytes)
     return std::nullopt;
@@ -195,10 +215,13 @@ std::optional<mapping::ConflictRow> Tables::conflict(mapping::PersonId id, mappi
 }
 
 void Tables::put_conflict(const mapping::ConflictRow& row) {
+  conflicts_empty_ = false;
   txn_.put(conflicts_, conflict_key(row.person, row.field), encode_conflict(row));
 }
 
 void Tables::erase_conflict(mapping::PersonId id, mapping::Field field) {
+  if (conflicts_known_empty())
+    return;
   txn_.del(conflicts_, conflict_key(id, field));
 }
 

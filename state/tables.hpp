@@ -31,6 +31,7 @@ class Tables final : public mapping::StateAccess {
   void for_each_link(std::string_view collection,
                      const std::function<void(const mapping::LinkRow&)>& fn) override;
   std::size_t link_count(std::string_view collection) override;
+  std::vector<std::string> linked_records(std::string_view collection) override;
 
   bool tombstoned(std::string_view collection, std::string_view normalized_email) override;
   void put_tombstone(std::string_view collection, std::string_view normalized_email,
@@ -46,9 +47,16 @@ class Tables final : public mapping::StateAccess {
   std::vector<mapping::ConflictRow> all_conflicts();
 
  private:
+  // The planner asks for an open conflict on every field of every record it
+  // merges, and open conflicts are rare: while the table is known to be empty
+  // the answer needs no lookup. Only Tables writes conflicts, and a Tables
+  // lives within its one transaction, so put_conflict is the one way it fills.
+  bool conflicts_known_empty();
+
   WriteTxn& txn_;
   Dbi people_, emails_, links_, person_links_, tombstones_, conflicts_, meta_;
-  mapping::PersonId next_id_ = 0;  // 0: not read from meta yet
+  mapping::PersonId next_id_ = 0;        // 0: not read from meta yet
+  std::optional<bool> conflicts_empty_;  // not looked at yet
 };
 
 // Per-collection incremental checkpoints (the connector's opaque cursor text).
