@@ -6,6 +6,8 @@
 
 #include <charconv>
 
+#include "connectors/http/civil_date.hpp"
+
 namespace zohosync::connectors::inventory {
 
 namespace json = boost::json;
@@ -147,28 +149,6 @@ std::optional<UserRow> user_from(const json::value& value) {
   return row;
 }
 
-int digits(std::string_view text, std::size_t at, std::size_t count) {
-  if (at + count > text.size())
-    return -1;
-  int value = 0;
-  for (std::size_t i = at; i < at + count; ++i) {
-    if (text[i] < '0' || text[i] > '9')
-      return -1;
-    value = value * 10 + (text[i] - '0');
-  }
-  return value;
-}
-
-// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
-std::int64_t days_from_civil(int y, int m, int d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = static_cast<unsigned>((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 }  // namespace
 
 std::optional<Envelope> parse_envelope(std::string_view body) {
@@ -195,19 +175,21 @@ std::optional<Envelope> parse_envelope(std::string_view body) {
 }
 
 std::optional<std::int64_t> parse_inventory_time(std::string_view text) {
-  const int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
+  const int year = http::fixed_digits(text, 0, 4), month = http::fixed_digits(text, 5, 2),
+            day = http::fixed_digits(text, 8, 2);
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || text[4] != '-' ||
       text[7] != '-') {
     return std::nullopt;
   }
-  std::int64_t seconds = days_from_civil(year, month, day) * 86400;
+  std::int64_t seconds = http::days_from_civil(year, month, day) * 86400;
   if (text.size() == 10)
     return seconds * 1000;
   if (text.size() < 19 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
       text[16] != ':') {
     return std::nullopt;
   }
-  const int hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
+  const int hour = http::fixed_digits(text, 11, 2), minute = http::fixed_digits(text, 14, 2),
+            second = http::fixed_digits(text, 17, 2);
   if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
     return std::nullopt;
   seconds += hour * 3600 + minute * 60 + second;
@@ -223,9 +205,9 @@ std::optional<std::int64_t> parse_inventory_time(std::string_view text) {
   if (zone.front() != '+' && zone.front() != '-')
     return std::nullopt;
   const int sign = zone.front() == '+' ? 1 : -1;
-  const int zone_hours = digits(zone, 1, 2);
+  const int zone_hours = http::fixed_digits(zone, 1, 2);
   const std::size_t minute_at = (zone.size() > 3 && zone[3] == ':') ? 4 : 3;
-  const int zone_minutes = digits(zone, minute_at, 2);
+  const int zone_minutes = http::fixed_digits(zone, minute_at, 2);
   if (zone_hours < 0 || zone_minutes < 0 || zone.size() != minute_at + 2)
     return std::nullopt;
   seconds -= sign * (zone_hours * 3600 + zone_minutes * 60);
