@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "mapping/collections.hpp"
 #include "mapping/normalize.hpp"
@@ -79,6 +80,13 @@ void World::open() {
 }
 
 void World::restart() {
+  open();
+}
+
+void World::while_stopped(const std::function<void(const std::string& state_dir)>& fn) {
+  engine_.reset();
+  store_.reset();
+  fn((dir_ / "state").string());
   open();
 }
 
@@ -196,10 +204,21 @@ std::vector<std::string> disagreements(World& world) {
   std::map<mapping::PersonId, const mapping::PersonRow*> by_id;
   for (const auto& p : people)
     by_id[p.id] = &p;
-  std::set<std::pair<mapping::PersonId, mapping::Field>> held;
-  for (const auto& c : world.conflicts())
-    held.insert({c.person, c.field});
-  for (const auto& link : world.links()) {
+  const auto links = world.links();
+  std::set<std::pair<std::string, std::string>> linked;
+  for (const auto& link : links)
+    linked.insert({link.collection, link.record_id});
+  // A conflict is held on one record: (person, field, collection, record).
+  std::set<std::tuple<mapping::PersonId, mapping::Field, std::string, std::string>> held;
+  for (const auto& c : world.conflicts()) {
+    held.insert({c.person, c.field, c.collection, c.record_id});
+    if (!linked.count({c.collection, c.record_id})) {
+      problems.push_back(c.collection + "/" + c.record_id + " p" + std::to_string(c.person) +
+                         ": a conflict on " + std::string(mapping::field_name(c.field)) +
+                         " is open for a record that is not linked");
+    }
+  }
+  for (const auto& link : links) {
     const auto* spec = mapping::find_collection(link.collection);
     auto record = world.product(link.collection).get(link.record_id);
     if (!record) {
@@ -212,26 +231,57 @@ std::vector<std::string> disagreements(World& world) {
       continue;
     }
     const mapping::PersonRow& person = *it->second;
+    auto is_held = [&](mapping::Field f) {
+      return held.count({person.id, f, link.collection, link.record_id}) != 0;
+    };
+    const bool full_name = !spec->full_name_field.empty();
+    if (full_name && !is_held(mapping::Field::first_name) && !is_held(mapping::Field::last_name)) {
+      // One display name: compared whole (how it splits is the product's
+      // business); a person without any name leaves it alone.
+      const std::string want = mapping::compose_full_name(person.values[mapping::Field::first_name],
+                                                          person.values[mapping::Field::last_name]);
+      const std::string have =
+          mapping::collapse_whitespace(record->fields[std::string(spec->full_name_field)]);
+      if (!want.empty() && have != want) {
+        problems.push_back(link.collection + "/" + link.record_id + " p" +
+                           std::to_string(person.id) + ": name '" + have + "' vs '" + want + "'");
+      }
+    }
     mapping::FieldValues remote = mapping::project(*spec, record->fields, &person.values);
     for (mapping::Field f : mapping::kAllFields) {
-      if (!spec->carries(f) || held.count({person.id, f}))
+      if (!spec->carries(f) || is_held(f))
         continue;
+      if (full_name && (f == mapping::Field::first_name || f == mapping::Field::last_name))
+        continue;  // compared above
       if (mapping::is_blank(person.values[f]))
         continue;  // blanks never overwrite
-      if (!spec->full_name_field.empty() &&
-          (f == mapping::Field::first_name || f == mapping::Field::last_name)) {
-        if (mapping::collapse_whitespace(record->fields[std::string(spec->full_name_field)]) !=
-            mapping::compose_full_name(person.values[mapping::Field::first_name],
-                                       person.values[mapping::Field::last_name])) {
-          problems.push_back(link.collection + "/" + link.record_id + ": name differs");
-        }
-        continue;
-      }
       if (!mapping::equivalent(f, remote[f], person.values[f])) {
         problems.push_back(link.collection + "/" + link.record_id + " p" +
                            std::to_string(person.id) + ": " + std::string(mapping::field_name(f)) +
                            " '" + remote[f] + "' vs '" + person.values[f] + "'");
       }
+    }
+  }
+  return problems;
+}
+
+std::vector<std::string> unreported_records(World& world, const daemon::CycleReport& full) {
+  std::vector<std::string> problems;
+  std::set<std::pair<std::string, std::string>> accounted;
+  for (const auto& link : world.links())
+    accounted.insert({link.collection, link.record_id});
+  for (const auto& a : full.actions) {
+    if (a.kind == mapping::ActionKind::duplicate || a.kind == mapping::ActionKind::skip)
+      accounted.insert({a.collection, a.record_id});
+  }
+  for (const auto& id : kAll) {
+    const auto* spec = mapping::find_collection(id);
+    for (const auto& [rid, r] : world.product(id).records()) {
+      auto e = r.fields.find(std::string(spec->email_field()));
+      if (e == r.fields.end() || mapping::is_blank(e->second) || accounted.count({id, rid}))
+        continue;
+      problems.push_back(id + "/" + rid + " '" + e->second +
+                         "': neither linked nor reported as a duplicate");
     }
   }
   return problems;

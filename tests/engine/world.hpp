@@ -42,6 +42,9 @@ class World {
   daemon::CycleReport run(daemon::CycleOptions options = {});
   // Closes and reopens the store and the engine (a process restart).
   void restart();
+  // Closes the store and the engine, runs `fn` on the state dir (as another
+  // version of zohosync, or a user, would touch it), then reopens them.
+  void while_stopped(const std::function<void(const std::string& state_dir)>& fn);
   void set_settings(mapping::SyncSettings settings);
 
   // A UI-style record in a product, with canonical-ish convenience.
@@ -73,9 +76,18 @@ class World {
   std::unique_ptr<daemon::Engine> engine_;
 };
 
-// Every linked record agrees with its person (normalized, per carried field,
-// except fields held by an open conflict); returns the problems.
+// What a user comparing the products with `zohosync conflicts` would call
+// wrong: a linked record that disagrees with its person (normalized, per
+// carried field) other than in a field held by an open conflict on that very
+// record (the record keeps its value; every other record of the person
+// agrees with the person), and an open conflict on a record that is not
+// linked (any more). Returns the problems.
 std::vector<std::string> disagreements(World& world);
+
+// Records with an email that are neither linked nor reported by `full` (the
+// report of a full-listing cycle run with keep_actions) as a within-product
+// duplicate or skipped: people zohosync neither syncs nor tells about.
+std::vector<std::string> unreported_records(World& world, const daemon::CycleReport& full);
 
 // A stable text dump of every product's records (fields only), for comparing
 // end states.
