@@ -195,7 +195,9 @@ class Planner {
       sink_.emit(std::move(a));
       return;
     }
-    if (auto pid = st_.person_by_email(email)) {
+    // A person deleted everywhere this cycle (on_delete = propagate) takes in
+    // no new record: one with its email is a person of its own.
+    if (auto pid = st_.person_by_email(email); pid && !deleting_.count(*pid)) {
       if (auto person = st_.person(*pid)) {
         for (const LinkRow& l : st_.links_of(*pid)) {
           if (l.collection != cs.id)

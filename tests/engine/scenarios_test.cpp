@@ -540,3 +540,33 @@ TEST_CASE("a cycle for one collection lists where it writes first: no edit is ov
   CHECK(find_email(w, kInvPersons, "t@example.com")->fields["department"] == "Support");
   CHECK(disagreements(w).empty());
 }
+
+// Found by the seeded convergence test (convergence_test.cpp); each case
+// names the seeds that showed it.
+
+TEST_CASE("a record deleted with propagate does not take in a new record with its email") {
+  // Ann is deleted in Inventory (propagate: everywhere) while a new
+  // Inventory user with her email appears in the same cycle. The new record
+  // is a person of its own, not a link to the one being deleted (which kept
+  // its old name over the new record's and was never written again).
+  // Convergence seed 642 (beyond the 60 the test runs).
+  auto s = default_settings();
+  s.on_delete = mapping::OnDelete::propagate;
+  World w(s);
+  auto inv = w.add(kInvPersons, "ann@example.com", "Ann", "Lee");
+  w.run();
+  REQUIRE(find_email(w, kCrm, "ann@example.com"));
+  w.product(kInvPersons).erase(inv);
+  auto user = w.add(kInvUsers, "ann@example.com", "Anna", "Berg");
+  auto report = w.run();
+  CHECK(report.ok());
+  for (const auto& id : {kProjects, kCrm, kContracts})
+    CHECK_FALSE(find_email(w, id, "ann@example.com"));
+  CHECK(w.product(kInvUsers).get(user)->fields["name"] == "Anna Berg");
+  auto person = w.person_by_email("ann@example.com");
+  REQUIRE(person);
+  CHECK(person->values[Field::first_name] == "Anna");
+  CHECK(person->values[Field::last_name] == "Berg");
+  CHECK(disagreements(w).empty());
+  expect_quiet(w);
+}
