@@ -469,6 +469,12 @@ class Planner {
     auto person = st_.person(link->person);
     const std::string email = person ? normalize_email(person->values[Field::email]) : "";
     st_.erase_link(cs.id, record_id);
+    // A conflict held on the deleted record holds nothing any more.
+    for (Field f : kAllFields) {
+      auto open = st_.conflict(link->person, f);
+      if (open && open->collection == cs.id && open->record_id == record_id)
+        st_.erase_conflict(link->person, f);
+    }
     Action a;
     a.kind = ActionKind::unlink;
     a.collection = cs.id;

@@ -570,3 +570,24 @@ TEST_CASE("a record deleted with propagate does not take in a new record with it
   CHECK(disagreements(w).empty());
   expect_quiet(w);
 }
+
+TEST_CASE("a record deleted while a conflict holds it leaves no conflict behind") {
+  // Ann's Projects record takes Bob's email (held), then is deleted: nothing
+  // is held any more. A conflict left naming the deleted record was listed by
+  // `zohosync conflicts`, and resolving it took the deleted record's value.
+  // Convergence seeds 16, 35, 40; 1005, 1007 under policy manual.
+  World w;
+  w.add(kCrm, "ann@example.com", "Ann", "Lee");
+  w.add(kCrm, "bob@example.com", "Bob", "Stone");
+  w.run();
+  const std::string ann = find_email(w, kProjects, "ann@example.com")->id;
+  w.product(kProjects).edit(ann, "email", "bob@example.com");
+  w.run();
+  REQUIRE(w.conflicts().size() == 1);
+  w.product(kProjects).erase(ann);
+  auto report = w.run();
+  CHECK(report.collections[kProjects].unlinks == 1);
+  CHECK(w.conflicts().empty());
+  CHECK(disagreements(w).empty());
+  expect_quiet(w);
+}
