@@ -591,3 +591,27 @@ TEST_CASE("a record deleted while a conflict holds it leaves no conflict behind"
   CHECK(disagreements(w).empty());
   expect_quiet(w);
 }
+
+TEST_CASE("a create that finds by email a record linked to another person leaves it alone") {
+  // Ann's Projects record takes Bob's email while Bob appears in Inventory.
+  // The email is held on Ann's record; Bob's create in Projects looks the
+  // email up first and finds Ann's record: it must not write Bob's name
+  // into it (which then came back as an edit of Ann's name everywhere).
+  // Convergence seed 28.
+  World w;
+  w.add(kCrm, "ann@example.com", "Ann", "Lee");
+  w.run();
+  const std::string ann = find_email(w, kProjects, "ann@example.com")->id;
+  w.product(kProjects).edit(ann, "email", "bob@example.com");
+  w.add(kInvPersons, "bob@example.com", "Bob", "Stone");
+  w.run();
+  CHECK(w.product(kProjects).get(ann)->fields["first_name"] == "Ann");
+  CHECK(w.product(kProjects).get(ann)->fields["last_name"] == "Lee");
+  auto conflicts = w.conflicts();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts.front().record_id == ann);
+  w.run();
+  CHECK(find_email(w, kCrm, "ann@example.com")->fields["Last_Name"] == "Lee");
+  CHECK(w.person_by_email("ann@example.com")->values[Field::last_name] == "Lee");
+  CHECK(disagreements(w).empty());
+}
