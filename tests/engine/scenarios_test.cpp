@@ -615,3 +615,37 @@ TEST_CASE("a create that finds by email a record linked to another person leaves
   CHECK(w.person_by_email("ann@example.com")->values[Field::last_name] == "Lee");
   CHECK(disagreements(w).empty());
 }
+
+TEST_CASE("two records of one person held on the same field are both reported and kept") {
+  // Ann's Projects record takes Bob's email, her Contracts record Cy's: two
+  // held conflicts. One conflict per person and field replaced the first,
+  // and once the second was taken back, Ann's Projects record diverged with
+  // nothing reported, and the next write to it overwrote the user's edit.
+  // Convergence seeds 1, 5, 30, 34, 45, 58, 59; 1007, 1015 under policy manual.
+  World w;
+  w.add(kCrm, "ann@example.com", "Ann", "Lee");
+  w.add(kCrm, "bob@example.com", "Bob", "Stone");
+  w.add(kCrm, "cy@example.com", "Cy", "Ng");
+  w.run();
+  const std::string projects = find_email(w, kProjects, "ann@example.com")->id;
+  const std::string contracts = find_email(w, kContracts, "ann@example.com")->id;
+  const std::string crm = find_email(w, kCrm, "ann@example.com")->id;
+  w.product(kProjects).edit(projects, "email", "bob@example.com");
+  w.product(kContracts).edit(contracts, "emailId", "cy@example.com");
+  auto report = w.run();
+  CHECK(report.total(&daemon::CollectionCounts::held) == 2);
+  CHECK(w.conflicts().size() == 2);
+  CHECK(disagreements(w).empty());
+
+  w.product(kContracts).edit(contracts, "emailId", "ann@example.com");  // taken back
+  w.run();
+  CHECK(w.conflicts().size() == 1);
+  CHECK(disagreements(w).empty());  // Projects' record is still reported
+
+  w.product(kCrm).edit(crm, "Last_Name", "Berg");  // Ann's other fields keep syncing
+  w.run();
+  w.run();
+  CHECK(w.product(kProjects).get(projects)->fields["last_name"] == "Berg");
+  CHECK(w.product(kProjects).get(projects)->fields["email"] == "bob@example.com");
+  CHECK(disagreements(w).empty());
+}
