@@ -649,3 +649,29 @@ TEST_CASE("two records of one person held on the same field are both reported an
   CHECK(w.product(kProjects).get(projects)->fields["email"] == "bob@example.com");
   CHECK(disagreements(w).empty());
 }
+
+TEST_CASE("an edit made while the cycle writes to the same record is not overwritten") {
+  // The product answers an update with the whole record; a field the update
+  // did not carry, edited meanwhile by a user, must not become the link's
+  // base (the edit would then look like ours and the person's old value be
+  // pushed over it). What made the unreported divergence of the test above
+  // an overwrite; no seed reaches it alone (no user edits during a cycle).
+  World w;
+  w.add(kCrm, "ann@example.com", "Ann", "Lee");
+  w.run();
+  const std::string crm = find_email(w, kCrm, "ann@example.com")->id;
+  const std::string projects = find_email(w, kProjects, "ann@example.com")->id;
+  w.product(kCrm).edit(crm, "Last_Name", "Berg");
+  daemon::CycleOptions options;
+  options.fault_hook = [&](daemon::FaultPoint point) {
+    if (point == daemon::FaultPoint::after_plan_commit)
+      w.product(kProjects).edit(projects, "first_name", "Anna");
+  };
+  w.run(options);
+  CHECK(w.product(kProjects).get(projects)->fields["last_name"] == "Berg");
+  w.run();
+  w.run();
+  CHECK(w.product(kProjects).get(projects)->fields["first_name"] == "Anna");
+  CHECK(find_email(w, kCrm, "ann@example.com")->fields["First_Name"] == "Anna");
+  CHECK(disagreements(w).empty());
+}
