@@ -19,7 +19,9 @@
 //   of the "newest wins" policy; created_ms orders within-product duplicates
 //   (0 when unknown).
 // - remove() of a record that no longer exists succeeds (deletes are idempotent).
-// - find_by_email() compares case-insensitively and returns the oldest match.
+// - find_by_email() returns the oldest record whose email has the same key
+//   as the one asked for: common::normalize_email, the engine's index key
+//   (case, surrounding blanks and trailing dots do not count).
 // - A record the product refuses (bad data, too long, duplicate) is
 //   ErrorClass::per_record; the engine quarantines that record and continues.
 

@@ -1,7 +1,5 @@
 // `zohosync journal`: the audit log of every change zohosync applied, oldest
 // first. Read-only, so it is safe while the daemon runs.
-#include <algorithm>
-#include <cctype>
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -11,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/email_address.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/exit_codes.hpp"
@@ -52,17 +51,6 @@ std::optional<Since> parse_since(const std::string& text) {
   tm.tm_sec = second;
   since.from_time_ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
   return since;
-}
-
-std::string lower_trimmed(std::string_view text) {
-  auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string_view::npos)
-    return {};
-  auto last = text.find_last_not_of(" \t\r\n");
-  std::string out(text.substr(first, last - first + 1));
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
 }
 
 std::string format_time(std::int64_t time_ms) {
@@ -146,12 +134,13 @@ int run_journal(const GlobalOptions& global, const JournalOptions& options) {
     auto txn = store.begin_read();
     // The filters are applied before the limit, so --limit counts matching entries.
     auto entries = state::Journal::read(txn, store, since.after_seq + 1, 0);
-    std::string person = options.person ? lower_trimmed(*options.person) : std::string();
+    // --person names a person by any spelling of the email (the index key).
+    std::string person = options.person ? common::normalize_email(*options.person) : std::string();
     std::size_t shown = 0;
     for (const auto& entry : entries) {
       if (entry.time_ms < since.from_time_ms)
         continue;
-      if (!person.empty() && lower_trimmed(entry.person_email) != person)
+      if (!person.empty() && common::normalize_email(entry.person_email) != person)
         continue;
       if (options.limit != 0 && shown == options.limit)
         break;

@@ -9,9 +9,6 @@ bool is_space(char c) {
 bool is_digit(char c) {
   return c >= '0' && c <= '9';
 }
-char to_lower(char c) {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
 }  // namespace
 
 std::string_view trim(std::string_view value) {
@@ -37,16 +34,6 @@ std::string collapse_whitespace(std::string_view value) {
     in_space = false;
     out.push_back(c);
   }
-  return out;
-}
-
-std::string normalize_email(std::string_view email) {
-  email = trim(email);
-  std::string out(email);
-  for (char& c : out)
-    c = to_lower(c);
-  while (!out.empty() && out.back() == '.')
-    out.pop_back();
   return out;
 }
 

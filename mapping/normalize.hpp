@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/email_address.hpp"
 #include "mapping/fields.hpp"
 
 namespace zohosync::mapping {
@@ -17,12 +18,10 @@ std::string_view trim(std::string_view value);
 // Trimmed, inner whitespace runs collapsed to one space.
 std::string collapse_whitespace(std::string_view value);
 
-// Trimmed, ASCII lower-cased and without trailing dots ("Ann@X.com." is
-// ann@x.com: the root label of a domain names the same host): the key of the
-// email index. Bytes outside ASCII (a unicode local part, an IDN domain) are
-// compared exactly, and a plus-tag is part of the address: a+tag@x.com and
-// a@x.com are two people.
-std::string normalize_email(std::string_view email);
+// The key of the email index (common/email_address.hpp): the connectors'
+// find_by_email compares by the same function, so a lookup finds exactly the
+// records the index puts under one person.
+using common::normalize_email;
 
 // Why `email` cannot identify a person ("" when it can): a non-blank value
 // that, trimmed, has not exactly one '@', an empty local part or domain,

@@ -4,12 +4,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdint>
 #include <set>
 #include <tuple>
 
+#include "common/email_address.hpp"
 #include "connectors/crm/crm_json.hpp"
 #include "connectors/limits/api_client.hpp"
 
@@ -26,21 +26,9 @@ constexpr std::size_t kDiscretePagingLimit = 2000;
 constexpr std::size_t kMaxPages = 100'000;
 constexpr std::size_t kMaxIdsPerCall = 100;
 
-std::string normalized_email(std::string_view email) {
-  std::size_t begin = 0, end = email.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(email[begin])))
-    ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(email[end - 1])))
-    --end;
-  std::string out(email.substr(begin, end - begin));
-  for (auto& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string email_of(const Fields& fields) {
   const auto it = fields.find("Email");
-  return it == fields.end() ? std::string() : normalized_email(it->second);
+  return it == fields.end() ? std::string() : common::normalize_email(it->second);
 }
 
 std::string join(const std::vector<std::string>& ids, std::size_t begin, std::size_t end) {
@@ -238,10 +226,13 @@ asio::awaitable<void> CrmContactsConnector::remove(std::string id, std::string /
 }
 
 asio::awaitable<std::optional<Record>> CrmContactsConnector::find_by_email(std::string email) {
-  const std::string want = normalized_email(email);
+  const std::string want = common::normalize_email(email);
   std::optional<Record> oldest;
   if (want.empty())
     co_return oldest;
+  // Zoho is asked for the key and matches it case-insensitively; the answer is
+  // filtered by the key here. Whether Zoho also ignores a trailing dot is not
+  // known, so a record stored as "a@x.com." may not be in the answer at all.
   for (std::size_t page = 1; page <= 10; ++page) {
     ApiRequest request;
     request.path = "/Contacts/search";
@@ -257,8 +248,9 @@ asio::awaitable<std::optional<Record>> CrmContactsConnector::find_by_email(std::
     crm::RecordPage parsed = crm::parse_record_page(response.body);
     for (auto& record : parsed.records) {
       const auto it = record.fields.find("Email");
-      if (it == record.fields.end() || normalized_email(it->second) != want)
-        continue;  // search may match more loosely than equality
+      // Zoho's match may be looser than the key.
+      if (it == record.fields.end() || common::normalize_email(it->second) != want)
+        continue;
       const auto key = [](const Record& r) {
         // Unknown creation time sorts last; ids break ties (numeric strings).
         return std::make_tuple(r.created_ms == 0 ? INT64_MAX : r.created_ms, r.id.size(), r.id);

@@ -17,6 +17,7 @@
 #include <map>
 #include <set>
 
+#include "common/email_address.hpp"
 #include "connectors/http/http_date.hpp"
 #include "connectors/inventory/inventory_connectors.hpp"
 #include "connectors/inventory/inventory_cursor.hpp"
@@ -151,7 +152,7 @@ class ContactPersonsConnector final : public Connector {
   }
 
   boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
-    const std::string wanted = normalize_email(email);
+    const std::string wanted = common::normalize_email(email);
     if (wanted.empty())
       co_return std::nullopt;
     // Contacts whose listed (primary) person has the email: one call.
@@ -181,7 +182,7 @@ class ContactPersonsConnector final : public Connector {
         continue;
       for (auto& row : *persons) {
         auto it = row.fields.find("email");
-        if (it == row.fields.end() || normalize_email(it->second) != wanted)
+        if (it == row.fields.end() || common::normalize_email(it->second) != wanted)
           continue;
         if (!best || older_id(row.person_id, best->id))
           best = to_record(std::move(row), contact_id, modified_ms);
@@ -257,7 +258,7 @@ class ContactPersonsConnector final : public Connector {
     person_contact_[row.person_id] = contact_id;
     auto it = row.fields.find("email");
     person_email_[row.person_id] =
-        it == row.fields.end() ? std::string() : normalize_email(it->second);
+        it == row.fields.end() ? std::string() : common::normalize_email(it->second);
   }
 
   void forget_person(const std::string& person_id) {
@@ -319,16 +320,16 @@ class ContactPersonsConnector final : public Connector {
   boost::asio::awaitable<std::optional<Record>> find_created(const std::string& contact_id,
                                                              const Fields& fields) {
     auto wanted_it = fields.find("email");
-    if (wanted_it == fields.end() || normalize_email(wanted_it->second).empty())
+    if (wanted_it == fields.end() || common::normalize_email(wanted_it->second).empty())
       co_return std::nullopt;
-    const std::string wanted = normalize_email(wanted_it->second);
+    const std::string wanted = common::normalize_email(wanted_it->second);
     auto persons = co_await read_persons(contact_id);
     if (!persons)
       co_return std::nullopt;
     std::optional<PersonRow> newest;
     for (auto& row : *persons) {
       auto it = row.fields.find("email");
-      if (it == row.fields.end() || normalize_email(it->second) != wanted ||
+      if (it == row.fields.end() || common::normalize_email(it->second) != wanted ||
           person_contact_.count(row.person_id)) {
         continue;
       }

@@ -38,19 +38,6 @@ void InventoryRequests::ensure_ok(const http::HttpResponse& response) const {
     throw api_.error_for(response);
 }
 
-std::string normalize_email(std::string_view email) {
-  while (!email.empty() && (email.front() == ' ' || email.front() == '\t'))
-    email.remove_prefix(1);
-  while (!email.empty() && (email.back() == ' ' || email.back() == '\t'))
-    email.remove_suffix(1);
-  std::string out(email);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z')
-      c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
 bool older_id(std::string_view a, std::string_view b) {
   if (a.size() != b.size())
     return a.size() < b.size();

@@ -1,7 +1,7 @@
 #pragma once
 // What both Inventory collections share: every call carries organization_id,
 // write bodies are JSON, refused answers become classified ConnectorErrors,
-// and small text helpers (email comparison, id order).
+// and the id order.
 
 #include <boost/asio/awaitable.hpp>
 
@@ -35,8 +35,6 @@ class InventoryRequests {
   std::string organization_id_;
 };
 
-// Emails compare trimmed and case-insensitively (the engine's rule).
-std::string normalize_email(std::string_view email);
 // Inventory ids are growing numbers: the smaller is the older record.
 bool older_id(std::string_view a, std::string_view b);
 

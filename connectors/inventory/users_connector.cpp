@@ -14,6 +14,7 @@
 
 #include <algorithm>
 
+#include "common/email_address.hpp"
 #include "connectors/inventory/inventory_connectors.hpp"
 #include "connectors/inventory/inventory_json.hpp"
 #include "connectors/inventory/inventory_request.hpp"
@@ -117,14 +118,14 @@ class UsersConnector final : public Connector {
   }
 
   boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
-    const std::string wanted = normalize_email(email);
+    const std::string wanted = common::normalize_email(email);
     if (wanted.empty())
       co_return std::nullopt;
     // No email filter is documented for users: the (short) list is searched.
     auto users = co_await all_users();
     std::optional<UserRow> best;
     for (auto& user : users) {
-      if (normalize_email(user.email) != wanted)
+      if (common::normalize_email(user.email) != wanted)
         continue;
       if (!best || older_id(user.user_id, best->user_id))
         best = std::move(user);

@@ -8,10 +8,14 @@
 
 #include <algorithm>
 
+#include "common/email_address.hpp"
+
 namespace zohosync::connectors {
 
 namespace {
 
+// The lowercase_emails quirk: what such a product stores (the match key is
+// common::normalize_email).
 std::string lower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -19,14 +23,6 @@ std::string lower(std::string_view s) {
       c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-std::string trim_lower(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-    s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-    s.remove_suffix(1);
-  return lower(s);
 }
 
 // "5551234567" -> "555 123 4567": the kind of reformatting products do.
@@ -220,11 +216,11 @@ boost::asio::awaitable<void> MemoryConnector::remove(std::string id, std::string
 
 boost::asio::awaitable<std::optional<Record>> MemoryConnector::find_by_email(std::string email) {
   enter(Op::find_by_email, {});
-  const std::string wanted = trim_lower(email);
+  const std::string wanted = common::normalize_email(email);
   std::optional<Record> best;
   for (const auto& [id, record] : records_) {
     auto it = record.fields.find(options_.email_field);
-    if (it == record.fields.end() || trim_lower(it->second) != wanted)
+    if (it == record.fields.end() || common::normalize_email(it->second) != wanted)
       continue;
     if (!best || record.created_ms < best->created_ms)
       best = record;

@@ -18,10 +18,10 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 #include <unordered_map>
 
+#include "common/email_address.hpp"
 #include "connectors/http/url.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/projects/projects_json.hpp"
@@ -35,21 +35,6 @@ namespace {
 
 constexpr const char* kCollection = "projects.contacts";
 constexpr int kMaxRange = 200;  // Zoho cuts larger ranges to 200
-
-std::string trimmed(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  return std::string(text);
-}
-
-std::string email_key(std::string_view email) {
-  std::string key = trimmed(email);
-  for (char& c : key)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
 
 std::string email_of(const Record& record) {
   auto it = record.fields.find("email");
@@ -95,7 +80,7 @@ class ProjectsContacts final : public Connector {
       std::string no_search;
       auto records = co_await client_contacts(client, std::move(no_search), skipped);
       for (Record& record : records) {
-        index[email_key(email_of(record))] = client;
+        index[common::normalize_email(email_of(record))] = client;
         listing.records.push_back(std::move(record));
       }
     }
@@ -159,7 +144,7 @@ class ProjectsContacts final : public Connector {
         Record record = std::move(answer.created.front());
         if (record.parent_id.empty())
           record.parent_id = client;
-        index_[email_key(email_of(record))] = record.parent_id;
+        index_[common::normalize_email(email_of(record))] = record.parent_id;
         co_return record;
       }
       existing = !answer.existing_emails.empty();
@@ -203,7 +188,7 @@ class ProjectsContacts final : public Connector {
     Record record = projects_json::parse_contact(response.body);
     if (record.parent_id.empty())
       record.parent_id = parent_id;
-    index_[email_key(email_of(record))] = record.parent_id;
+    index_[common::normalize_email(email_of(record))] = record.parent_id;
     co_return record;
   }
 
@@ -301,14 +286,16 @@ class ProjectsContacts final : public Connector {
 
   // The contact holding `email` in one client, via search_string.
   asio::awaitable<std::optional<Record>> search_client(std::string client, std::string email) {
-    const std::string wanted = email_key(email);
+    const std::string wanted = common::normalize_email(email);
     std::size_t skipped = 0;
-    // search_string matches substrings: surrounding blanks would match nothing.
-    std::string search = trimmed(email);
+    // search_string matches substrings case-insensitively: the key (no blanks
+    // around it, no trailing dot) is inside every spelling of the address, and
+    // the key decides among what it matches.
+    std::string search = wanted;
     auto records = co_await client_contacts(client, std::move(search), skipped);
     std::optional<Record> found;
     for (Record& record : records) {
-      if (email_key(email_of(record)) == wanted) {
+      if (common::normalize_email(email_of(record)) == wanted) {
         found = std::move(record);
         break;
       }
@@ -321,7 +308,7 @@ class ProjectsContacts final : public Connector {
   // Email is unique per portal, so the first match is the only one.
   asio::awaitable<std::optional<Record>> locate(std::string email, std::string first_client,
                                                 bool scan) {
-    const std::string key = email_key(email);
+    const std::string key = common::normalize_email(email);
     std::set<std::string> asked;
     std::vector<std::string> order;
     if (auto it = index_.find(key); it != index_.end())

@@ -15,79 +15,14 @@
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <tuple>
 
-#include "tests/connectors/conformance/memory_fixture.hpp"
-#ifdef ZOHOSYNC_CONFORMANCE_CRM
-#include "tests/connectors/conformance/crm_fixture.hpp"
-#endif
-#ifdef ZOHOSYNC_CONFORMANCE_INVENTORY
-#include "tests/connectors/conformance/inventory_fixture.hpp"
-#endif
-#ifdef ZOHOSYNC_CONFORMANCE_PROJECTS
-#include "tests/connectors/conformance/projects_fixture.hpp"
-#endif
-#ifdef ZOHOSYNC_CONFORMANCE_CONTRACTS
-#include "tests/connectors/conformance/contracts_fixture.hpp"
-#endif
+#include "tests/connectors/conformance/fixture_types.hpp"
+#include "tests/connectors/conformance/sandbox_fixture.hpp"
 
 using namespace zohosync::connectors;
 using namespace zohosync::connectors::conformance;
 using namespace std::chrono_literals;
 namespace json = boost::json;
-
-// ---- the fixtures this build has (a product's only once its library exists) ----
-
-namespace {
-
-template <class... A, class... B>
-std::tuple<A..., B...> concat(std::tuple<A...>, std::tuple<B...>);
-
-using CrmFixtures =
-#ifdef ZOHOSYNC_CONFORMANCE_CRM
-    std::tuple<CrmContactsFixture>;
-#else
-    std::tuple<>;
-#endif
-using InventoryFixtures =
-#ifdef ZOHOSYNC_CONFORMANCE_INVENTORY
-    std::tuple<InventoryContactPersonsFixture, InventoryUsersFixture>;
-#else
-    std::tuple<>;
-#endif
-using ProjectsFixtures =
-#ifdef ZOHOSYNC_CONFORMANCE_PROJECTS
-    std::tuple<ProjectsContactsFixture>;
-#else
-    std::tuple<>;
-#endif
-using ContractsFixtures =
-#ifdef ZOHOSYNC_CONFORMANCE_CONTRACTS
-    std::tuple<ContractsContactsFixture>;
-#else
-    std::tuple<>;
-#endif
-
-using SandboxFixtures = decltype(concat(concat(CrmFixtures{}, InventoryFixtures{}),
-                                        concat(ProjectsFixtures{}, ContractsFixtures{})));
-using AllFixtures = decltype(concat(std::tuple<MemoryFixture>{}, SandboxFixtures{}));
-
-}  // namespace
-
-TYPE_TO_STRING(MemoryFixture);
-#ifdef ZOHOSYNC_CONFORMANCE_CRM
-TYPE_TO_STRING(CrmContactsFixture);
-#endif
-#ifdef ZOHOSYNC_CONFORMANCE_INVENTORY
-TYPE_TO_STRING(InventoryContactPersonsFixture);
-TYPE_TO_STRING(InventoryUsersFixture);
-#endif
-#ifdef ZOHOSYNC_CONFORMANCE_PROJECTS
-TYPE_TO_STRING(ProjectsContactsFixture);
-#endif
-#ifdef ZOHOSYNC_CONFORMANCE_CONTRACTS
-TYPE_TO_STRING(ContractsContactsFixture);
-#endif
 
 // ---- helpers ----
 
