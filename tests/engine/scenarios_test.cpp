@@ -198,7 +198,21 @@ TEST_CASE("an email change onto another person's email is a conflict, not a merg
   CHECK(report.total(&daemon::CollectionCounts::held) == 1);
   CHECK(w.people().size() == 2);
   CHECK(w.person_by_email("ida@example.com"));
-  CHECK(find_email(w, kInvPersons, "ida@example.com"));  // untouched
+  auto conflicts = w.conflicts();
+  REQUIRE(conflicts.size() == 1);
+  CHECK(conflicts.front().collection == kCrm);
+  CHECK(conflicts.front().record_id == a);
+  // Untouched: Ida keeps her email elsewhere, Jo keeps his records, one each.
+  for (const auto& id : {kInvPersons, kProjects, kContracts}) {
+    CAPTURE(id);
+    CHECK(find_email(w, id, "ida@example.com"));
+    auto jo = find_email(w, id, "jo@example.com");
+    REQUIRE(jo);
+    CHECK(mapping::project(*mapping::find_collection(id), jo->fields)[Field::first_name] == "Jo");
+  }
+  CHECK(w.product(kInvPersons).records().size() == 2);
+  CHECK(disagreements(w).empty());
+  expect_quiet(w);
 }
 
 TEST_CASE("records without email are skipped and counted, never matched by name") {
@@ -286,7 +300,10 @@ TEST_CASE("a product that lower-cases emails and reformats phones does not ping-
   auto inv = find_email(w, kInvPersons, "pat.q@example.com");
   REQUIRE(inv);
   CHECK(inv->fields["email"] == "pat.q@example.com");  // the product's own form
-  CHECK(inv->fields["phone"] != "+1 (555) 010-0200");
+  // Written, and stored in the product's own format.
+  REQUIRE(inv->fields.count("phone") == 1);
+  CHECK(inv->fields.at("phone") != "+1 (555) 010-0200");
+  CHECK(mapping::phone_digits(inv->fields.at("phone")) == "15550100200");
   w.reset_counters();
   w.run();  // echoes of our writes, in the products' own formats
   CHECK(w.total_writes() == 0);
