@@ -28,7 +28,6 @@ connectors::MemoryOptions options_for(const std::string& id) {
     o.email_field = "Email";
   if (id == "contracts.counterparty_contacts") {
     o.email_field = "emailId";
-    o.email_is_id = true;
   }
   return o;
 }

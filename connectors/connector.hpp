@@ -59,6 +59,11 @@ struct Listing {
   // new process needs no memory of earlier listings). A parent whose reading
   // stopped part-way is not named.
   std::vector<std::string> complete_parents;
+  // Every parent that exists, when the listing read all of them (Inventory's
+  // contact pages). A record linked under a parent not among them may have
+  // gone with its parent: the engine asks confirm_gone_parents() and infers
+  // the deletes of those confirmed. Absent: nothing is said about parents.
+  std::optional<std::vector<std::string>> existing_parents;
   std::string cursor;    // pass to the next list() call
   bool complete = true;  // false: stopped early; nothing may be inferred
   bool full = false;     // true: `records` is every record (since was "")
@@ -80,6 +85,16 @@ class Connector {
                                                 Fields fields) = 0;
   virtual boost::asio::awaitable<void> remove(std::string id, std::string parent_id) = 0;
   virtual boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) = 0;
+
+  // Of `parents` (linked records' parents that a listing's existing_parents
+  // did not hold), those that are gone for sure: each is then a parent read
+  // whole with nothing in it. Only a connector that sets existing_parents is
+  // asked; by default none is confirmed.
+  virtual boost::asio::awaitable<std::vector<std::string>> confirm_gone_parents(
+      std::vector<std::string> parents) {
+    (void)parents;
+    co_return std::vector<std::string>{};
+  }
 
   // True when create() itself finds a record with the same email and updates
   // it instead of adding a second one (an upsert keyed by email): the engine

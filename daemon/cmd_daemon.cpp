@@ -34,6 +34,7 @@
 #include "daemon/state_errors.hpp"
 #include "daemon/state_lock.hpp"
 #include "daemon/sync_settings.hpp"
+#include "mapping/collections.hpp"
 #include "state/store.hpp"
 
 namespace zohosync::daemon {
@@ -91,6 +92,8 @@ void describe_runtime_metrics(metrics::Registry& r) {
   r.describe("zohosync_conflicts_open", Type::gauge, "Conflicts held for manual resolution");
   r.describe("zohosync_journal_entries", Type::gauge, "Entries in the journal");
   r.describe("zohosync_outbox_pending", Type::gauge, "Planned writes not yet confirmed");
+  r.describe("zohosync_outbox_pending_writes", Type::gauge,
+             "Planned writes not yet confirmed, by target collection and kind");
   r.describe("zohosync_people", Type::gauge, "People known to the state store");
   r.describe("zohosync_links", Type::gauge, "Records linked to a person");
   r.describe("zohosync_ready", Type::gauge, "1 once a first cycle succeeded");
@@ -149,6 +152,19 @@ void add_collectors(metrics::Registry& registry, ConnectorSet& set, state::Store
     r.set("zohosync_conflicts_open", {}, count("conflicts"));
     r.set("zohosync_journal_entries", {}, count("journal"));
     r.set("zohosync_outbox_pending", {}, count("outbox"));
+    for (const mapping::CollectionSpec& spec : mapping::builtin_collections()) {
+      const std::string_view collection = spec.id;
+      state::OutboxCounts n;
+      if (auto it = status.pending.find(std::string(collection)); it != status.pending.end())
+        n = it->second;
+      const std::string c(collection);
+      r.set("zohosync_outbox_pending_writes", {{"collection", c}, {"kind", "create"}},
+            static_cast<double>(n.creates));
+      r.set("zohosync_outbox_pending_writes", {{"collection", c}, {"kind", "update"}},
+            static_cast<double>(n.updates));
+      r.set("zohosync_outbox_pending_writes", {{"collection", c}, {"kind", "delete"}},
+            static_cast<double>(n.deletes));
+    }
     r.set("zohosync_people", {}, count("people"));
     r.set("zohosync_links", {}, count("links"));
   });

@@ -49,6 +49,14 @@ void print_text(const std::string& dir, const state::StatusReport* report) {
     std::printf("%-34s %s\n", collection,
                 it == report->cursors.end() ? "never synced" : it->second.c_str());
   }
+  // Writes waiting for their product (down, refused transiently, or not yet
+  // sent): a delete propagated while a product was down waits here too.
+  for (const auto& [collection, n] : report->pending) {
+    std::printf("pending in %s: %llu create(s), %llu update(s), %llu delete(s)\n",
+                collection.c_str(), static_cast<unsigned long long>(n.creates),
+                static_cast<unsigned long long>(n.updates),
+                static_cast<unsigned long long>(n.deletes));
+  }
 }
 
 void print_json(const std::string& dir, const state::StatusReport* report) {
@@ -71,6 +79,10 @@ void print_json(const std::string& dir, const state::StatusReport* report) {
       auto it = report->cursors.find(collection);
       if (it != report->cursors.end())
         c["cursor"] = it->second;
+      state::OutboxCounts n;
+      if (auto p = report->pending.find(collection); p != report->pending.end())
+        n = p->second;
+      c["pending"] = {{"creates", n.creates}, {"updates", n.updates}, {"deletes", n.deletes}};
     }
     collections[collection] = std::move(c);
   }

@@ -501,8 +501,12 @@ class Planner {
         deleting_.insert(link->person);
         for (const LinkRow& other : st_.links_of(link->person)) {
           const CollectionSettings* ocs = s_.collection(other.collection);
-          if (ocs == nullptr || !ocs->enabled || unreachable_.count(other.collection))
+          if (ocs == nullptr || !ocs->enabled)
             continue;
+          // A product that did not answer this cycle gets its delete all the
+          // same: it waits in the outbox until the product takes it. Planned
+          // later there would be no trace of it: this record's link, the one
+          // thing that says the person was deleted, is gone after this cycle.
           if (!email.empty())
             st_.put_tombstone(other.collection, email, now_);
           Action r;

@@ -34,6 +34,12 @@ std::string Outbox::key_for(const mapping::Action& action) {
 
 std::string Outbox::put(WriteTxn& txn, const Store& store, const mapping::Action& action) {
   std::string key = key_for(action);
+  if (action.kind == mapping::ActionKind::remove) {
+    // A record about to be deleted needs no pending update first.
+    mapping::Action update = action;
+    update.kind = mapping::ActionKind::update;
+    txn.del(store.db("outbox"), key_for(update));
+  }
   txn.put(store.db("outbox"), key, encode_action(action));
   return key;
 }
@@ -47,6 +53,28 @@ std::vector<OutboxEntry> Outbox::pending(const Txn& txn, const Store& store) {
   auto cursor = txn.cursor(store.db("outbox"));
   for (auto at = cursor.first(); at; at = cursor.next()) {
     out.push_back({std::string(at->first), decode_action(at->second)});
+  }
+  return out;
+}
+
+std::map<std::string, OutboxCounts> Outbox::counts(const Txn& txn, const Store& store) {
+  std::map<std::string, OutboxCounts> out;
+  auto cursor = txn.cursor(store.db("outbox"));
+  for (auto at = cursor.first(); at; at = cursor.next()) {
+    // The key alone tells the kind and the target: no entry is decoded.
+    const std::string_view key = at->first;
+    if (key.size() < 3 || key[1] != '\0')
+      continue;
+    const std::size_t end = key.find('\0', 2);
+    if (end == std::string_view::npos)
+      continue;
+    OutboxCounts& counts = out[std::string(key.substr(2, end - 2))];
+    if (key[0] == 'c')
+      ++counts.creates;
+    else if (key[0] == 'u')
+      ++counts.updates;
+    else if (key[0] == 'r')
+      ++counts.deletes;
   }
   return out;
 }

@@ -8,9 +8,11 @@
 //   "u" \0 collection \0 record           an update
 //   "r" \0 collection \0 record           a delete
 // so a newer plan for the same target replaces a pending entry instead of
-// queueing a second write.
+// queueing a second write; a delete also replaces a pending update of its record.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +29,11 @@ struct OutboxEntry {
   mapping::Action action;
 };
 
+// Pending writes of one target collection, by kind.
+struct OutboxCounts {
+  std::uint64_t creates = 0, updates = 0, deletes = 0;
+};
+
 class Outbox {
  public:
   static std::string key_for(const mapping::Action& action);
@@ -35,6 +42,8 @@ class Outbox {
   static bool erase(WriteTxn& txn, const Store& store, std::string_view key);
   // Every pending entry in key order.
   static std::vector<OutboxEntry> pending(const Txn& txn, const Store& store);
+  // Pending writes per target collection (only collections with some).
+  static std::map<std::string, OutboxCounts> counts(const Txn& txn, const Store& store);
   static std::uint64_t size(const Txn& txn, const Store& store);
 };
 

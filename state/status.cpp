@@ -26,6 +26,7 @@ StatusReport read_status(const Store& store) {
       report.cursors.emplace(std::string(at->first), std::string(at->second));
     }
   }
+  report.pending = Outbox::counts(txn, store);
   return report;
 }
 

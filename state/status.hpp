@@ -5,6 +5,8 @@
 #include <map>
 #include <string>
 
+#include "state/outbox.hpp"
+
 namespace zohosync::state {
 
 class Store;
@@ -14,6 +16,7 @@ struct StatusReport {
   std::map<std::string, std::uint64_t> entries_per_db;  // every kDatabases name, absent ones as 0
   std::uint64_t journal_first_seq = 0, journal_last_seq = 0;  // 0 when the journal is empty
   std::map<std::string, std::string> cursors;                 // collection id -> stored cursor text
+  std::map<std::string, OutboxCounts> pending;  // collection id -> writes waiting in the outbox
 };
 
 // Reads everything in one snapshot (one read transaction).

@@ -1,5 +1,7 @@
 #include "state/store.hpp"
 
+#include "state/email_keyed_links.hpp"
+
 #include <sys/stat.h>
 
 #include <cerrno>
@@ -133,10 +135,12 @@ Store Store::open(const std::string& dir, const OpenOptions& options) {
   for (std::size_t i = 0; i < kDatabases.size(); ++i) {
     store.dbis_[i] = txn.open_dbi(std::string(kDatabases[i]), /*create=*/true);
   }
-  // Migrations from older schema versions go here when kSchemaVersion grows.
-  if (found == 0) {
+  // Migrations from older schema versions, each in this one transaction: a
+  // failed open leaves the file as it was.
+  if (found == 1)
+    mark_email_keyed_links(txn, store);
+  if (found < kSchemaVersion)
     txn.put(store.db("meta"), kMetaSchemaVersion, std::to_string(kSchemaVersion));
-  }
   std::move(txn).commit();
   store.schema_version_ = kSchemaVersion;
   return store;

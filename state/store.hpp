@@ -8,6 +8,8 @@
 //                journal.hpp)
 //   meta       - "schema_version": decimal ASCII (kSchemaVersion)
 //                "journal_next_seq": decimal ASCII, next journal seq to assign
+//                "email_keyed_links": present while links keyed by email remain
+//                (a schema 1 store; email_keyed_links.hpp)
 //
 // Opening (Store::open):
 // - read_write creates the state dir with mode 0700 (parents as needed) and
@@ -43,7 +45,9 @@
 
 namespace zohosync::state {
 
-inline constexpr std::uint32_t kSchemaVersion = 1;
+// 2: Contracts counterparty contacts are keyed by their id, not their email
+//    (email_keyed_links.hpp migrates schema 1 stores).
+inline constexpr std::uint32_t kSchemaVersion = 2;
 
 // Every named database, in a fixed order (stored on disk, never rename).
 inline constexpr std::array<std::string_view, 10> kDatabases = {

@@ -163,6 +163,14 @@ void Tables::for_each_link(std::string_view collection,
     fn(row);
 }
 
+void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
+                   const std::function<void(const mapping::LinkRow&)>& fn) {
+  const std::string prefix = link_key(collection, {});
+  auto cursor = txn.cursor(store.db("links"));
+  for (auto at = cursor.seek(prefix); at && has_prefix(at->first, prefix); at = cursor.next())
+    fn(decode_link(collection, at->first.substr(prefix.size()), at->second));
+}
+
 std::size_t Tables::link_count(std::string_view collection) {
   std::size_t n = 0;
   const std::string prefix = link_key(collection, {});

@@ -59,6 +59,10 @@ class Tables final : public mapping::StateAccess {
   std::optional<bool> conflicts_empty_;  // not looked at yet
 };
 
+// Every link of one collection, read in any transaction (fn must not write).
+void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
+                   const std::function<void(const mapping::LinkRow&)>& fn);
+
 // Per-collection incremental checkpoints (the connector's opaque cursor text).
 std::string read_cursor(const Txn& txn, const Store& store, std::string_view collection);
 void write_cursor(WriteTxn& txn, const Store& store, std::string_view collection,

@@ -5,9 +5,13 @@
 #endif
 
 // contracts.counterparty_contacts: the Connector over Zoho Contracts v1
-// counterparty contacts. The email is the URL key, so it is the record id;
-// update and delete answer only {"Type","emailId"}, so writes read the
-// counterparty's contacts back to return what Contracts stored.
+// counterparty contacts. A contact's identity is the id its rows carry; the
+// email is only the URL key of an update or delete, and it moves when a user
+// edits it. So every write first finds the contact's current email (from the
+// last answer that named the id, else by reading its counterparty), and a 404
+// there means "edited meanwhile": read again, then retry once. Update and
+// delete answer only {"Type","emailId"}, so an update reads the counterparty's
+// contacts back to return what Contracts stored.
 
 #include "connectors/contracts/contracts_connectors.hpp"
 #include "connectors/http/http_date.hpp"
@@ -17,10 +21,10 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <cctype>
 #include <set>
 #include <unordered_map>
 
+#include "common/email_address.hpp"
 #include "connectors/contracts/contracts_json.hpp"
 #include "connectors/http/url.hpp"
 #include "connectors/limits/api_client.hpp"
@@ -33,17 +37,6 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kCollection = "contracts.counterparty_contacts";
-
-std::string email_key(std::string_view email) {
-  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.front())))
-    email.remove_prefix(1);
-  while (!email.empty() && std::isspace(static_cast<unsigned char>(email.back())))
-    email.remove_suffix(1);
-  std::string key(email);
-  for (char& c : key)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return key;
-}
 
 bool refused(const http::HttpResponse& response) {
   return response.status >= 400;
@@ -69,23 +62,14 @@ class CounterpartyContacts final : public Connector {
     listing.full = true;
     std::size_t skipped = 0;
     const auto organizations = co_await organization_list(skipped);
-    std::unordered_map<std::string, std::size_t> position;  // id -> index in records
-    std::unordered_map<std::string, std::string> index;
+    std::unordered_map<std::string, Address> addresses;
+    std::unordered_map<std::string, std::string> emails;
     for (const std::string& organization : organizations) {
-      auto contacts = co_await contacts_of(organization, skipped);
-      for (Record& record : contacts) {
-        auto [at, fresh] = position.emplace(record.id, listing.records.size());
-        if (fresh) {
-          listing.records.push_back(std::move(record));
-          continue;
-        }
-        // One email in two counterparties: the id (the email) must name one
-        // record, so the oldest stands for the person and the other waits.
-        log().warn("[{}] one email in counterparties {} and {}; the older record is synced",
-                   kCollection, listing.records[at->second].parent_id, record.parent_id);
-        if (older(record, listing.records[at->second]))
-          listing.records[at->second] = std::move(record);
-      }
+      // One email in two counterparties is two contacts (two ids): the
+      // engine links the older one and reports the other as a duplicate.
+      std::vector<Record> contacts = co_await contacts_of(organization, skipped);
+      for (Record& record : contacts)
+        listing.records.push_back(std::move(record));
     }
     if (skipped > 0) {
       // A row we could not read looks deleted in a full listing: say it is not one.
@@ -93,9 +77,11 @@ class CounterpartyContacts final : public Connector {
       log().warn("[{}] {} unreadable row(s) skipped; this listing infers no deletes", kCollection,
                  skipped);
     }
+    // This listing replaces what earlier answers said about where contacts are.
+    addresses_.clear();
+    email_index_.clear();
     for (const Record& record : listing.records)
-      index[email_key(record.id)] = record.parent_id;
-    index_ = std::move(index);
+      remember(record);
     listing.cursor = "full";
     co_return listing;
   }
@@ -136,84 +122,93 @@ class CounterpartyContacts final : public Connector {
     // The create answer holds the stored fields but no times: the answer's
     // Date is the second the contact was added. Reading it back instead costs
     // a listing of the whole counterparty per create (quadratic when many
-    // people are created under the default counterparty).
+    // people are created under the default counterparty). An answer without
+    // the contact's id is read back all the same: the id is its identity.
     const std::string* date = response->header("Date");
     const auto added = date ? http::parse_http_date_ms(*date) : std::nullopt;
-    if (added) {
+    if (added && !created.id.empty()) {
       created.created_ms = *added;
       created.modified_ms = *added;
-    } else if (auto stored = co_await read_back(organization, created.id)) {
+    } else if (auto stored = co_await read_back(organization, email_of(created))) {
       created = std::move(*stored);
     }
-    index_[email_key(created.id)] = created.parent_id;
+    if (created.id.empty()) {
+      throw ConnectorError(ErrorClass::transient,
+                           "contracts.counterparty_contacts: a created contact was not found by "
+                           "its email; it is looked up again before any new create");
+    }
+    remember(created);
     co_return created;
   }
 
   asio::awaitable<Record> update(std::string id, std::string parent_id, Fields fields) override {
-    std::string organization = std::move(parent_id);
-    if (organization.empty()) {
-      std::string wanted = id;
-      if (auto found = co_await find_by_email(std::move(wanted)))
-        organization = found->parent_id;
-      else
-        throw not_found(id);
+    std::optional<Address> address = co_await locate(id, parent_id, /*fresh=*/false);
+    if (!address)
+      throw not_found();
+    http::HttpResponse response = co_await send_to(*address, options_.update_method, &fields);
+    if (response.status == 404 && !legacy_key(id)) {
+      // Its email was edited in Contracts since we last read it: read again.
+      address = co_await locate(id, address->organization, /*fresh=*/true);
+      if (!address)
+        throw not_found();
+      response = co_await send_to(*address, options_.update_method, &fields);
     }
-    ApiRequest request;
-    request.method = options_.update_method;
-    request.path = user_path(organization, id);
-    request.headers = {{"Content-Type", "application/json;charset=utf-8"}};
-    request.body = body_of(fields);
-    request.idempotent = true;  // the same field values twice have the effect of once
-    const http::HttpResponse response = co_await api_.send(std::move(request));
     if (refused(response)) {
       if (response.status == 404)
-        throw not_found(id);
+        throw not_found();
       throw api_.error_for(response);
     }
     // The URL key moves with the email: the answer names the new one.
     std::string now_email = contracts_json::parse_write_answer(response.body);
     if (now_email.empty())
-      now_email = fields.count("emailId") ? fields.at("emailId") : id;
-    index_.erase(email_key(id));
-    std::optional<Record> stored = co_await read_back(organization, now_email);
+      now_email = fields.count("emailId") ? fields.at("emailId") : address->email;
+    forget(id);
+    // A contact addressed by a legacy key is found by its email; its id
+    // comes back in the answer and the link takes it.
+    std::optional<Record> stored;
+    if (legacy_key(id))
+      stored = co_await read_back(address->organization, now_email);
+    else
+      stored = co_await read_back_id(address->organization, id);
     if (!stored) {
       // Updated but not listed (yet): what we sent is the best account of it.
       Record record;
-      record.id = now_email;
-      record.parent_id = organization;
+      record.id = id;
+      record.parent_id = address->organization;
       record.fields = std::move(fields);
       record.fields["emailId"] = now_email;
       stored = std::move(record);
     }
-    index_[email_key(stored->id)] = organization;
+    remember(*stored);
     co_return std::move(*stored);
   }
 
   asio::awaitable<void> remove(std::string id, std::string parent_id) override {
-    std::string organization = std::move(parent_id);
-    if (organization.empty()) {
-      std::string wanted = id;
-      auto found = co_await find_by_email(std::move(wanted));
-      if (!found)
-        co_return;  // nowhere to be found: already gone
-      organization = found->parent_id;
+    std::optional<Address> address = co_await locate(id, parent_id, /*fresh=*/false);
+    if (!address)
+      co_return;  // nowhere to be found: already gone
+    http::HttpResponse response = co_await send_to(*address, "DELETE", nullptr);
+    if (response.status == 404 && !legacy_key(id)) {
+      // Gone, or its email was edited meanwhile: only a fresh read tells.
+      address = co_await locate(id, address->organization, /*fresh=*/true);
+      if (!address) {
+        forget(id);
+        co_return;
+      }
+      response = co_await send_to(*address, "DELETE", nullptr);
     }
-    ApiRequest request;
-    request.method = "DELETE";
-    request.path = user_path(organization, id);
-    const http::HttpResponse response = co_await api_.send(std::move(request));
     // Already gone (404) is what a delete wants.
     if (refused(response) && response.status != 404)
       throw api_.error_for(response);
-    index_.erase(email_key(id));
+    forget(id);
     co_return;
   }
 
   asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
-    const std::string key = email_key(email);
+    const std::string key = common::normalize_email(email);
     std::set<std::string> asked;
     // The counterparty the last listing saw it in costs one request.
-    if (auto it = index_.find(key); it != index_.end()) {
+    if (auto it = email_index_.find(key); it != email_index_.end()) {
       const std::string organization = it->second;
       asked.insert(organization);
       if (auto found = co_await read_back(organization, email))
@@ -226,14 +221,13 @@ class CounterpartyContacts final : public Connector {
     for (const std::string& organization : organizations) {
       if (asked.count(organization))
         continue;
-      auto contacts = co_await contacts_of(organization, skipped);
+      std::vector<Record> contacts = co_await contacts_of(organization, skipped);
       for (Record& record : contacts) {
-        if (email_key(record.id) == key && (!best || older(record, *best)))
+        remember(record);
+        if (common::normalize_email(email_of(record)) == key && (!best || older(record, *best)))
           best = std::move(record);
       }
     }
-    if (best)
-      index_[key] = best->parent_id;
     co_return best;
   }
 
@@ -254,7 +248,7 @@ class CounterpartyContacts final : public Connector {
       body[name] = value;
     return json::serialize(body);
   }
-  static ConnectorError not_found(const std::string&) {
+  static ConnectorError not_found() {
     return ConnectorError(ErrorClass::per_record,
                           "contracts.counterparty_contacts: no such counterparty contact",
                           "NOT_FOUND");
@@ -299,21 +293,117 @@ class CounterpartyContacts final : public Connector {
     co_return std::move(parsed.records);
   }
 
-  // The stored contact with `email` in one counterparty (case-insensitive).
-  asio::awaitable<std::optional<Record>> read_back(std::string organization, std::string email) {
+  // Where a contact is addressed now: its counterparty and current email.
+  struct Address {
+    std::string email;
+    std::string organization;
+  };
+
+  static std::string email_of(const Record& record) {
+    auto it = record.fields.find("emailId");
+    return it == record.fields.end() ? std::string() : it->second;
+  }
+
+  // Before contacts were keyed by their id, the email was the key: an outbox
+  // entry written then still names one (ids never hold an '@').
+  static bool legacy_key(std::string_view id) { return id.find('@') != std::string_view::npos; }
+
+  void remember(const Record& record) {
+    const std::string email = email_of(record);
+    addresses_[record.id] = Address{email, record.parent_id};
+    email_index_[common::normalize_email(email)] = record.parent_id;
+  }
+  void forget(const std::string& id) {
+    if (auto it = addresses_.find(id); it != addresses_.end()) {
+      email_index_.erase(common::normalize_email(it->second.email));
+      addresses_.erase(it);
+    }
+  }
+
+  // The contact's current address. Without `fresh`, the last answer that
+  // named it says where it is (no request); otherwise, or when none did, its
+  // counterparty is read (every counterparty when it is not known).
+  asio::awaitable<std::optional<Address>> locate(std::string id, std::string organization,
+                                                 bool fresh) {
+    if (legacy_key(id)) {
+      if (organization.empty()) {
+        auto found = co_await find_by_email(id);
+        if (!found)
+          co_return std::nullopt;
+        organization = found->parent_id;
+      }
+      co_return Address{id, organization};
+    }
+    if (!fresh) {
+      if (auto it = addresses_.find(id);
+          it != addresses_.end() &&
+          (organization.empty() || it->second.organization == organization))
+        co_return it->second;
+    }
+    std::vector<std::string> organizations;
     std::size_t skipped = 0;
-    auto contacts = co_await contacts_of(organization, skipped);
-    const std::string key = email_key(email);
-    for (Record& record : contacts) {
-      if (email_key(record.id) == key)
-        co_return std::move(record);
+    if (!organization.empty())
+      organizations.push_back(organization);
+    else
+      organizations = co_await organization_list(skipped);
+    for (const std::string& each : organizations) {
+      const std::vector<Record> contacts = co_await contacts_of(each, skipped);
+      for (const Record& record : contacts)
+        remember(record);
+      if (auto it = addresses_.find(id); it != addresses_.end() && it->second.organization == each)
+        co_return it->second;
     }
     co_return std::nullopt;
   }
 
+  // An update (with `fields`) or a delete (without) at the contact's address.
+  asio::awaitable<http::HttpResponse> send_to(const Address& address, std::string_view method,
+                                              const Fields* fields) {
+    ApiRequest request;
+    request.method = std::string(method);
+    request.path = user_path(address.organization, address.email);
+    if (fields != nullptr) {
+      request.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+      request.body = body_of(*fields);
+      request.idempotent = true;  // the same field values twice have the effect of once
+    }
+    co_return co_await api_.send(std::move(request));
+  }
+
+  // The stored contact of one counterparty with `email` (case-insensitive;
+  // the oldest of several).
+  asio::awaitable<std::optional<Record>> read_back(std::string organization, std::string email) {
+    std::size_t skipped = 0;
+    std::vector<Record> contacts = co_await contacts_of(organization, skipped);
+    const std::string key = common::normalize_email(email);
+    std::optional<Record> best;
+    for (Record& record : contacts) {
+      remember(record);
+      if (common::normalize_email(email_of(record)) == key && (!best || older(record, *best)))
+        best = std::move(record);
+    }
+    co_return best;
+  }
+
+  // The stored contact of one counterparty with `id`.
+  asio::awaitable<std::optional<Record>> read_back_id(std::string organization, std::string id) {
+    std::size_t skipped = 0;
+    std::vector<Record> contacts = co_await contacts_of(organization, skipped);
+    std::optional<Record> found;
+    for (Record& record : contacts) {
+      remember(record);
+      if (record.id == id)
+        found = std::move(record);
+    }
+    co_return found;
+  }
+
   ApiClient& api_;
   ContractsOptions options_;
-  std::unordered_map<std::string, std::string> index_;  // email key -> organizationApiName
+  // What the latest answers said: record id -> current address, and email key
+  // -> counterparty (find_by_email's first guess).
+  std::unordered_map<std::string, Address> addresses_;
+  std::unordered_map<std::string, std::string> email_index_;
 };
 
 }  // namespace

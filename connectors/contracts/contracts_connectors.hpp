@@ -2,9 +2,12 @@
 // Zoho Contracts v1 counterparty contacts as the
 // `contracts.counterparty_contacts` collection.
 //
-// A contact is addressed by its email in the URL, so Record::id is the
-// emailId and Record::parent_id the counterparty's organizationApiName; an
-// update that changes the email returns the record under its new id. Contracts
+// Record::id is the id the contact's rows carry (stable when its email is
+// edited) and Record::parent_id the counterparty's organizationApiName. The
+// email is only the URL key of an update or delete: the connector finds the
+// current one itself (from its latest answers, else one read of the
+// counterparty). An id holding an '@' is taken as such an email key (links
+// and outbox entries written before contacts were keyed by id). Contracts
 // has no modified-since filter: every list() is a full listing, one request
 // for the counterparties (skipped when `organizations` names them) plus one
 // per counterparty.

@@ -41,6 +41,21 @@ std::optional<std::string> string_of(const json::object& row, const char* key) {
   return std::nullopt;
 }
 
+// The id as a string or a number (Zoho ids are long integers, which some
+// answers print as JSON numbers).
+std::string id_of(const json::object& row) {
+  const json::value* value = row.if_contains("id");
+  if (value == nullptr)
+    return {};
+  if (value->is_string())
+    return std::string(value->as_string());
+  if (value->is_int64())
+    return std::to_string(value->as_int64());
+  if (value->is_uint64())
+    return std::to_string(value->as_uint64());
+  return {};
+}
+
 std::int64_t time_of(const json::object& row, const char* key) {
   if (auto text = string_of(row, key))
     return parse_time_ms(*text).value_or(0);
@@ -49,7 +64,8 @@ std::int64_t time_of(const json::object& row, const char* key) {
   return 0;
 }
 
-Record contact_record(const json::value& value, std::string_view organization) {
+Record contact_record(const json::value& value, std::string_view organization,
+                      bool id_required = true) {
   const json::object* row = value.if_object();
   if (row == nullptr)
     throw ConnectorError(ErrorClass::per_record, "contracts: a contact row is not an object");
@@ -57,7 +73,12 @@ Record contact_record(const json::value& value, std::string_view organization) {
   if (!email || email->empty())
     throw ConnectorError(ErrorClass::per_record, "contracts: a contact row has no emailId");
   Record record;
-  record.id = *email;
+  // The row's id is its identity: the email (the URL key) changes when a user
+  // edits it, the id does not. A row without one cannot be followed across
+  // such an edit, so it is not synced rather than keyed by something that moves.
+  record.id = id_of(*row);
+  if (record.id.empty() && id_required)
+    throw ConnectorError(ErrorClass::per_record, "contracts: a contact row has no id");
   record.parent_id = string_of(*row, "organizationApiName").value_or(std::string(organization));
   if (record.parent_id.empty()) {
     if (const json::value* cp = row->if_contains("counterParty"); cp && cp->is_object())
@@ -111,7 +132,7 @@ Record parse_created(std::string_view body, std::string_view organization) {
   const json::array& rows = array_in(value, "counterpartyusers", "the create answer");
   if (rows.empty())
     throw ConnectorError(ErrorClass::fatal, "contracts: the create answer holds no contact");
-  return contact_record(rows.front(), organization);
+  return contact_record(rows.front(), organization, /*id_required=*/false);
 }
 
 std::string parse_write_answer(std::string_view body) {

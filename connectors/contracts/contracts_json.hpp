@@ -20,8 +20,9 @@ struct Counterparties {
 };
 Counterparties parse_counterparties(std::string_view body);
 
-// Every contact becomes: id = emailId (its URL key), parent_id =
-// organizationApiName (the row's, else `organization`), the person fields
+// Every contact becomes: id = the row's id (string or number; a row without
+// one is skipped: the email is only its URL key and moves when edited),
+// parent_id = organizationApiName (the row's, else `organization`), the person fields
 // displayName (else the list's "name"; left out when both are missing:
 // unknown) and emailId; modified_ms / created_ms
 // from modifiedTime / addedTime.
@@ -31,7 +32,8 @@ struct Contacts {
 };
 Contacts parse_contacts(std::string_view body, std::string_view organization);
 
-// The create answer {"counterpartyusers":[{...}]}: the created contact.
+// The create answer {"counterpartyusers":[{...}]}: the created contact. Its
+// id is "" when the answer names none (the caller reads the contact back).
 Record parse_created(std::string_view body, std::string_view organization);
 
 // The update/delete answer {"Type":"success","emailId":..}: the email the

@@ -151,6 +151,27 @@ class ContactPersonsConnector final : public Connector {
     forget_person(id);
   }
 
+  boost::asio::awaitable<std::vector<std::string>> confirm_gone_parents(
+      std::vector<std::string> parents) override {
+    // Paging by last_modified_time is not a snapshot: a contact deleted
+    // meanwhile shifts the rest up a row, so one may have been skipped. Each
+    // absent contact is asked for by id (contacts are seldom deleted).
+    std::vector<std::string> gone;
+    for (std::string& contact_id : parents) {
+      std::string path = "/contacts/" + contact_id;
+      http::QueryParams no_query;
+      auto response =
+          co_await requests_.send("GET", std::move(path), std::move(no_query), std::string());
+      if (InventoryRequests::is_missing(response)) {
+        contacts_.erase(contact_id);
+        gone.push_back(std::move(contact_id));
+        continue;
+      }
+      requests_.ensure_ok(response);
+    }
+    co_return gone;
+  }
+
   boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
     const std::string wanted = common::normalize_email(email);
     if (wanted.empty())
@@ -462,15 +483,21 @@ class ContactPersonsConnector final : public Connector {
     // as it was, and they are read again.
     const bool at_newest_settled = second_of(cursor.listed_ms) > second_of(cursor.newest_ms);
     std::int64_t listed_ms = 0;
-    for (int page = 1; page <= kMaxPages && !older_reached; ++page) {
+    // Every page, not only the changed contacts at the top: the ids of all
+    // contacts tell which are gone, and a contact deleted in Inventory takes
+    // its persons with it (one call per 200 contacts; reading persons is one
+    // call per contact).
+    std::vector<std::string> existing;
+    for (int page = 1; page <= kMaxPages; ++page) {
       std::int64_t answered = 0;
       auto parsed = co_await contacts_page(page, answered);
       if (page == 1)
         listed_ms = answered;
       for (auto& row : parsed.contacts) {
-        if (row.modified_ms < cursor.newest_ms) {
+        existing.push_back(row.contact_id);
+        if (older_reached || row.modified_ms < cursor.newest_ms) {
           older_reached = true;  // newest first: everything after is older too
-          break;
+          continue;
         }
         if (at_newest_settled && row.modified_ms == cursor.newest_ms &&
             cursor.at_newest.count(row.contact_id))
@@ -482,6 +509,7 @@ class ContactPersonsConnector final : public Connector {
         break;
     }
     Listing listing;
+    listing.existing_parents = std::move(existing);
     cursor.listed_ms = listed_ms;
     for (const auto& contact : changed) {
       note_newest(cursor, contact);

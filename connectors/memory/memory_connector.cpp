@@ -162,7 +162,7 @@ boost::asio::awaitable<Record> MemoryConnector::create(std::string parent_id, Fi
   enter(Op::create, refused_.count(email) ? email : std::string());
   store_quirks(fields);
   Record record;
-  record.id = options_.email_is_id ? fields[options_.email_field] : next_id();
+  record.id = next_id();
   if (records_.count(record.id)) {
     throw ConnectorError(ErrorClass::per_record, options_.collection + ": duplicate " + record.id,
                          "DUPLICATE_DATA");
@@ -189,19 +189,6 @@ boost::asio::awaitable<Record> MemoryConnector::update(std::string id, std::stri
   for (auto& [k, v] : fields)
     record.fields[k] = std::move(v);
   record.modified_ms = tick();
-  if (options_.email_is_id) {
-    std::string new_id = record.fields[options_.email_field];
-    if (new_id != id) {
-      if (records_.count(new_id)) {
-        throw ConnectorError(ErrorClass::per_record, options_.collection + ": duplicate " + new_id,
-                             "DUPLICATE_DATA");
-      }
-      records_.erase(id);
-      record_seq_.erase(id);
-      deleted_seq_[id] = ++seq_;
-      record.id = new_id;
-    }
-  }
   records_[record.id] = record;
   record_seq_[record.id] = ++seq_;
   parent_seq_[record.parent_id] = seq_;
@@ -229,9 +216,8 @@ boost::asio::awaitable<std::optional<Record>> MemoryConnector::find_by_email(std
 }
 
 std::string MemoryConnector::put(Record record) {
-  if (record.id.empty()) {
-    record.id = options_.email_is_id ? record.fields[options_.email_field] : next_id();
-  }
+  if (record.id.empty())
+    record.id = next_id();
   record.modified_ms = tick();
   std::string old_parent = record.parent_id;
   if (auto old = records_.find(record.id); old != records_.end()) {

@@ -28,7 +28,6 @@ struct MemoryOptions {
   std::vector<std::string> phone_fields;  // reformatted when reformat_phones
   bool lowercase_emails = false;          // the product stores emails lower-cased
   bool reformat_phones = false;           // the product stores phones as "555 123 4567"
-  bool email_is_id = false;               // the email is the record key (Contracts)
   // Like inventory.contact_persons: an incremental listing re-reads every
   // record of each parent with a change, names those parents in
   // Listing::complete_parents and reports no deleted ids.

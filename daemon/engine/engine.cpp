@@ -20,6 +20,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
@@ -27,6 +28,7 @@
 #include "mapping/normalize.hpp"
 #include "mapping/planner.hpp"
 #include "mapping/target.hpp"
+#include "state/email_keyed_links.hpp"
 #include "state/outbox.hpp"
 #include "state/store.hpp"
 #include "state/tables.hpp"
@@ -357,6 +359,47 @@ void infer_deleted(state::Tables& tables, mapping::Observation& obs,
     obs.deleted.push_back(std::move(id));
 }
 
+// A listing that names every parent that exists (existing_parents) says,
+// by omission, which parents may be gone: those the links put records under.
+// The connector confirms them (one request each; they are few), and each
+// confirmed one joins complete_parents as a parent read whole with nothing in
+// it, so infer_deleted sees its linked records deleted. A failed confirmation
+// infers nothing: the next listing asks again.
+boost::asio::awaitable<void> add_gone_parents(const state::Store& store,
+                                              connectors::Connector& conn, ListResult& listed) {
+  connectors::Listing& listing = listed.listing;
+  if (!listing.existing_parents || listed.error || !listing.complete || listing.full)
+    co_return;
+  std::vector<std::string> candidates;
+  {
+    const std::unordered_set<std::string_view> existing(listing.existing_parents->begin(),
+                                                        listing.existing_parents->end());
+    std::set<std::string> absent;
+    auto txn = store.begin_read();
+    state::for_each_link(txn, store, conn.collection(), [&](const mapping::LinkRow& link) {
+      if (!link.parent_id.empty() && existing.count(link.parent_id) == 0)
+        absent.insert(link.parent_id);
+    });
+    candidates.assign(absent.begin(), absent.end());
+  }
+  if (candidates.empty())
+    co_return;
+  std::vector<std::string> gone;
+  try {
+    gone = co_await conn.confirm_gone_parents(std::move(candidates));
+  } catch (const ConnectorError& e) {
+    spdlog::warn("{}: could not tell whether parents absent from the listing are gone: {}",
+                 conn.collection(), e.what());
+    co_return;
+  }
+  if (!gone.empty()) {
+    spdlog::info("{}: {} parent(s) gone with their records: {}", conn.collection(), gone.size(),
+                 fmt::join(gone, ", "));
+  }
+  for (std::string& parent : gone)
+    listing.complete_parents.push_back(std::move(parent));
+}
+
 }  // namespace
 
 struct PendingWrite {
@@ -458,8 +501,10 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     }
     std::vector<ListResult> listings =
         co_await list_concurrently(std::move(jobs), on_listed, options.listing_timeout);
-    for (std::size_t i = 0; i < to_list.size(); ++i)
+    for (std::size_t i = 0; i < to_list.size(); ++i) {
+      co_await add_gone_parents(store_, *connector(to_list[i]->id), listings[i]);
       listed_results[to_list[i]->id] = std::move(listings[i]);
+    }
     if (options.progress)
       options.progress(CyclePhase::listing, to_list.size(), to_list.size());
     if (round == 0)
@@ -469,6 +514,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     // two same-cycle edits is applied first.
     report = before_listing;
     fresh.fully_listed.clear();
+    fresh.unanswered.clear();
     std::map<std::string, std::string> cursors;
     std::map<std::string, std::set<std::string, std::less<>>, std::less<>> complete_parents;
     std::vector<mapping::Observation> observations;
@@ -497,6 +543,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
         fresh.fully_listed.insert(cs->id);
       if (!obs.complete)
         report.unknown_collections.push_back(cs->id);
+      if (listed.error && listed.error->error_class() == ErrorClass::transient)
+        fresh.unanswered.insert(cs->id);
       report.collections[cs->id].records_seen += obs.records.size();
       observations.push_back(std::move(obs));
     }
@@ -508,6 +556,10 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     for (state::OutboxEntry& left : state::Outbox::pending(txn, store_))
       fresh.earlier_keys.insert(std::move(left.key));
     for (auto& obs : observations) {
+      if (std::size_t moved = state::rekey_email_keyed_links(txn, store_, tables, obs)) {
+        spdlog::info("{}: {} link(s) made before contacts were keyed by id now follow the id",
+                     obs.collection, moved);
+      }
       if (auto parents = complete_parents.find(obs.collection); parents != complete_parents.end())
         infer_deleted(tables, obs, parents->second);
     }
@@ -621,6 +673,8 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
   constexpr int kTransientStreakToBlock = 3;
   std::map<std::string, int, std::less<>> transient_streak;
   std::set<std::string, std::less<>> blocked;
+  if (fresh != nullptr)
+    blocked = fresh->unanswered;
   std::size_t sent = 0;
   for (std::size_t start = 0; start < entries.size() && !report.fatal; start += options.batch) {
     const std::size_t end = std::min(entries.size(), start + options.batch);
@@ -847,34 +901,11 @@ boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w) {
         }
         break;
       }
-      case ActionKind::update: {
-        bool refused = false;
-        try {
-          w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
-        } catch (const ConnectorError& e) {
-          if (e.error_class() != ErrorClass::per_record)
-            throw;
-          refused = true;
-        }
-        if (refused) {
-          // Where the email is the key (Contracts), an email change moves the
-          // record; after a crash the resent update finds the old key gone.
-          // If the record is already there under the new email, it is done.
-          std::optional<connectors::Record> moved;
-          if (const auto* spec = mapping::find_collection(a.collection)) {
-            auto it = a.payload.find(spec->email_field());
-            if (it != a.payload.end())
-              moved = co_await conn->find_by_email(it->second);
-          }
-          if (!moved) {
-            // Not that case: report the product's refusal.
-            w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
-          } else {
-            w.stored = std::move(moved);
-          }
-        }
+      case ActionKind::update:
+        // The record's id does not move with its email in any product (the
+        // Contracts connector finds a contact's current URL key itself).
+        w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
         break;
-      }
       case ActionKind::remove:
         co_await conn->remove(a.record_id, a.parent_id);
         break;

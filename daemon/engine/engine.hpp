@@ -105,6 +105,10 @@ class Engine {
     // (normalized) emails they hold: a create whose email is not there was
     // never carried out and needs no lookup, whoever planned it.
     std::map<std::string, std::set<std::string>, std::less<>> listed_emails;
+    // Collections whose product did not answer this cycle's listing (down,
+    // or failing): their pending writes wait for a cycle where it does,
+    // instead of spending retries now.
+    std::set<std::string, std::less<>> unanswered;
   };
   // Lists in full the collections many resumed creates go to (one listing
   // instead of one lookup per create, which may scan every parent).

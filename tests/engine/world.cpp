@@ -37,7 +37,6 @@ connectors::MemoryOptions memory_options(const std::string& collection) {
     o.phone_fields = {"Phone", "Mobile"};
   } else if (collection == kContracts) {
     o.email_field = "emailId";
-    o.email_is_id = true;
   } else if (collection == kInvPersons) {
     o.phone_fields = {"phone", "mobile"};
   }

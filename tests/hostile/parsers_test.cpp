@@ -82,10 +82,10 @@ TEST_CASE("projects parser: null and empty are blank, a missing field is left ou
 
 TEST_CASE("contracts parser: a null name is blank, no name key at all is left out") {
   auto list = contracts::parse_contacts(R"({"counterpartyusers":[
-      {"emailId":"a@x.com","displayName":null},
-      {"emailId":"b@x.com","displayName":""},
-      {"emailId":"c@x.com"},
-      {"emailId":"d@x.com","name":"Dee List"}]})",
+      {"id":"1","emailId":"a@x.com","displayName":null},
+      {"id":"2","emailId":"b@x.com","displayName":""},
+      {"id":"3","emailId":"c@x.com"},
+      {"id":"4","emailId":"d@x.com","name":"Dee List"}]})",
                                         "org");
   REQUIRE(list.records.size() == 4);
   CHECK(list.records[0].fields.at("displayName").empty());
@@ -151,13 +151,16 @@ TEST_CASE(
   CHECK(clients.client_ids == std::vector<std::string>{"9007199254740993", "5"});
 }
 
-TEST_CASE("contracts parser: the id is the email - a number where the email goes is no id") {
+TEST_CASE(
+    "contracts parser: the id is the row's id, exact beyond 2^53 - a number for an email is none") {
   auto list = contracts::parse_contacts(
-      R"({"counterpartyusers":[{"emailId":12345,"displayName":"N"},{"emailId":"ok@x.com"}]})",
+      R"({"counterpartyusers":[{"id":"1","emailId":12345,"displayName":"N"},)"
+      R"({"id":9007199254740993,"emailId":"ok@x.com"},{"id":0.5,"emailId":"half@x.com"}]})",
       "org");
   REQUIRE(list.records.size() == 1);
-  CHECK(list.records[0].id == "ok@x.com");
-  CHECK(list.skipped.size() == 1);
+  CHECK(list.records[0].id == "9007199254740993");
+  CHECK(list.records[0].fields.at("emailId") == "ok@x.com");
+  CHECK(list.skipped.size() == 2);  // no readable email; a lossy number is no id
 }
 
 // ---- duplicate keys: the last one wins, in every parser (Boost.JSON) ----
@@ -179,9 +182,11 @@ TEST_CASE("duplicate keys in a JSON object: the last value wins in every parser"
   CHECK(p.records[0].fields.at("email").empty());
 
   auto k = contracts::parse_contacts(
-      R"({"counterpartyusers":[{"emailId":"first@x.com","emailId":"last@x.com"}]})", "org");
+      R"({"counterpartyusers":[{"id":"1","emailId":"first@x.com","emailId":"last@x.com","id":"2"}]})",
+      "org");
   REQUIRE(k.records.size() == 1);
-  CHECK(k.records[0].id == "last@x.com");
+  CHECK(k.records[0].id == "2");
+  CHECK(k.records[0].fields.at("emailId") == "last@x.com");
 }
 
 // ---- odd text: read exactly, written back as valid JSON ----
@@ -206,7 +211,8 @@ TEST_CASE("odd names read byte for byte in every parser and CRM writes them back
   CHECK(p.records.at(0).fields.at("last_name") == kControlBytes);
 
   auto k = contracts::parse_contacts(
-      R"({"counterpartyusers":[{"emailId":"a@x.com","displayName":")" + odd + R"("}]})", "org");
+      R"({"counterpartyusers":[{"id":"1","emailId":"a@x.com","displayName":")" + odd + R"("}]})",
+      "org");
   CHECK(k.records.at(0).fields.at("displayName") == kOddBytes);
 
   // Read, written, read again: the same bytes.
@@ -249,7 +255,8 @@ TEST_CASE("huge: a page of several MB and a 1 MB field parse in every parser, in
     i += sep + R"({"contact_person_id":)" + id + R"(,"email":")" + email + R"(","last_name":")" +
          name + R"("})";
     p += sep + R"({"id":)" + id + R"(,"email":")" + email + R"(","last_name":")" + name + R"("})";
-    k += sep + R"({"emailId":")" + email + R"(","displayName":")" + name + R"("})";
+    k += sep + R"({"id":)" + id + R"(,"emailId":")" + email + R"(","displayName":")" + name +
+         R"("})";
   }
   c += "]}";
   p += "]";

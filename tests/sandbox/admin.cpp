@@ -163,6 +163,12 @@ response edit(sandbox& sb, const json::object& body) {
           {"created_by", json::object{{"name", "Sandbox UI"}, {"id", "4150868000000225013"}}},
           {"deleted_time", now}});
     }
+    if (coll->records == &sb.data.inventory.contacts) {
+      // Inventory deletes a contact with its contact persons.
+      std::erase_if(sb.data.inventory.persons, [&](const auto& person) {
+        return string_or(person.second, "contact_id") == id;
+      });
+    }
     if (coll->prod == product::inventory && sb.opts.person_bumps_contact && coll->parent_field) {
       auto c = sb.data.inventory.contacts.find(string_or(gone, "contact_id"));
       if (c != sb.data.inventory.contacts.end()) {

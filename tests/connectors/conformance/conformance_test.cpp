@@ -242,16 +242,24 @@ TEST_CASE_TEMPLATE_DEFINE(
   check_same_record(f, *listed, updated);
 
   Record current = updated;
-  if (caps.email_is_id) {
-    // The key moves with the email: the old id is gone, the new one listed.
+  if (caps.email_in_url) {
+    // The URL key moves with the email, the record's id does not; the next
+    // write finds the record under its new email.
     Fields moved{{caps.email_field, email_for("round.moved")}};
     current = f.run(c.update(updated.id, updated.parent_id, moved));
-    CHECK(current.id == email_for("round.moved"));
+    CHECK(current.id == updated.id);
+    CHECK(field(current, caps.email_field) == email_for("round.moved"));
     listing = list(f);
-    CHECK(find(listing, updated.id) == nullptr);
     listed = find(listing, current.id);
     REQUIRE(listed != nullptr);
     check_same_record(f, *listed, current);
+    // Moved again in the product's UI: our next write still reaches it.
+    f.ui_update(current.id, caps.email_field, email_for("round.moved.ui"));
+    Fields renamed{{caps.name_field, "Round Moved"}};
+    current = f.run(c.update(current.id, current.parent_id, renamed));
+    CHECK(current.id == updated.id);
+    CHECK(field(current, caps.email_field) == email_for("round.moved.ui"));
+    CHECK(field(current, caps.name_field) == "Round Moved");
   }
 
   f.run(c.remove(current.id, current.parent_id));

@@ -15,7 +15,7 @@ json::object fields_json(const Fields& fields) {
   return out;
 }
 
-// The email is the key: one record per email keeps "exactly once" meaningful.
+// One contact per email keeps find_by_email's "the oldest match" unambiguous.
 Setup unique_emails(Setup setup) {
   setup.args.insert(setup.args.end(), {"--duplicates", "0", "--email-variants", "0"});
   return setup;
@@ -27,7 +27,7 @@ ContractsContactsFixture::ContractsContactsFixture(const Setup& setup)
     : SandboxFixture(unique_emails(setup), Product::contracts, "contracts") {
   caps_.collection = "contracts.counterparty_contacts";
   caps_.incremental = false;
-  caps_.email_is_id = true;
+  caps_.email_in_url = true;
   caps_.email_field = "emailId";
   caps_.name_field = "displayName";
   const auto orgs = info().at("contracts").at("organizations").as_array();
@@ -55,37 +55,29 @@ Record ContractsContactsFixture::ui_create(const Fields& fields) {
                                         {"parent", default_org_},
                                         {"fields", fields_json(fields)}});
   Record record;
-  record.id = text_of(stored.at("emailId"));
+  record.id = text_of(stored.at("id"));
   record.parent_id = default_org_;
+  record.fields = fields;
   return record;
-}
-
-std::string ContractsContactsFixture::sandbox_id(const std::string& email) {
-  const auto all = dump();  // the loop must not outlive it
-  for (const auto& user : all.at("contracts").at("counterpartyusers").as_array()) {
-    if (text_of(user.at("emailId")) == email)
-      return text_of(user.at("id"));
-  }
-  throw std::runtime_error("no Contracts contact " + email);
 }
 
 void ContractsContactsFixture::ui_update(const std::string& id, const std::string& field,
                                          const std::string& value) {
   edit(json::object{{"collection", "counterpartyusers"},
                     {"op", "update"},
-                    {"id", sandbox_id(id)},
+                    {"id", id},
                     {"fields", json::object{{field, value}}}});
 }
 
 void ContractsContactsFixture::ui_delete(const std::string& id) {
-  edit(json::object{{"collection", "counterpartyusers"}, {"op", "delete"}, {"id", sandbox_id(id)}});
+  edit(json::object{{"collection", "counterpartyusers"}, {"op", "delete"}, {"id", id}});
 }
 
 std::set<std::string> ContractsContactsFixture::ui_ids() {
   std::set<std::string> ids;
   const auto all = dump();  // the loop must not outlive it
   for (const auto& user : all.at("contracts").at("counterpartyusers").as_array())
-    ids.insert(text_of(user.at("emailId")));
+    ids.insert(text_of(user.at("id")));
   return ids;
 }
 

@@ -20,13 +20,13 @@ class ContractsContactsFixture final : public SandboxFixture {
   std::set<std::string> ui_ids() override;
   Route read_route() override { return {"GET", "/api/v1/counterparties"}; }
   // The connector sends the email key with a trailing slash, as the seed does.
+  // The email is the URL key (ui_create's record carries it).
   Route write_route(const Record& record) override {
-    return {"PUT",
-            "/api/v1/counterparties/" + record.parent_id + "/counterpartyusers/" + record.id + "/"};
+    return {"PUT", "/api/v1/counterparties/" + record.parent_id + "/counterpartyusers/" +
+                       record.fields.at("emailId") + "/"};
   }
 
  private:
-  std::string sandbox_id(const std::string& email);
   std::string default_org_;
 };
 

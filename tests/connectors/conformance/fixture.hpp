@@ -38,8 +38,9 @@ struct Capabilities {
   bool deletes_by_parent = false;
   // create() is allowed (Inventory users: invitations only when configured).
   bool can_create = true;
-  // The email is the record key (Contracts): an update may move the id.
-  bool email_is_id = false;
+  // The email is the URL key of writes (Contracts): an email change must
+  // keep the record's id, and later writes must reach the moved record.
+  bool email_in_url = false;
   // Records carry the product's modified time (Inventory users carry none).
   bool has_modified_time = true;
   // Records per list page the connector was configured with; 0: unpaged.
