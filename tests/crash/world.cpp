@@ -269,6 +269,14 @@ std::vector<std::string> World::check(const json::object& dump) const {
       for (const json::object* r : records(l.collection, email)) {
         ++seen;
         const std::string where = email + " in " + l.collection;
+        // The first name is not edited: a last-name edit must leave it as it
+        // was (a full name is split back into first and last).
+        const std::string first = l.first_field ? text(*r, l.first_field) : text(*r, l.full_field);
+        const bool first_ok = l.first_field ? first == expected.first_name
+                                            : first.rfind(expected.first_name + " ", 0) == 0;
+        if (!first_ok)
+          out.push_back("first name of " + where + " is '" + first + "', expected '" +
+                        expected.first_name + "'");
         if (!expected.last_name.empty()) {
           const std::string have = l.last_field ? text(*r, l.last_field) : text(*r, l.full_field);
           const bool ok =

@@ -68,7 +68,7 @@ class World {
     bool in_users = false;
   };
   struct Expected {
-    std::string first_name;
+    std::string first_name;   // as it was: updates leave it alone
     std::string last_name;    // empty: not edited
     std::string designation;  // empty: not edited
   };
