@@ -23,8 +23,7 @@ void MemoryState::erase_person(PersonId id) {
   if (email != emails_.end() && email->second == id)
     emails_.erase(email);
   people_.erase(it);
-  for (Field field : kAllFields)
-    conflicts_.erase({id, field});
+  std::erase_if(conflicts_, [&](const auto& entry) { return entry.second.person == id; });
 }
 
 std::optional<PersonId> MemoryState::person_by_email(std::string_view normalized_email) {
@@ -111,19 +110,29 @@ void MemoryState::erase_tombstone(std::string_view collection, std::string_view 
   tombstones_.erase(Key(collection, normalized_email));
 }
 
-std::optional<ConflictRow> MemoryState::conflict(PersonId id, Field field) {
-  auto it = conflicts_.find({id, field});
+std::optional<ConflictRow> MemoryState::conflict(PersonId id, Field field,
+                                                 std::string_view collection) {
+  auto it = conflicts_.find(ConflictKey(id, field, collection));
   if (it == conflicts_.end())
     return std::nullopt;
   return it->second;
 }
 
-void MemoryState::put_conflict(const ConflictRow& row) {
-  conflicts_[{row.person, row.field}] = row;
+std::vector<ConflictRow> MemoryState::conflicts_of(PersonId id) {
+  std::vector<ConflictRow> out;
+  for (auto it = conflicts_.lower_bound(ConflictKey(id, Field{}, std::string()));
+       it != conflicts_.end() && std::get<0>(it->first) == id; ++it) {
+    out.push_back(it->second);
+  }
+  return out;
 }
 
-void MemoryState::erase_conflict(PersonId id, Field field) {
-  conflicts_.erase({id, field});
+void MemoryState::put_conflict(const ConflictRow& row) {
+  conflicts_[ConflictKey(row.person, row.field, row.collection)] = row;
+}
+
+void MemoryState::erase_conflict(PersonId id, Field field, std::string_view collection) {
+  conflicts_.erase(ConflictKey(id, field, collection));
 }
 
 }  // namespace zohosync::mapping

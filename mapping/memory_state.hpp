@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "mapping/state_access.hpp"
@@ -36,13 +37,18 @@ class MemoryState final : public StateAccess {
                      std::int64_t time_ms) override;
   void erase_tombstone(std::string_view collection, std::string_view normalized_email) override;
 
-  std::optional<ConflictRow> conflict(PersonId id, Field field) override;
+  std::optional<ConflictRow> conflict(PersonId id, Field field,
+                                      std::string_view collection) override;
+  std::vector<ConflictRow> conflicts_of(PersonId id) override;
   void put_conflict(const ConflictRow& row) override;
-  void erase_conflict(PersonId id, Field field) override;
+  void erase_conflict(PersonId id, Field field, std::string_view collection) override;
+
+  // (person, field, collection)
+  using ConflictKey = std::tuple<PersonId, Field, std::string>;
 
   const std::map<PersonId, PersonRow>& people() const { return people_; }
   const std::map<std::pair<std::string, std::string>, LinkRow>& links() const { return links_; }
-  const std::map<std::pair<PersonId, Field>, ConflictRow>& conflicts() const { return conflicts_; }
+  const std::map<ConflictKey, ConflictRow>& conflicts() const { return conflicts_; }
 
  private:
   using Key = std::pair<std::string, std::string>;
@@ -52,7 +58,7 @@ class MemoryState final : public StateAccess {
   std::map<Key, LinkRow> links_;
   std::set<std::tuple<PersonId, std::string, std::string>> person_links_;
   std::set<Key> tombstones_;
-  std::map<std::pair<PersonId, Field>, ConflictRow> conflicts_;
+  std::map<ConflictKey, ConflictRow> conflicts_;
 };
 
 }  // namespace zohosync::mapping

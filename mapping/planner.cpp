@@ -295,11 +295,11 @@ class Planner {
         next.base[f] = remote[f];  // its edits are not read; the push overwrites them
         continue;
       }
-      // A field held by an open manual conflict stays held until the two
-      // sides agree again (or a user resolves it).
-      if (auto open = st_.conflict(person.id, f); open && open->collection == cs.id) {
+      // A field held by an open manual conflict on this record stays held
+      // until the two sides agree again (or a user resolves it).
+      if (auto open = st_.conflict(person.id, f, cs.id)) {
         if (equivalent(f, remote[f], person.values[f])) {
-          st_.erase_conflict(person.id, f);
+          st_.erase_conflict(person.id, f, cs.id);
           next.base[f] = remote[f];
         }
         continue;
@@ -434,9 +434,9 @@ class Planner {
   void hold(const CollectionSettings& cs, const ObservedRecord& rec, const PersonRow& person,
             Field f, const std::string& remote_value, const std::string& why) {
     const std::size_t i = index_of(f);
-    auto existing = st_.conflict(person.id, f);
-    if (existing && existing->collection == cs.id && existing->record_id == rec.id &&
-        existing->remote_value == remote_value && existing->canonical_value == person.values[f]) {
+    auto existing = st_.conflict(person.id, f, cs.id);
+    if (existing && existing->record_id == rec.id && existing->remote_value == remote_value &&
+        existing->canonical_value == person.values[f]) {
       return;  // already recorded and reported
     }
     ConflictRow row;
@@ -471,9 +471,9 @@ class Planner {
     st_.erase_link(cs.id, record_id);
     // A conflict held on the deleted record holds nothing any more.
     for (Field f : kAllFields) {
-      auto open = st_.conflict(link->person, f);
-      if (open && open->collection == cs.id && open->record_id == record_id)
-        st_.erase_conflict(link->person, f);
+      auto open = st_.conflict(link->person, f, cs.id);
+      if (open && open->record_id == record_id)
+        st_.erase_conflict(link->person, f, cs.id);
     }
     Action a;
     a.kind = ActionKind::unlink;
@@ -554,8 +554,7 @@ class Planner {
       // Fields held by a manual conflict on this link are not written.
       bool any_held = false;
       for (const FieldChange& c : diff.changes) {
-        auto open = st_.conflict(id, c.field);
-        if (open && open->collection == link.collection) {
+        if (st_.conflict(id, c.field, link.collection)) {
           options.held[index_of(c.field)] = true;
           any_held = true;
         }

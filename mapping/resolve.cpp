@@ -4,11 +4,30 @@
 
 namespace zohosync::mapping {
 
-std::optional<std::string> resolve_conflict(StateAccess& state, PersonId id, Field field, Take take,
+std::optional<std::string> resolve_conflict(StateAccess& state, PersonId id, Field field,
+                                            std::string_view collection, Take take,
                                             std::int64_t now_ms) {
-  auto conflict = state.conflict(id, field);
-  if (!conflict)
-    return "no open conflict for this person and field";
+  std::optional<ConflictRow> conflict;
+  if (!collection.empty()) {
+    conflict = state.conflict(id, field, collection);
+    if (!conflict)
+      return "no open conflict for this person and field in " + std::string(collection);
+  } else {
+    std::vector<ConflictRow> open;
+    for (ConflictRow& row : state.conflicts_of(id)) {
+      if (row.field == field)
+        open.push_back(std::move(row));
+    }
+    if (open.empty())
+      return "no open conflict for this person and field";
+    if (open.size() > 1) {
+      std::string held;
+      for (const ConflictRow& row : open)
+        held += (held.empty() ? "" : ", ") + row.collection;
+      return "several open conflicts for this person and field (" + held + "): name the collection";
+    }
+    conflict = std::move(open.front());
+  }
   auto person = state.person(id);
   if (!person)
     return "the person no longer exists";
@@ -36,8 +55,13 @@ std::optional<std::string> resolve_conflict(StateAccess& state, PersonId id, Fie
     link->base[field] = conflict->remote_value;
     state.put_link(*link);
   }
-  state.erase_conflict(id, field);
+  state.erase_conflict(id, field, conflict->collection);
   return std::nullopt;
+}
+
+std::optional<std::string> resolve_conflict(StateAccess& state, PersonId id, Field field, Take take,
+                                            std::int64_t now_ms) {
+  return resolve_conflict(state, id, field, std::string_view(), take, now_ms);
 }
 
 bool release_quarantine(StateAccess& state, PersonId id) {

@@ -46,9 +46,16 @@ class StateAccess {
                              std::int64_t time_ms) = 0;
   virtual void erase_tombstone(std::string_view collection, std::string_view normalized_email) = 0;
 
-  virtual std::optional<ConflictRow> conflict(PersonId id, Field field) = 0;
+  // Open conflicts, at most one per (person, field, collection): a person has
+  // at most one linked record per collection, so the collection names the
+  // record held. Two records of one person may be held on the same field.
+  virtual std::optional<ConflictRow> conflict(PersonId id, Field field,
+                                              std::string_view collection) = 0;
+  // Every open conflict of the person, by field then collection.
+  virtual std::vector<ConflictRow> conflicts_of(PersonId id) = 0;
+  // Keyed by (row.person, row.field, row.collection): replaces the one there.
   virtual void put_conflict(const ConflictRow& row) = 0;
-  virtual void erase_conflict(PersonId id, Field field) = 0;
+  virtual void erase_conflict(PersonId id, Field field, std::string_view collection) = 0;
 };
 
 }  // namespace zohosync::mapping

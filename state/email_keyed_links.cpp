@@ -64,8 +64,8 @@ std::size_t rekey_email_keyed_links(WriteTxn& txn, const Store& store, Tables& t
     row.record_id = record.id;
     tables.put_link(row);
     for (mapping::Field field : mapping::kAllFields) {
-      auto open = tables.conflict(row.person, field);
-      if (open && open->collection == listed.collection && open->record_id == old_key) {
+      auto open = tables.conflict(row.person, field, listed.collection);
+      if (open && open->record_id == old_key) {
         open->record_id = record.id;
         tables.put_conflict(*open);
       }

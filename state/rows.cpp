@@ -55,9 +55,15 @@ std::string person_link_key(mapping::PersonId person, std::string_view collectio
   return encode_u64_key(person) + link_key(collection, record_id);
 }
 
-std::string conflict_key(mapping::PersonId person, mapping::Field field) {
-  std::string key = encode_u64_key(person);
+std::string conflict_prefix(mapping::PersonId person) {
+  return encode_u64_key(person);
+}
+
+std::string conflict_key(mapping::PersonId person, mapping::Field field,
+                         std::string_view collection) {
+  std::string key = conflict_prefix(person);
   key.push_back(static_cast<char>(mapping::index_of(field)));
+  key.append(collection);
   return key;
 }
 

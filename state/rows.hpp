@@ -7,7 +7,9 @@
 //   links        key collection \0 record    value LinkRow (without collection/record)
 //   person_links key u64_be person, collection \0 record   value empty
 //   tombstones   key collection \0 email     value i64_be time_ms
-//   conflicts    key u64_be person, u8 field value ConflictRow
+//   conflicts    key u64_be person, u8 field, collection   value ConflictRow
+//                (schema 1 keyed it u64_be person, u8 field: one conflict per
+//                person and field; conflict_keys.hpp re-keys such rows)
 //   outbox       key (see outbox.hpp)        value Action
 //   meta         "person_next_id": decimal ASCII, the next person id to assign
 #pragma once
@@ -24,7 +26,12 @@ inline constexpr std::string_view kMetaPersonNextId = "person_next_id";
 std::string link_key(std::string_view collection, std::string_view record_id);
 std::string person_link_key(mapping::PersonId person, std::string_view collection,
                             std::string_view record_id);
-std::string conflict_key(mapping::PersonId person, mapping::Field field);
+// One open conflict per (person, field, collection): a person has at most one
+// linked record per collection, so the collection names the record held.
+std::string conflict_key(mapping::PersonId person, mapping::Field field,
+                         std::string_view collection);
+// The prefix of every conflict key of `person`.
+std::string conflict_prefix(mapping::PersonId person);
 
 std::string encode_person(const mapping::PersonRow& row);
 mapping::PersonRow decode_person(mapping::PersonId id, std::string_view bytes);

@@ -1,5 +1,6 @@
 #include "state/store.hpp"
 
+#include "state/conflict_keys.hpp"
 #include "state/email_keyed_links.hpp"
 
 #include <sys/stat.h>
@@ -137,8 +138,10 @@ Store Store::open(const std::string& dir, const OpenOptions& options) {
   }
   // Migrations from older schema versions, each in this one transaction: a
   // failed open leaves the file as it was.
-  if (found == 1)
+  if (found == 1) {
     mark_email_keyed_links(txn, store);
+    rekey_conflicts(txn, store);
+  }
   if (found < kSchemaVersion)
     txn.put(store.db("meta"), kMetaSchemaVersion, std::to_string(kSchemaVersion));
   std::move(txn).commit();

@@ -46,7 +46,9 @@
 namespace zohosync::state {
 
 // 2: Contracts counterparty contacts are keyed by their id, not their email
-//    (email_keyed_links.hpp migrates schema 1 stores).
+//    (email_keyed_links.hpp migrates schema 1 stores); open conflicts are
+//    keyed by (person, field, collection), not (person, field)
+//    (conflict_keys.hpp re-keys them).
 inline constexpr std::uint32_t kSchemaVersion = 2;
 
 // Every named database, in a fixed order (stored on disk, never rename).

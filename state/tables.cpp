@@ -53,8 +53,7 @@ void Tables::erase_person(mapping::PersonId id) {
       erase_email(email);
   }
   txn_.del(people_, encode_u64_key(id));
-  for (mapping::Field field : mapping::kAllFields)
-    erase_conflict(id, field);
+  erase_conflicts_of(id, [](const mapping::ConflictRow&) { return true; });
 }
 
 mapping::PersonId Tables::allocate_person_id() {
@@ -213,24 +212,55 @@ bool Tables::conflicts_known_empty() {
   return *conflicts_empty_;
 }
 
-std::optional<mapping::ConflictRow> Tables::conflict(mapping::PersonId id, mapping::Field field) {
+std::optional<mapping::ConflictRow> Tables::conflict(mapping::PersonId id, mapping::Field field,
+                                                     std::string_view collection) {
   if (conflicts_known_empty())
     return std::nullopt;
-  auto bytes = txn_.get(conflicts_, conflict_key(id, field));
+  auto bytes = txn_.get(conflicts_, conflict_key(id, field, collection));
   if (!bytes)
     return std::nullopt;
   return decode_conflict(*bytes);
 }
 
-void Tables::put_conflict(const mapping::ConflictRow& row) {
-  conflicts_empty_ = false;
-  txn_.put(conflicts_, conflict_key(row.person, row.field), encode_conflict(row));
+std::vector<mapping::ConflictRow> Tables::conflicts_of(mapping::PersonId id) {
+  std::vector<mapping::ConflictRow> out;
+  if (conflicts_known_empty())
+    return out;
+  const std::string prefix = conflict_prefix(id);
+  auto cursor = txn_.cursor(conflicts_);
+  for (auto at = cursor.seek(prefix); at && has_prefix(at->first, prefix); at = cursor.next())
+    out.push_back(decode_conflict(at->second));
+  return out;
 }
 
-void Tables::erase_conflict(mapping::PersonId id, mapping::Field field) {
+void Tables::put_conflict(const mapping::ConflictRow& row) {
+  conflicts_empty_ = false;
+  txn_.put(conflicts_, conflict_key(row.person, row.field, row.collection), encode_conflict(row));
+}
+
+void Tables::erase_conflict(mapping::PersonId id, mapping::Field field,
+                            std::string_view collection) {
   if (conflicts_known_empty())
     return;
-  txn_.del(conflicts_, conflict_key(id, field));
+  txn_.del(conflicts_, conflict_key(id, field, collection));
+}
+
+void Tables::erase_conflicts_of(mapping::PersonId id,
+                                const std::function<bool(const mapping::ConflictRow&)>& which) {
+  if (conflicts_known_empty())
+    return;
+  // Collect first: a cursor of a write transaction does not survive deletes.
+  std::vector<std::string> keys;
+  {
+    const std::string prefix = conflict_prefix(id);
+    auto cursor = txn_.cursor(conflicts_);
+    for (auto at = cursor.seek(prefix); at && has_prefix(at->first, prefix); at = cursor.next()) {
+      if (which(decode_conflict(at->second)))
+        keys.emplace_back(at->first);
+    }
+  }
+  for (const std::string& key : keys)
+    txn_.del(conflicts_, key);
 }
 
 std::vector<mapping::PersonRow> Tables::all_people() {

@@ -38,9 +38,12 @@ class Tables final : public mapping::StateAccess {
                      std::int64_t time_ms) override;
   void erase_tombstone(std::string_view collection, std::string_view normalized_email) override;
 
-  std::optional<mapping::ConflictRow> conflict(mapping::PersonId id, mapping::Field field) override;
+  std::optional<mapping::ConflictRow> conflict(mapping::PersonId id, mapping::Field field,
+                                               std::string_view collection) override;
+  std::vector<mapping::ConflictRow> conflicts_of(mapping::PersonId id) override;
   void put_conflict(const mapping::ConflictRow& row) override;
-  void erase_conflict(mapping::PersonId id, mapping::Field field) override;
+  void erase_conflict(mapping::PersonId id, mapping::Field field,
+                      std::string_view collection) override;
 
   // Every person (ascending id) and every open conflict: for tests and tools.
   std::vector<mapping::PersonRow> all_people();
@@ -52,6 +55,9 @@ class Tables final : public mapping::StateAccess {
   // the answer needs no lookup. Only Tables writes conflicts, and a Tables
   // lives within its one transaction, so put_conflict is the one way it fills.
   bool conflicts_known_empty();
+  // Deletes the person's conflicts for which `which` is true.
+  void erase_conflicts_of(mapping::PersonId id,
+                          const std::function<bool(const mapping::ConflictRow&)>& which);
 
   WriteTxn& txn_;
   Dbi people_, emails_, links_, person_links_, tombstones_, conflicts_, meta_;
