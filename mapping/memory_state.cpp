@@ -64,8 +64,13 @@ void MemoryState::erase_link(std::string_view collection, std::string_view recor
   auto it = links_.find(Key(collection, record_id));
   if (it == links_.end())
     return;
-  person_links_.erase({it->second.person, it->second.collection, it->second.record_id});
+  const PersonId person = it->second.person;
+  person_links_.erase({person, it->second.collection, it->second.record_id});
   links_.erase(it);
+  std::erase_if(conflicts_, [&](const auto& entry) {
+    const ConflictRow& c = entry.second;
+    return c.person == person && c.collection == collection && c.record_id == record_id;
+  });
 }
 
 std::vector<LinkRow> MemoryState::links_of(PersonId id) {

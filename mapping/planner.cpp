@@ -468,13 +468,9 @@ class Planner {
       return;
     auto person = st_.person(link->person);
     const std::string email = person ? normalize_email(person->values[Field::email]) : "";
+    // Also drops the conflicts held on the deleted record: they hold nothing
+    // any more.
     st_.erase_link(cs.id, record_id);
-    // A conflict held on the deleted record holds nothing any more.
-    for (Field f : kAllFields) {
-      auto open = st_.conflict(link->person, f, cs.id);
-      if (open && open->record_id == record_id)
-        st_.erase_conflict(link->person, f, cs.id);
-    }
     Action a;
     a.kind = ActionKind::unlink;
     a.collection = cs.id;

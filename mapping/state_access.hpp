@@ -32,6 +32,8 @@ class StateAccess {
   virtual std::optional<LinkRow> link(std::string_view collection, std::string_view record_id) = 0;
   // Also maintains the person -> links index.
   virtual void put_link(const LinkRow& row) = 0;
+  // Also drops the open conflicts held on that record: they hold nothing once
+  // it is no longer linked.
   virtual void erase_link(std::string_view collection, std::string_view record_id) = 0;
   virtual std::vector<LinkRow> links_of(PersonId id) = 0;
   virtual void for_each_link(std::string_view collection,

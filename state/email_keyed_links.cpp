@@ -1,6 +1,7 @@
 #include "state/email_keyed_links.hpp"
 
 #include <unordered_map>
+#include <vector>
 
 #include "mapping/collections.hpp"
 #include "mapping/normalize.hpp"
@@ -60,15 +61,18 @@ std::size_t rekey_email_keyed_links(WriteTxn& txn, const Store& store, Tables& t
     mapping::LinkRow row = std::move(legacy->second);
     by_email.erase(legacy);
     const std::string old_key = row.record_id;
+    // Read before erase_link, which drops the conflicts held on the old key.
+    std::vector<mapping::ConflictRow> held;
+    for (mapping::ConflictRow& open : tables.conflicts_of(row.person)) {
+      if (open.collection == listed.collection && open.record_id == old_key)
+        held.push_back(std::move(open));
+    }
     tables.erase_link(listed.collection, old_key);
     row.record_id = record.id;
     tables.put_link(row);
-    for (mapping::Field field : mapping::kAllFields) {
-      auto open = tables.conflict(row.person, field, listed.collection);
-      if (open && open->record_id == old_key) {
-        open->record_id = record.id;
-        tables.put_conflict(*open);
-      }
+    for (mapping::ConflictRow& open : held) {
+      open.record_id = record.id;
+      tables.put_conflict(open);
     }
     ++moved;
   }

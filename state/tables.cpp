@@ -124,6 +124,9 @@ void Tables::erase_link(std::string_view collection, std::string_view record_id)
   auto previous = decode_link(collection, record_id, *old);
   txn_.del(person_links_, person_link_key(previous.person, collection, record_id));
   txn_.del(links_, key);
+  erase_conflicts_of(previous.person, [&](const mapping::ConflictRow& c) {
+    return c.collection == collection && c.record_id == record_id;
+  });
 }
 
 std::vector<mapping::LinkRow> Tables::links_of(mapping::PersonId id) {

@@ -115,3 +115,29 @@ TEST_CASE("a pending update of a record is replaced by its propagated delete") {
   CHECK(waiting.deletes == 1);
   CHECK(waiting.updates == 0);
 }
+
+TEST_CASE("a confirmed delete drops the conflict held on the deleted record") {
+  // Ann's Projects record is held on Bob's email when Ann is deleted in CRM:
+  // Projects takes its delete, Contracts is down and Ann waits for it. The
+  // conflict named a record no longer linked, stayed listed by `zohosync
+  // conflicts` and resolving it took the deleted record's value.
+  World w(propagating());
+  const std::string crm_id = w.add(kCrm, "ann@x.example", "Ann", "Lee");
+  w.add(kCrm, "bob@x.example", "Bob", "Ray");
+  w.run();
+  REQUIRE(w.run().planned_writes == 0);
+  const auto projects_id = id_with_email(w, kProjects, "ann@x.example");
+  REQUIRE(projects_id);
+  w.product(kProjects).edit(*projects_id, "email", "bob@x.example");
+  w.run();
+  REQUIRE(w.conflicts().size() == 1);
+  REQUIRE(w.conflicts().front().record_id == *projects_id);
+
+  w.product(kContracts).set_unreachable(true);
+  w.product(kCrm).erase(crm_id);
+  w.run();
+  CHECK_FALSE(w.product(kProjects).get(*projects_id));
+  CHECK(pending_in(w, kContracts).deletes == 1);
+  CHECK(w.conflicts().empty());
+  CHECK(disagreements(w).empty());
+}

@@ -157,6 +157,18 @@ TEST_CASE("a record deleted while held drops its conflict, the other record's st
   CHECK(st.conflict(id, Field::last_name, kInv));
 }
 
+TEST_CASE("erase_link drops the conflicts naming that record, erase_person all of them") {
+  MemoryState st;
+  const PersonId id = ann(st);
+  CollectingSink first;
+  hold_two(st, first);
+  st.erase_link(kInv, "i1");
+  CHECK_FALSE(st.conflict(id, Field::last_name, kInv));
+  CHECK(st.conflict(id, Field::last_name, kProjects));
+  st.erase_person(id);
+  CHECK(st.conflicts().empty());
+}
+
 TEST_CASE("resolving one of two conflicts on a field needs its collection") {
   MemoryState st;
   const PersonId id = ann(st);

@@ -1,10 +1,13 @@
 // Open conflicts on disk: one per (person, field, collection), so two records
-// of one person held on the same field are both kept; a schema-1 store's
-// rows, keyed by (person, field), are re-keyed when it is opened.
+// of one person held on the same field are both kept; dropped with the
+// record's link or the person; a schema-1 store's rows, keyed by (person,
+// field), are re-keyed when it is opened.
 #include <doctest/doctest.h>
 
 #include <string>
 
+#include "mapping/collections.hpp"
+#include "state/email_keyed_links.hpp"
 #include "state/rows.hpp"
 #include "state/store.hpp"
 #include "state/tables.hpp"
@@ -75,6 +78,53 @@ TEST_CASE("two records of one person held on one field are two conflicts") {
   tables.erase_conflict(7, Field::email, kContracts);
   CHECK_FALSE(tables.conflict(7, Field::email, kContracts));
   CHECK(tables.conflict(7, Field::email, kProjects));
+}
+
+TEST_CASE("erasing a link drops the conflicts held on that record, and only those") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  auto txn = store.begin_write();
+  Tables tables(txn, store);
+  tables.put_link(link(7, kProjects, "p1"));
+  tables.put_link(link(7, kContracts, "c1"));
+  tables.put_conflict(held(7, Field::email, kProjects, "p1", "bob@example.com"));
+  tables.put_conflict(held(7, Field::last_name, kProjects, "p1", "Berg"));
+  tables.put_conflict(held(7, Field::email, kContracts, "c1", "cy@example.com"));
+
+  tables.erase_link(kProjects, "p1");
+  CHECK_FALSE(tables.conflict(7, Field::email, kProjects));
+  CHECK_FALSE(tables.conflict(7, Field::last_name, kProjects));
+  REQUIRE(tables.conflicts_of(7).size() == 1);
+  CHECK(tables.conflicts_of(7).front().collection == kContracts);
+
+  tables.erase_person(7);
+  CHECK(tables.conflicts_of(7).empty());
+  CHECK(tables.all_conflicts().empty());
+}
+
+TEST_CASE("a Contracts link moved from its email onto its id keeps the conflicts held on it") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  auto txn = store.begin_write();
+  Tables tables(txn, store);
+  tables.put_link(link(7, kContracts, "ann@example.com"));
+  tables.put_conflict(held(7, Field::last_name, kContracts, "ann@example.com", "Berg"));
+  txn.put(store.db("meta"), kMetaEmailKeyedLinks, "1");
+  mapping::Observation listed;
+  listed.collection = std::string(kContracts);
+  listed.full = true;
+  mapping::ObservedRecord contact;
+  contact.id = "c-9";
+  contact.fields[std::string(mapping::find_collection(kContracts)->email_field())] =
+      "Ann@Example.com";
+  listed.records.push_back(contact);
+
+  CHECK(rekey_email_keyed_links(txn, store, tables, listed) == 1);
+  CHECK(tables.link(kContracts, "c-9"));
+  auto moved = tables.conflict(7, Field::last_name, kContracts);
+  REQUIRE(moved);
+  CHECK(moved->record_id == "c-9");
+  CHECK(moved->remote_value == "Berg");
 }
 
 TEST_CASE("a conflict put in a transaction that first found none is seen at once") {
