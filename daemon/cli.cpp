@@ -68,10 +68,14 @@ int run_cli(int argc, char** argv) {
   conflicts_cmd->add_subcommand("list", "List open conflicts (the default)");
   auto* show = conflicts_cmd->add_subcommand("show", "Show one conflict");
   show->add_option("id", conflicts_options.id, "PERSON:FIELD, as listed")->required();
+  show->add_option("--collection", conflicts_options.collection,
+                   "Only the conflict held in this collection");
   auto* resolve = conflicts_cmd->add_subcommand("resolve", "Resolve a conflict");
   resolve->add_option("id", conflicts_options.id, "PERSON:FIELD, as listed")->required();
   resolve->add_option("--take", conflicts_options.take, "The collection whose value wins")
       ->required();
+  resolve->add_option("--collection", conflicts_options.collection,
+                      "The collection the conflict is held in, when the id names several");
 
   try {
     app.parse(argc, argv);

@@ -1,13 +1,17 @@
 // `zohosync conflicts [list | show ID | resolve ID --take COLLECTION]`: the
 // fields held for manual resolution (sync.conflict_policy = "manual"). A
-// conflict is one (person, field); its ID is "PERSON:FIELD", e.g.
-// "42:first_name". list and show open the store read-only (safe while the
-// daemon runs); resolve settles the conflict in the store and queues the
-// writes it implies in the outbox, which the next cycle (daemon or
-// reconcile) sends. It takes the state-dir cycle lock for that moment.
+// conflict is held on one record: (person, field, collection); its ID is
+// "PERSON:FIELD", e.g. "42:first_name", and when a person has conflicts on
+// that field in several collections, `--collection COLLECTION` picks one
+// (resolve needs it only when --take does not name one of them). list and
+// show open the store read-only (safe while the daemon runs); resolve
+// settles the conflict in the store and queues the writes it implies in the
+// outbox, which the next cycle (daemon or reconcile) sends. It takes the
+// state-dir cycle lock for that moment.
 #include <cstdio>
 #include <ctime>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -95,9 +99,19 @@ void print_list(const std::vector<OpenConflict>& conflicts) {
   }
   std::printf("%zu open conflict%s; `zohosync conflicts show ID` for details\n", conflicts.size(),
               conflicts.size() == 1 ? "" : "s");
+  std::set<std::string> ids;
+  for (const auto& c : conflicts) {
+    if (!ids.insert(conflict_id(c.row)).second) {
+      std::printf(
+          "an id listed more than once is held in several collections: add --collection "
+          "COLLECTION to show or resolve one\n");
+      break;
+    }
+  }
 }
 
-void print_show(const OpenConflict& c) {
+// `several`: the person has other conflicts on this field.
+void print_show(const OpenConflict& c, bool several) {
   const std::string id = conflict_id(c.row);
   std::printf("conflict %s\n", id.c_str());
   std::printf("  person:        %s (id %llu)\n", c.email.c_str(),
@@ -110,11 +124,21 @@ void print_show(const OpenConflict& c) {
   std::printf("  current value%s: \"%s\", modified %s\n",
               c.canonical_origin.empty() ? "" : (" (from " + c.canonical_origin + ")").c_str(),
               c.row.canonical_value.c_str(), format_time(c.row.canonical_time).c_str());
+  // Taking the record's value names the conflict; keeping the person's
+  // needs the collection when the person has several on the field.
+  const std::string pick = several ? " --collection " + c.row.collection : std::string();
   std::printf("resolve with one of:\n");
   std::printf("  zohosync conflicts resolve %s --take %s\n", id.c_str(), c.row.collection.c_str());
   if (!c.canonical_origin.empty() && c.canonical_origin != c.row.collection)
-    std::printf("  zohosync conflicts resolve %s --take %s\n", id.c_str(),
-                c.canonical_origin.c_str());
+    std::printf("  zohosync conflicts resolve %s --take %s%s\n", id.c_str(),
+                c.canonical_origin.c_str(), pick.c_str());
+}
+
+std::string collections_of(const std::vector<const OpenConflict*>& conflicts) {
+  std::string out;
+  for (const OpenConflict* c : conflicts)
+    out += (out.empty() ? "" : ", ") + c->row.collection;
+  return out;
 }
 
 std::int64_t now_ms() {
@@ -177,18 +201,41 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options) 
       print_list(conflicts);
       return exit_code::kOk;
     }
-    const OpenConflict* found = nullptr;
+    // The person's conflicts on the field: one per collection.
+    std::vector<const OpenConflict*> held;
     for (const auto& c : conflicts) {
       if (c.row.person == key->first && c.row.field == key->second)
-        found = &c;
+        held.push_back(&c);
     }
-    if (found == nullptr) {
-      std::fprintf(stderr, "zohosync conflicts: no open conflict %s\n", options.id.c_str());
+    std::vector<const OpenConflict*> matching;
+    for (const OpenConflict* c : held) {
+      if (options.collection.empty() || c->row.collection == options.collection)
+        matching.push_back(c);
+    }
+    if (matching.empty()) {
+      std::fprintf(stderr, "zohosync conflicts: no open conflict %s%s%s\n", options.id.c_str(),
+                   options.collection.empty() ? "" : " in ", options.collection.c_str());
       return exit_code::kDataError;
     }
     if (options.action == ConflictsOptions::Action::show) {
-      print_show(*found);
+      for (const OpenConflict* c : matching)
+        print_show(*c, held.size() > 1);
       return exit_code::kOk;
+    }
+    const OpenConflict* found = matching.size() == 1 ? matching.front() : nullptr;
+    if (found == nullptr) {
+      // --take naming the collection of one of them picks that one.
+      for (const OpenConflict* c : matching) {
+        if (c->row.collection == options.take)
+          found = c;
+      }
+    }
+    if (found == nullptr) {
+      std::fprintf(stderr,
+                   "zohosync conflicts: %s is held in several collections (%s): name one with "
+                   "--collection\n",
+                   options.id.c_str(), collections_of(matching).c_str());
+      return exit_code::kUsage;
     }
 
     // resolve: the record's collection takes its value; the collection the
@@ -211,7 +258,8 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options) 
       lock = StateLock::acquire(dir);
     }
     Engine engine(*store, to_sync_settings(*loaded.config), {});
-    std::string error = engine.resolve_conflict(key->first, key->second, take, now_ms());
+    std::string error =
+        engine.resolve_conflict(key->first, key->second, found->row.collection, take, now_ms());
     if (!error.empty()) {
       std::fprintf(stderr, "zohosync conflicts: %s\n", error.c_str());
       return exit_code::kDataError;

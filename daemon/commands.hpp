@@ -35,6 +35,9 @@ struct ConflictsOptions {
   Action action = Action::list;
   std::string id;    // "PERSON:FIELD"
   std::string take;  // resolve: the collection whose value wins
+  // show/resolve: the collection of the record the conflict is held on, when
+  // the person has conflicts on that field in several (empty: any).
+  std::string collection;
 };
 
 // Each returns the process exit code (see exit_codes.hpp) and never throws.

@@ -23,6 +23,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/connector.hpp"
@@ -89,6 +90,12 @@ class Engine {
   // writes it implies in the outbox (sent by the next cycle, or right away
   // with drain()). Returns an error message, or "" on success.
   std::string resolve_conflict(mapping::PersonId person, mapping::Field field, mapping::Take take,
+                               std::int64_t now_ms);
+  // The same for the conflict held on the person's record in `collection`
+  // (resolve_conflict.cpp): a person may have one on the same field in
+  // several collections, and then the collection must be named.
+  std::string resolve_conflict(mapping::PersonId person, mapping::Field field,
+                               std::string_view collection, mapping::Take take,
                                std::int64_t now_ms);
   // Sends whatever the outbox holds (no listing, no planning).
   boost::asio::awaitable<CycleReport> drain(CycleOptions options);

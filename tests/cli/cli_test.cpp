@@ -17,7 +17,9 @@
 
 #include "daemon/cli.hpp"
 #include "daemon/exit_codes.hpp"
+#include "state/outbox.hpp"
 #include "state/store.hpp"
+#include "state/tables.hpp"
 
 namespace fs = std::filesystem;
 namespace exit_code = zohosync::daemon::exit_code;
@@ -204,4 +206,146 @@ TEST_CASE("journal and status read what the store holds") {
   CHECK(doc["initialised"] == true);
   CHECK(doc["entries"].as_object()["journal"] == 3);
   CHECK(doc["collections"].as_object().contains("crm.contacts"));
+}
+
+namespace {
+
+constexpr const char* kProjectsContacts = "projects.contacts";
+constexpr const char* kContractsContacts = "contracts.counterparty_contacts";
+
+// Ann (person 7, email from crm.contacts) with her Projects record held on
+// bob@example.com and her Contracts record on cy@example.com.
+void write_two_conflicts(const fs::path& state_dir) {
+  namespace mapping = zohosync::mapping;
+  auto store = zohosync::state::Store::open(state_dir.string());
+  auto txn = store.begin_write();
+  zohosync::state::Tables tables(txn, store);
+  mapping::PersonRow ann;
+  ann.id = 7;
+  ann.values[mapping::Field::email] = "ann@example.com";
+  ann.values[mapping::Field::first_name] = "Ann";
+  ann.values[mapping::Field::last_name] = "Lee";
+  for (auto& origin : ann.origins)
+    origin = {1'790'000'000'000, "crm.contacts"};
+  tables.put_person(ann);
+  tables.put_email("ann@example.com", ann.id);
+  const std::pair<const char*, const char*> records[] = {
+      {"crm.contacts", "k1"}, {kProjectsContacts, "p1"}, {kContractsContacts, "c1"}};
+  for (const auto& [collection, record] : records) {
+    mapping::LinkRow link;
+    link.collection = collection;
+    link.record_id = record;
+    link.person = ann.id;
+    link.base = ann.values;
+    link.parent_id = "parent-1";
+    tables.put_link(link);
+  }
+  const std::pair<const char*, const char*> held[] = {{kProjectsContacts, "bob@example.com"},
+                                                      {kContractsContacts, "cy@example.com"}};
+  for (const auto& [collection, value] : held) {
+    mapping::ConflictRow row;
+    row.person = ann.id;
+    row.field = mapping::Field::email;
+    row.collection = collection;
+    row.record_id = std::string(collection) == kProjectsContacts ? "p1" : "c1";
+    row.remote_value = value;
+    row.canonical_value = "ann@example.com";
+    row.opened_ms = 1'790'000'000'000;
+    tables.put_conflict(row);
+    mapping::LinkRow link = *tables.link(row.collection, row.record_id);
+    link.base[mapping::Field::email] = value;  // its base is what it holds
+    tables.put_link(link);
+  }
+  std::move(txn).commit();
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("conflicts: two records of one person held on one field share an id") {
+  TempDir dir;
+  auto state_dir = dir.path / "state";
+  write_two_conflicts(state_dir);
+  const std::string sd = state_dir.string();
+
+  auto list = run_captured({"conflicts", "list", "--config", kExample, "--state-dir", sd});
+  REQUIRE(list.exit_code == exit_code::kOk);
+  CHECK(count_of(list.out, "7:email") == 2);
+  CHECK(count_of(list.out, kProjectsContacts) == 1);
+  CHECK(count_of(list.out, kContractsContacts) == 1);
+  CHECK(list.out.find("2 open conflicts; `zohosync conflicts show ID` for details\n") !=
+        std::string::npos);
+  CHECK(list.out.find("--collection") != std::string::npos);
+
+  auto both =
+      run_captured({"conflicts", "show", "7:email", "--config", kExample, "--state-dir", sd});
+  REQUIRE(both.exit_code == exit_code::kOk);
+  CHECK(count_of(both.out, "conflict 7:email\n") == 2);
+  CHECK(both.out.find("  zohosync conflicts resolve 7:email --take crm.contacts --collection "
+                      "projects.contacts\n") != std::string::npos);
+  auto one = run_captured({"conflicts", "show", "7:email", "--collection", kContractsContacts,
+                           "--config", kExample, "--state-dir", sd});
+  REQUIRE(one.exit_code == exit_code::kOk);
+  CHECK(count_of(one.out, "conflict 7:email\n") == 1);
+  CHECK(one.out.find("\"cy@example.com\"") != std::string::npos);
+  CHECK(one.out.find("bob@example.com") == std::string::npos);
+  CHECK(run({"conflicts", "show", "7:email", "--collection", "crm.contacts", "--config", kExample,
+             "--state-dir", sd}) == exit_code::kDataError);
+
+  // Keeping the person's value: which record's conflict is meant must be named.
+  CHECK(run({"conflicts", "resolve", "7:email", "--take", "crm.contacts", "--config", kExample,
+             "--state-dir", sd}) == exit_code::kUsage);
+  auto resolved =
+      run_captured({"conflicts", "resolve", "7:email", "--take", "crm.contacts", "--collection",
+                    kProjectsContacts, "--config", kExample, "--state-dir", sd});
+  REQUIRE(resolved.exit_code == exit_code::kOk);
+  CHECK(resolved.out ==
+        "resolved 7:email: ann@example.com keeps \"ann@example.com\"; the next cycle writes it "
+        "where it differs\n");
+  {
+    auto store = zohosync::state::Store::open(sd);
+    auto txn = store.begin_write();
+    zohosync::state::Tables tables(txn, store);
+    auto left = tables.all_conflicts();
+    REQUIRE(left.size() == 1);
+    CHECK(left.front().collection == kContractsContacts);
+    bool projects_update = false;
+    for (const auto& entry : zohosync::state::Outbox::pending(txn, store)) {
+      projects_update = projects_update || entry.action.collection == kProjectsContacts;
+      CHECK(entry.action.collection != kContractsContacts);  // still held there
+    }
+    CHECK(projects_update);
+  }
+
+  // The one left needs no --collection.
+  CHECK(run({"conflicts", "resolve", "7:email", "--take", "crm.contacts", "--config", kExample,
+             "--state-dir", sd}) == exit_code::kOk);
+  auto none = run_captured({"conflicts", "list", "--config", kExample, "--state-dir", sd});
+  CHECK(none.out == "no open conflicts\n");
+}
+
+TEST_CASE("conflicts: --take naming one of the collections resolves that one") {
+  TempDir dir;
+  auto state_dir = dir.path / "state";
+  write_two_conflicts(state_dir);
+  const std::string sd = state_dir.string();
+  auto resolved = run_captured({"conflicts", "resolve", "7:email", "--take", kContractsContacts,
+                                "--config", kExample, "--state-dir", sd});
+  REQUIRE(resolved.exit_code == exit_code::kOk);
+  CHECK(resolved.out ==
+        "resolved 7:email: ann@example.com keeps \"cy@example.com\"; the next cycle writes it "
+        "where it differs\n");
+  auto store = zohosync::state::Store::open(sd);
+  auto txn = store.begin_write();
+  zohosync::state::Tables tables(txn, store);
+  auto left = tables.all_conflicts();
+  REQUIRE(left.size() == 1);
+  CHECK(left.front().collection == kProjectsContacts);
+  CHECK(tables.person(7)->values[zohosync::mapping::Field::email] == "cy@example.com");
 }
