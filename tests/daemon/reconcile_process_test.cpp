@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -236,4 +238,157 @@ TEST_CASE(
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
   CHECK_FALSE(crm_has(email));
+}
+
+namespace {
+
+std::string lower(std::string text) {
+  for (char& c : text)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+// The lower-cased emails each product holds, by "product.collection".
+std::map<std::string, std::multiset<std::string>> emails_by_collection(session& s) {
+  const json::object dump = s.dump();  // held: the loops read into it
+  std::map<std::string, std::multiset<std::string>> out;
+  auto collect = [&](const char* product, const char* collection, const char* field) {
+    auto& emails = out[std::string(product) + "." + collection];
+    for (const auto& row : dump.at(product).at(collection).as_array()) {
+      const json::value* email = row.as_object().if_contains(field);
+      if (email != nullptr && email->is_string() && !email->as_string().empty())
+        emails.insert(lower(std::string(email->as_string())));
+    }
+  };
+  collect("crm", "contacts", "Email");
+  collect("projects", "contacts", "email");
+  collect("inventory", "contact_persons", "email");
+  collect("contracts", "counterpartyusers", "emailId");
+  return out;
+}
+
+std::int64_t total_of(const json::object& report, const char* kind) {
+  std::int64_t n = 0;
+  for (const auto& [collection, counts] : report.at("collections").as_object())
+    n += counts.at(kind).to_number<std::int64_t>();
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "reconcile: an email changed in Contracts is an edit - it reaches every product, nobody is "
+    "created, the old email is nowhere") {
+  sandbox_process proc({"--people", "40", "--overlap", "0.5", "--no-limits"});
+  session s(proc.port());
+  zohosync::state::testing::TempDir dir;
+  const std::string args = common_args(proc.port(), dir.sub("state"));
+  REQUIRE(run_zohosync(dir.path(), "reconcile " + args).exit_code == 0);
+
+  // A Contracts contact that the first run synced to CRM and at least one
+  // other product, its email present once in Contracts.
+  auto before = emails_by_collection(s);
+  std::string id, email;
+  const json::object dump = s.dump();
+  for (const auto& row : dump.at("contracts").at("counterpartyusers").as_array()) {
+    const std::string candidate = lower(std::string(row.at("emailId").as_string()));
+    if (before["contracts.counterpartyusers"].count(candidate) == 1 &&
+        before["crm.contacts"].count(candidate) == 1 &&
+        before["projects.contacts"].count(candidate) +
+                before["inventory.contact_persons"].count(candidate) >=
+            1) {
+      id = json::value_to<std::string>(row.at("id"));
+      email = candidate;
+      break;
+    }
+  }
+  REQUIRE_FALSE(id.empty());
+  const std::string renamed = "renamed." + email;
+  REQUIRE(s.admin_post("clock", R"({"advance":2})").status == 200);
+  REQUIRE(s.admin_post("edit", R"({"product":"contracts","collection":"counterpartyusers",)"
+                               R"("op":"update","id":")" +
+                                   id + R"(","fields":{"emailId":")" + renamed + R"("}})")
+              .status < 300);
+
+  Run after = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(after.exit_code == 0, (after.err + after.out));
+  const json::object report = json::parse(after.out).as_object();
+  CHECK(total_of(report, "creates") == 0);
+  CHECK(total_of(report, "deletes") == 0);
+  CHECK(total_of(report, "unlinks") == 0);
+  const auto now = emails_by_collection(s);
+  for (const auto& [collection, emails] : now) {
+    CAPTURE(collection);
+    CHECK(emails.count(email) == 0);
+    CHECK(emails.count(renamed) == before[collection].count(email));
+    CHECK(emails.size() == before[collection].size());  // nobody created or deleted
+  }
+  Run again = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
+}
+
+TEST_CASE(
+    "reconcile: an Inventory contact deleted with its persons is seen by the next run, not only by "
+    "the daily full scan (on_delete = propagate deletes them in CRM)") {
+  sandbox_process proc({"--people", "40", "--overlap", "0.5", "--no-limits"});
+  session s(proc.port());
+  zohosync::state::testing::TempDir dir;
+  std::string text = slurp(kSandboxConfig);
+  const std::string unlink = R"(on_delete = "unlink")";
+  REQUIRE(text.find(unlink) != std::string::npos);
+  text.replace(text.find(unlink), unlink.size(), R"(on_delete = "propagate")");
+  const fs::path config = dir.path() / "propagate.toml";
+  std::ofstream(config) << text;
+  const std::string args = common_args(proc.port(), dir.sub("state"), config.string());
+  REQUIRE(run_zohosync(dir.path(), "reconcile " + args).exit_code == 0);
+
+  // A contact whose persons the first run synced to CRM.
+  const auto before = emails_by_collection(s);
+  const json::object dump = s.dump();
+  std::map<std::string, std::vector<std::string>> persons_of;  // contact -> synced emails
+  for (const auto& p : dump.at("inventory").at("contact_persons").as_array()) {
+    const json::value& e = p.at("email");
+    if (!e.is_string() || e.as_string().empty())
+      continue;
+    const std::string email = lower(std::string(e.as_string()));
+    if (before.at("crm.contacts").count(email) == 1 &&
+        before.at("inventory.contact_persons").count(email) == 1)
+      persons_of[json::value_to<std::string>(p.at("contact_id"))].push_back(email);
+  }
+  // Not the configured default contact (where new people go), and the one
+  // with the fewest people: a handful of deletes, well below the
+  // mass-delete guard.
+  const std::string key = "default_contact_id = \"";
+  const auto at = text.find(key);
+  REQUIRE(at != std::string::npos);
+  persons_of.erase(text.substr(at + key.size(), text.find('"', at + key.size()) - at - key.size()));
+  REQUIRE_FALSE(persons_of.empty());
+  auto fewest = persons_of.begin();
+  for (auto it = persons_of.begin(); it != persons_of.end(); ++it) {
+    if (it->second.size() < fewest->second.size())
+      fewest = it;
+  }
+  const std::string contact = fewest->first;
+  const std::vector<std::string> emails = fewest->second;
+  REQUIRE(s.admin_post("clock", R"({"advance":2})").status == 200);
+  REQUIRE(s.admin_post("edit", R"({"product":"inventory","collection":"contacts",)"
+                               R"("op":"delete","id":")" +
+                                   contact + R"("})")
+              .status < 300);
+
+  Run after = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(after.exit_code == 0, (after.err + after.out));
+  const json::object report = json::parse(after.out).as_object();
+  CHECK(report.at("collections").at("crm.contacts").at("deletes").to_number<std::int64_t>() ==
+        static_cast<std::int64_t>(emails.size()));
+  const auto now = emails_by_collection(s);
+  for (const std::string& email : emails) {
+    CAPTURE(email);
+    for (const auto& [collection, held] : now)
+      CHECK(held.count(email) == 0);
+  }
+  Run again = run_zohosync(dir.path(), "reconcile --json " + args);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
 }
