@@ -165,6 +165,14 @@ void Tables::for_each_link(std::string_view collection,
     fn(row);
 }
 
+std::optional<mapping::LinkRow> read_link(const Txn& txn, const Store& store,
+                                          std::string_view collection, std::string_view record_id) {
+  auto bytes = txn.get(store.db("links"), link_key(collection, record_id));
+  if (!bytes)
+    return std::nullopt;
+  return decode_link(collection, record_id, *bytes);
+}
+
 void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
                    const std::function<void(const mapping::LinkRow&)>& fn) {
   const std::string prefix = link_key(collection, {});

@@ -65,6 +65,10 @@ class Tables final : public mapping::StateAccess {
   std::optional<bool> conflicts_empty_;  // not looked at yet
 };
 
+// One link, read in any transaction.
+std::optional<mapping::LinkRow> read_link(const Txn& txn, const Store& store,
+                                          std::string_view collection, std::string_view record_id);
+
 // Every link of one collection, read in any transaction (fn must not write).
 void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
                    const std::function<void(const mapping::LinkRow&)>& fn);

@@ -772,31 +772,56 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
         modified = std::to_string(stored.modified_ms);
         auto link = tables.link(a.collection, a.record_id.empty() ? stored.id : a.record_id);
         if (a.kind == ActionKind::create && link && link->person != a.person) {
+          // Linked meanwhile (send_one checked before writing).
           report.failures.push_back({a.collection, stored.id, a.person_email,
                                      ErrorClass::per_record,
                                      "the record found by email is linked to another person"});
           continue;
         }
         mapping::LinkRow row;
+        std::vector<mapping::ConflictRow> moved_conflicts;
         if (link) {
           row = *link;
-          if (row.record_id != stored.id)
+          if (row.record_id != stored.id) {
+            // The record answers under another id (a key from before
+            // Contracts contacts were keyed by id): its conflicts move along.
+            for (mapping::ConflictRow& c : tables.conflicts_of(row.person)) {
+              if (c.collection == row.collection && c.record_id == row.record_id) {
+                c.record_id = stored.id;
+                moved_conflicts.push_back(std::move(c));
+              }
+            }
             tables.erase_link(row.collection, row.record_id);
+          }
         }
         row.collection = a.collection;
         row.record_id = stored.id;
         row.person = a.person;
         // The base becomes what the product stored, so this write's echo is
-        // no change on the next listing.
-        row.base = mapping::project_onto(*spec, stored.fields, row.base, hint);
+        // no change on the next listing. An update's answer may also hold a
+        // field a user edited while this write was on its way: only the
+        // fields it wrote are taken, the edit stays a change to read.
+        if (a.kind == ActionKind::update) {
+          connectors::Fields written;
+          for (const auto& [name, value] : stored.fields) {
+            if (a.payload.count(name) != 0)
+              written.emplace(name, value);
+          }
+          row.base = mapping::project_onto(*spec, written, row.base, hint);
+        } else {
+          row.base = mapping::project_onto(*spec, stored.fields, row.base, hint);
+        }
         row.remote_time = stored.modified_ms;
         if (!stored.parent_id.empty()) {
           row.parent_id = stored.parent_id;
         } else if (row.parent_id.empty()) {
           row.parent_id = a.parent_id;
         }
-        if (person)
+        if (person) {
           tables.put_link(row);
+          for (const mapping::ConflictRow& c : moved_conflicts)
+            tables.put_conflict(c);
+        }
       }
       state::JournalEntry entry;
       entry.time_ms = options.now_ms;
@@ -871,6 +896,14 @@ boost::asio::awaitable<void> Engine::send_batch(std::vector<PendingWrite>& write
         boost::system::system_error(boost::asio::error::operation_aborted, "cycle cancelled"));
 }
 
+std::optional<mapping::PersonId> Engine::linked_person(std::string_view collection,
+                                                       std::string_view record_id) const {
+  auto txn = store_.begin_read();
+  if (auto link = state::read_link(txn, store_, collection, record_id))
+    return link->person;
+  return std::nullopt;
+}
+
 boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w) {
   const Action& a = w.action;
   connectors::Connector* conn = connector(a.collection);
@@ -888,6 +921,14 @@ boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w) {
         if (w.lookup_first)
           found = co_await conn->find_by_email(a.person_email);
         if (found) {
+          // A record found by email that is linked to another person holds
+          // that email only while a conflict keeps it there: writing this
+          // person's fields into it would overwrite the other person's.
+          if (auto owner = linked_person(a.collection, found->id); owner && *owner != a.person) {
+            throw ConnectorError(ErrorClass::per_record,
+                                 "the record found by email (" + found->id +
+                                     ") is linked to another person; not written");
+          }
           w.found_existing = true;
           connectors::Fields missing =
               missing_fields(mapping::find_collection(a.collection), a, *found);
@@ -920,22 +961,6 @@ boost::asio::awaitable<bool> Engine::send_one(PendingWrite& w) {
     w.message = e.what();
   }
   co_return false;
-}
-
-std::string Engine::resolve_conflict(mapping::PersonId person, mapping::Field field,
-                                     mapping::Take take, std::int64_t now_ms) {
-  auto txn = store_.begin_write();
-  state::Tables tables(txn, store_);
-  if (auto error = mapping::resolve_conflict(tables, person, field, take, now_ms))
-    return *error;
-  CycleReport report;
-  CycleOptions options;
-  options.now_ms = now_ms;
-  ExecutorSink sink(txn, store_, report, options);
-  const mapping::PersonId people[] = {person};
-  mapping::plan_push(tables, people, settings_, now_ms, sink);
-  std::move(txn).commit();
-  return {};
 }
 
 boost::asio::awaitable<CycleReport> Engine::drain(CycleOptions options) {

@@ -128,6 +128,9 @@ class Engine {
                                           const CycleOptions& options, std::size_t& sent,
                                           std::size_t total, std::exception_ptr& crash);
   boost::asio::awaitable<bool> send_one(PendingWrite& write);
+  // The person a record is linked to now (a short read transaction).
+  std::optional<mapping::PersonId> linked_person(std::string_view collection,
+                                                 std::string_view record_id) const;
   connectors::Connector* connector(std::string_view collection) const;
   // Position of a collection in settings().collections (the planning order).
   std::size_t settings_rank(std::string_view collection) const;

@@ -1,4 +1,5 @@
-// Engine::resolve_conflict for a conflict named by its collection: settles it
+// Engine::resolve_conflict for a conflict named by its collection (or the one
+// open conflict of the person on the field, when none is named): settles it
 // in the store and queues the writes it implies in the outbox, in one
 // transaction (sent by the next cycle, or right away with drain()).
 #include <string>
@@ -44,6 +45,11 @@ std::string Engine::resolve_conflict(mapping::PersonId person, mapping::Field fi
   mapping::plan_push(tables, people, settings_, now_ms, sink);
   std::move(txn).commit();
   return {};
+}
+
+std::string Engine::resolve_conflict(mapping::PersonId person, mapping::Field field,
+                                     mapping::Take take, std::int64_t now_ms) {
+  return resolve_conflict(person, field, std::string_view(), take, now_ms);
 }
 
 }  // namespace zohosync::daemon
