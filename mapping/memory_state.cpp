@@ -132,6 +132,16 @@ std::vector<ConflictRow> MemoryState::conflicts_of(PersonId id) {
   return out;
 }
 
+std::optional<ConflictRow> MemoryState::email_held(std::string_view collection,
+                                                   std::string_view normalized_email) {
+  for (const auto& [key, row] : conflicts_) {
+    if (row.field == Field::email && row.collection == collection &&
+        normalize_email(row.remote_value) == normalized_email)
+      return row;
+  }
+  return std::nullopt;
+}
+
 void MemoryState::put_conflict(const ConflictRow& row) {
   conflicts_[ConflictKey(row.person, row.field, row.collection)] = row;
 }

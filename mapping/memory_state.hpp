@@ -42,6 +42,8 @@ class MemoryState final : public StateAccess {
   std::vector<ConflictRow> conflicts_of(PersonId id) override;
   void put_conflict(const ConflictRow& row) override;
   void erase_conflict(PersonId id, Field field, std::string_view collection) override;
+  std::optional<ConflictRow> email_held(std::string_view collection,
+                                        std::string_view normalized_email) override;
 
   // (person, field, collection)
   using ConflictKey = std::tuple<PersonId, Field, std::string>;

@@ -301,6 +301,12 @@ class Planner {
         if (equivalent(f, remote[f], person.values[f])) {
           st_.erase_conflict(person.id, f, cs.id);
           next.base[f] = remote[f];
+          // The email this record held belongs to someone whose create
+          // here waited for it (push): that person is pushed again.
+          if (f == Field::email) {
+            if (auto owner = st_.person_by_email(normalize_email(open->remote_value)))
+              touched_.insert(*owner);
+          }
         }
         continue;
       }
@@ -604,6 +610,17 @@ class Planner {
       a.origin_collection = person->origins[index_of(Field::email)].collection;
       if (st_.tombstoned(cs.id, email))
         continue;  // deleted there before: not re-created
+      if (auto held = st_.email_held(cs.id, email); held && held->person != id) {
+        // Another person's record there holds this email under an open
+        // conflict: a create would find that record and be refused, at the
+        // cost of a lookup, every time this person changes.
+        a.kind = ActionKind::skip;
+        a.reason = cs.id + " record " + held->record_id + " of another person holds " +
+                   quoted_email(email) +
+                   " under an open conflict: no create until it is resolved (zohosync conflicts)";
+        sink_.emit(std::move(a));
+        continue;
+      }
       if (spec->requires_parent && cs.default_parent_id.empty()) {
         a.kind = ActionKind::skip;
         a.reason = cs.id + " needs a parent id to create a record and none is configured";

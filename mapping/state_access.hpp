@@ -58,6 +58,12 @@ class StateAccess {
   // Keyed by (row.person, row.field, row.collection): replaces the one there.
   virtual void put_conflict(const ConflictRow& row) = 0;
   virtual void erase_conflict(PersonId id, Field field, std::string_view collection) = 0;
+  // An open email conflict on a record of `collection` that holds
+  // `normalized_email` (a person's email kept on another person's record
+  // until the conflict is resolved); nullopt when there is none. Conflicts
+  // are few: a scan of them all is the lookup.
+  virtual std::optional<ConflictRow> email_held(std::string_view collection,
+                                                std::string_view normalized_email) = 0;
 };
 
 }  // namespace zohosync::mapping

@@ -233,6 +233,20 @@ std::optional<mapping::ConflictRow> Tables::conflict(mapping::PersonId id, mappi
   return decode_conflict(*bytes);
 }
 
+std::optional<mapping::ConflictRow> Tables::email_held(std::string_view collection,
+                                                       std::string_view normalized_email) {
+  if (conflicts_known_empty())
+    return std::nullopt;
+  auto cursor = txn_.cursor(conflicts_);
+  for (auto at = cursor.first(); at; at = cursor.next()) {
+    mapping::ConflictRow row = decode_conflict(at->second);
+    if (row.field == mapping::Field::email && row.collection == collection &&
+        mapping::normalize_email(row.remote_value) == normalized_email)
+      return row;
+  }
+  return std::nullopt;
+}
+
 std::vector<mapping::ConflictRow> Tables::conflicts_of(mapping::PersonId id) {
   std::vector<mapping::ConflictRow> out;
   if (conflicts_known_empty())

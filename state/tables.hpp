@@ -44,6 +44,8 @@ class Tables final : public mapping::StateAccess {
   void put_conflict(const mapping::ConflictRow& row) override;
   void erase_conflict(mapping::PersonId id, mapping::Field field,
                       std::string_view collection) override;
+  std::optional<mapping::ConflictRow> email_held(std::string_view collection,
+                                                 std::string_view normalized_email) override;
 
   // Every person (ascending id) and every open conflict: for tests and tools.
   std::vector<mapping::PersonRow> all_people();

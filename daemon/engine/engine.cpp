@@ -664,6 +664,13 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
     auto txn = store_.begin_read();
     entries = state::Outbox::pending(txn, store_);
   }
+  // Deletes and updates go before creates, never in one batch with them: a
+  // create first looks its email up in the target, and an update or delete
+  // of the same cycle may be moving that email off another record there.
+  const auto creates_from = std::stable_partition(
+      entries.begin(), entries.end(),
+      [](const state::OutboxEntry& e) { return e.action.kind != ActionKind::create; });
+  const std::size_t first_create = static_cast<std::size_t>(creates_from - entries.begin());
   // Writes to a collection stop for the rest of the cycle once
   // kTransientStreakToBlock batches in a row each had a transient failure
   // there and no success: the product is down, more writes only burn retries.
@@ -676,8 +683,10 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
   if (fresh != nullptr)
     blocked = fresh->unanswered;
   std::size_t sent = 0;
-  for (std::size_t start = 0; start < entries.size() && !report.fatal; start += options.batch) {
-    const std::size_t end = std::min(entries.size(), start + options.batch);
+  for (std::size_t start = 0, end = 0; start < entries.size() && !report.fatal; start = end) {
+    end = std::min(entries.size(), start + options.batch);
+    if (start < first_create)
+      end = std::min(end, first_create);
     std::vector<PendingWrite> writes;
     writes.reserve(end - start);
     for (std::size_t i = start; i < end; ++i) {

@@ -2,6 +2,8 @@
 // the products afterwards, with "must not be called" guards on the quiet cycles.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "mapping/normalize.hpp"
 #include "tests/engine/world.hpp"
 
@@ -630,6 +632,43 @@ TEST_CASE("a create that finds by email a record linked to another person leaves
   w.run();
   CHECK(find_email(w, kCrm, "ann@example.com")->fields["Last_Name"] == "Lee");
   CHECK(w.person_by_email("ann@example.com")->values[Field::last_name] == "Lee");
+  CHECK(disagreements(w).empty());
+}
+
+TEST_CASE("no create is tried where another person's record holds the email under a conflict") {
+  // As above: Ann's Projects record holds Bob's email under a conflict. A
+  // create of Bob there could only find Ann's record and be refused, one
+  // lookup each time Bob changes: it waits for the conflict instead, and
+  // follows once Ann's record lets the email go.
+  World w;
+  w.add(kCrm, "ann@example.com", "Ann", "Lee");
+  w.run();
+  const std::string ann = find_email(w, kProjects, "ann@example.com")->id;
+  w.product(kProjects).edit(ann, "email", "bob@example.com");
+  const std::string bob = w.add(kInvPersons, "bob@example.com", "Bob", "Stone");
+  w.reset_counters();
+  daemon::CycleOptions keep;
+  keep.keep_actions = true;
+  auto report = w.run(keep);
+  CHECK(w.product(kProjects).calls(connectors::Op::find_by_email) == 0);
+  CHECK(w.product(kProjects).calls(connectors::Op::create) == 0);
+  CHECK(std::any_of(report.actions.begin(), report.actions.end(), [](const mapping::Action& a) {
+    return a.kind == mapping::ActionKind::skip && a.collection == kProjects &&
+           a.reason.find("open conflict") != std::string::npos;
+  }));
+  w.product(kInvPersons).edit(bob, "designation", "Buyer");
+  w.run();
+  CHECK(w.product(kProjects).calls(connectors::Op::find_by_email) == 0);
+  CHECK(w.product(kProjects).writes() == 0);
+  CHECK(w.run().planned_writes == 0);
+
+  // Ann's record takes her own email back: the conflict settles, Bob follows.
+  w.product(kProjects).edit(ann, "email", "ann@example.com");
+  w.run();
+  CHECK(w.conflicts().empty());
+  REQUIRE(find_email(w, kProjects, "bob@example.com"));
+  CHECK(find_email(w, kProjects, "bob@example.com")->id != ann);
+  CHECK(w.run().planned_writes == 0);
   CHECK(disagreements(w).empty());
 }
 
