@@ -349,3 +349,47 @@ TEST_CASE("conflicts: --take naming one of the collections resolves that one") {
   CHECK(left.front().collection == kProjectsContacts);
   CHECK(tables.person(7)->values[zohosync::mapping::Field::email] == "cy@example.com");
 }
+
+TEST_CASE("status: the writes waiting in the outbox, per collection and kind, in text and --json") {
+  TempDir dir;
+  const fs::path state_dir = dir.path / "state";
+  {
+    namespace mapping = zohosync::mapping;
+    auto store = zohosync::state::Store::open(state_dir.string());
+    auto txn = store.begin_write();
+    auto put = [&](mapping::ActionKind kind, const char* collection, const char* record,
+                   mapping::PersonId person) {
+      mapping::Action a;
+      a.kind = kind;
+      a.collection = collection;
+      a.record_id = record;
+      a.person = person;
+      zohosync::state::Outbox::put(txn, store, a);
+    };
+    put(mapping::ActionKind::remove, kProjectsContacts, "p1", 1);
+    put(mapping::ActionKind::remove, kProjectsContacts, "p2", 2);
+    put(mapping::ActionKind::update, kProjectsContacts, "p3", 3);
+    put(mapping::ActionKind::create, kContractsContacts, "", 4);
+    std::move(txn).commit();
+  }
+  auto text = run_captured({"status", "--config", kExample, "--state-dir", state_dir.string()});
+  REQUIRE(text.exit_code == exit_code::kOk);
+  CHECK(text.out.find("pending writes: 4") != std::string::npos);
+  CHECK(text.out.find("pending in projects.contacts: 0 create(s), 1 update(s), 2 delete(s)") !=
+        std::string::npos);
+  CHECK(text.out.find("pending in contracts.counterparty_contacts: 1 create(s), 0 update(s), "
+                      "0 delete(s)") != std::string::npos);
+  CHECK(text.out.find("pending in crm.contacts") == std::string::npos);
+
+  auto json =
+      run_captured({"status", "--json", "--config", kExample, "--state-dir", state_dir.string()});
+  REQUIRE(json.exit_code == exit_code::kOk);
+  auto doc = boost::json::parse(json.out).as_object();
+  const auto& collections = doc["collections"].as_object();
+  const auto& projects = collections.at(kProjectsContacts).at("pending").as_object();
+  CHECK(projects.at("deletes") == 2);
+  CHECK(projects.at("updates") == 1);
+  CHECK(projects.at("creates") == 0);
+  CHECK(collections.at(kContractsContacts).at("pending").at("creates") == 1);
+  CHECK(collections.at("crm.contacts").at("pending").at("deletes") == 0);
+}
