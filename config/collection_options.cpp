@@ -1,7 +1,8 @@
 // The per-collection options: collections.<id>.{enabled, poll_interval, ...,
 // fields.<canonical field>}. Each collection gets only the options that apply
 // to it (a default parent where creates need one, allow_invite for Inventory
-// users, full_scan_interval for Inventory contact persons).
+// users, full_scan_interval for Inventory contact persons, create_batch for
+// Projects contacts).
 #include "config/option_builders.hpp"
 
 namespace zohosync::config::detail {
@@ -81,6 +82,14 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
         "How often every contact's persons are listed in full; in between only contacts whose "
         "last_modified_time moved are read (person edits may not move it).",
         duration_at_least(1min)));
+  }
+  if (id == "projects.contacts") {
+    specs.push_back(option(
+        prefix + "create_batch", [coll](Config & c) -> auto& { return coll(c).create_batch; }, true,
+        "Contacts per create request: people created together go out as one request per client "
+        "company (a contacts array), each one's outcome read from the answer. 1 sends one "
+        "request per contact.",
+        int_between(1, 100)));
   }
   specs.push_back(option(
       prefix + "blank_overwrite_fields",

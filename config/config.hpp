@@ -158,6 +158,7 @@ struct CollectionConfig {
   std::optional<DeletePolicy> on_delete;  // unset = sync.on_delete
   DeletePolicy effective_on_delete = DeletePolicy::unlink;
   Duration full_scan_interval = std::chrono::hours(24);  // inventory.contact_persons only
+  int create_batch = 20;  // projects.contacts only: contacts per create request
   // Every canonical field this collection carries -> direction (all present).
   std::map<std::string, Direction, std::less<>> fields;
   // Canonical fields for which a blank value in this collection may clear the person's value.

@@ -133,6 +133,7 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       connectors::ProjectsOptions options;
       options.portal_id = config.projects.portal_id;
       options.default_client_id = collection.default_parent;
+      options.create_batch = collection.create_batch;
       connector = connectors::make_projects_contacts(*apis_.at(Product::projects), options);
     } else if (id == "crm.contacts") {
       connectors::CrmContactsOptions options;

@@ -16,7 +16,7 @@
 namespace zohosync::connectors {
 
 namespace asio = boost::asio;
-using crm::Outcome;
+using batch::Outcome;
 
 namespace {
 

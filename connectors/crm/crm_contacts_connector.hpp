@@ -25,9 +25,9 @@
 #include <utility>
 #include <vector>
 
+#include "connectors/batch/write_coalescer.hpp"
 #include "connectors/connector.hpp"
 #include "connectors/crm/crm_connectors.hpp"
-#include "connectors/crm/write_coalescer.hpp"
 
 namespace zohosync::connectors {
 
@@ -49,11 +49,12 @@ class CrmContactsConnector final : public Connector {
 
   // Batch entry points: any number of records (sent 100 per call); one
   // Outcome per input, in order. An error for one record does not fail the others.
-  boost::asio::awaitable<std::vector<crm::Outcome<Record>>> create_many(
+  boost::asio::awaitable<std::vector<batch::Outcome<Record>>> create_many(
       std::vector<Fields> records);
-  boost::asio::awaitable<std::vector<crm::Outcome<Record>>> update_many(
+  boost::asio::awaitable<std::vector<batch::Outcome<Record>>> update_many(
       std::vector<std::pair<std::string, Fields>> records);
-  boost::asio::awaitable<std::vector<crm::Outcome<bool>>> remove_many(std::vector<std::string> ids);
+  boost::asio::awaitable<std::vector<batch::Outcome<bool>>> remove_many(
+      std::vector<std::string> ids);
 
   // Write calls sent (upsert, update, delete; read-backs not counted).
   std::size_t write_calls() const { return write_calls_; }
@@ -61,11 +62,11 @@ class CrmContactsConnector final : public Connector {
  private:
   using Update = std::pair<std::string, Fields>;
 
-  boost::asio::awaitable<std::vector<crm::Outcome<Record>>> create_chunk(
+  boost::asio::awaitable<std::vector<batch::Outcome<Record>>> create_chunk(
       std::vector<Fields> records);
-  boost::asio::awaitable<std::vector<crm::Outcome<Record>>> update_chunk(
+  boost::asio::awaitable<std::vector<batch::Outcome<Record>>> update_chunk(
       std::vector<Update> records);
-  boost::asio::awaitable<std::vector<crm::Outcome<bool>>> remove_chunk(
+  boost::asio::awaitable<std::vector<batch::Outcome<bool>>> remove_chunk(
       std::vector<std::string> ids);
   // Reads the stored records back (one call per 100 ids), keyed by id.
   boost::asio::awaitable<std::map<std::string, Record>> read_back(std::vector<std::string> ids);
@@ -73,9 +74,9 @@ class CrmContactsConnector final : public Connector {
 
   ApiClient& api_;
   CrmContactsOptions options_;
-  crm::WriteCoalescer<Fields, Record> creates_;
-  crm::WriteCoalescer<Update, Record> updates_;
-  crm::WriteCoalescer<std::string, bool> removes_;
+  batch::WriteCoalescer<Fields, Record> creates_;
+  batch::WriteCoalescer<Update, Record> updates_;
+  batch::WriteCoalescer<std::string, bool> removes_;
   std::size_t write_calls_ = 0;
 };
 

@@ -18,10 +18,12 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_map>
 
 #include "common/email_address.hpp"
+#include "connectors/batch/write_coalescer.hpp"
 #include "connectors/http/url.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/projects/projects_json.hpp"
@@ -35,6 +37,8 @@ namespace {
 
 constexpr const char* kCollection = "projects.contacts";
 constexpr int kMaxRange = 200;  // Zoho cuts larger ranges to 200
+// The largest create batch is not documented; 100 bounds a request body.
+constexpr int kMaxCreateBatch = 100;
 
 std::string email_of(const Record& record) {
   auto it = record.fields.find("email");
@@ -57,7 +61,10 @@ json::value id_value(const std::string& id) {
 class ProjectsContacts final : public Connector {
  public:
   ProjectsContacts(ApiClient& api, ProjectsOptions options)
-      : api_(api), options_(std::move(options)) {
+      : api_(api),
+        options_(std::move(options)),
+        creates_(static_cast<std::size_t>(std::clamp(options_.create_batch, 1, kMaxCreateBatch)),
+                 [this](std::vector<NewContact> items) { return create_many(std::move(items)); }) {
     if (options_.portal_id.empty()) {
       throw ConnectorError(ErrorClass::configuration,
                            "projects.contacts: no portal id configured (projects.portal_id)");
@@ -96,73 +103,15 @@ class ProjectsContacts final : public Connector {
   }
 
   asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
-    const std::string client = parent_id.empty() ? options_.default_client_id : parent_id;
+    std::string client = parent_id.empty() ? options_.default_client_id : std::move(parent_id);
     if (client.empty()) {
       throw ConnectorError(ErrorClass::configuration,
                            "projects.contacts: a create needs a client id (default_client_id)");
     }
-    const std::string email = fields.count("email") ? fields.at("email") : std::string();
-    json::object contact;
-    for (const auto& [name, value] : fields)
-      contact[name] = value;
-    json::object body{{"clientId", id_value(client)},
-                      {"contacts", json::array{json::value(std::move(contact))}}};
-    ApiRequest request;
-    request.method = "POST";
-    request.path = portal_path_ + "/contacts";
-    request.headers = {{"Content-Type", "application/json;charset=utf-8"}};
-    request.body = json::serialize(body);
-
-    std::optional<http::HttpResponse> response;
-    bool fate_unknown = false;
-    try {
-      response = co_await api_.send(std::move(request));
-    } catch (const OutcomeUnknown&) {
-      fate_unknown = true;
-    }
-    if (fate_unknown) {
-      // The create may have happened: look before anyone creates again. Should
-      // it not have, a second create is still safe (Projects refuses a second
-      // contact with the same email, which becomes a link).
-      std::string wanted = email;
-      if (auto found = co_await locate(std::move(wanted), client, false))
-        co_return *found;
-      throw ConnectorError(ErrorClass::transient,
-                           "projects.contacts: a create's outcome is unknown and the contact "
-                           "was not found; it will be tried again");
-    }
-
-    bool existing = false;
-    if (refused(*response)) {
-      ConnectorError error = api_.error_for(*response);
-      if (error.product_code() != "EXISTING_USER_OR_CONTACT")
-        throw error;
-      existing = true;
-    } else {
-      auto answer = projects_json::parse_create_answer(response->body);
-      if (!answer.created.empty()) {
-        Record record = std::move(answer.created.front());
-        if (record.parent_id.empty())
-          record.parent_id = client;
-        index_[common::normalize_email(email_of(record))] = record.parent_id;
-        co_return record;
-      }
-      existing = !answer.existing_emails.empty();
-      if (!existing) {
-        throw ConnectorError(ErrorClass::fatal, "projects.contacts: a create answered " +
-                                                    std::to_string(response->status) +
-                                                    " without a contact");
-      }
-    }
-    // Email is unique per portal: the person is already a contact (link to it)
-    // or a portal user (which this collection cannot hold).
-    std::string wanted = email;
-    if (auto found = co_await locate(std::move(wanted), client, true))
-      co_return *found;
-    throw ConnectorError(ErrorClass::per_record,
-                         "projects.contacts: the email belongs to a portal user or a contact "
-                         "that cannot be read, not to a client contact",
-                         "EXISTING_USER_OR_CONTACT");
+    // Creates that arrive together go out as one request per client. (Named:
+    // GCC 12 destroys a temporary inside co_await twice.)
+    NewContact item{std::move(client), std::move(fields)};
+    co_return co_await creates_.submit(std::move(item));
   }
 
   asio::awaitable<Record> update(std::string id, std::string parent_id, Fields fields) override {
@@ -306,6 +255,150 @@ class ProjectsContacts final : public Connector {
   // Where a contact with `email` lives: the client the index names, then
   // `first_client`, then (when `scan` or the options say so) every client.
   // Email is unique per portal, so the first match is the only one.
+  struct NewContact {
+    std::string client;
+    Fields fields;
+  };
+
+  // One batch of creates: a request per client (at most create_batch
+  // contacts each, as the coalescer hands them over), outcomes in order.
+  asio::awaitable<std::vector<batch::Outcome<Record>>> create_many(std::vector<NewContact> items) {
+    std::vector<batch::Outcome<Record>> outcomes(items.size());
+    std::vector<std::string> clients;
+    for (const NewContact& item : items) {
+      if (std::find(clients.begin(), clients.end(), item.client) == clients.end())
+        clients.push_back(item.client);
+    }
+    for (const std::string& client : clients) {
+      std::vector<std::size_t> at;
+      std::vector<Fields> contacts;
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (items[i].client == client) {
+          at.push_back(i);
+          contacts.push_back(items[i].fields);
+        }
+      }
+      std::vector<batch::Outcome<Record>> done = co_await create_under(client, std::move(contacts));
+      for (std::size_t k = 0; k < at.size(); ++k)
+        outcomes[at[k]] = std::move(done[k]);
+    }
+    co_return outcomes;
+  }
+
+  // POST /contacts with every contact of one client; each contact's outcome
+  // from the answer: created (201), already a contact (the 207 detail
+  // EXISTING_USER_OR_CONTACT, or a 400 with it when none was created: linked),
+  // or missing from the answer (looked up). A refusal of the whole request
+  // for one contact's data is retried contact by contact, so one bad contact
+  // does not hold back the others.
+  asio::awaitable<std::vector<batch::Outcome<Record>>> create_under(std::string client,
+                                                                    std::vector<Fields> contacts) {
+    json::array rows;
+    for (const Fields& fields : contacts) {
+      json::object contact;
+      for (const auto& [name, value] : fields)
+        contact[name] = value;
+      rows.push_back(std::move(contact));
+    }
+    json::object body{{"clientId", id_value(client)}, {"contacts", std::move(rows)}};
+    ApiRequest request;
+    request.method = "POST";
+    request.path = portal_path_ + "/contacts";
+    request.headers = {{"Content-Type", "application/json;charset=utf-8"}};
+    request.body = json::serialize(body);
+
+    std::vector<batch::Outcome<Record>> outcomes(contacts.size());
+    std::optional<http::HttpResponse> response;
+    bool fate_unknown = false;
+    try {
+      response = co_await api_.send(std::move(request));
+    } catch (const OutcomeUnknown&) {
+      fate_unknown = true;
+    }
+    if (fate_unknown) {
+      // The creates may have happened: look before anyone creates again.
+      // Should they not have, a second create is still safe (Projects
+      // refuses a second contact with the same email, which becomes a link).
+      for (std::size_t i = 0; i < contacts.size(); ++i) {
+        std::string email = email_in(contacts[i]);
+        if (auto found = co_await locate(std::move(email), client, false))
+          outcomes[i].value = std::move(*found);
+        else
+          outcomes[i].error = std::make_exception_ptr(ConnectorError(
+              ErrorClass::transient,
+              "projects.contacts: a create's outcome is unknown and the contact was not found; "
+              "it will be tried again"));
+      }
+      co_return outcomes;
+    }
+
+    std::map<std::string, Record> created;  // email key -> the created contact
+    std::set<std::string> existing;         // email keys Projects already holds
+    if (refused(*response)) {
+      ConnectorError error = api_.error_for(*response);
+      if (error.product_code() == "EXISTING_USER_OR_CONTACT") {
+        for (const std::string& email : projects_json::parse_error_values(response->body))
+          existing.insert(common::normalize_email(email));
+        if (existing.empty() && contacts.size() == 1)
+          existing.insert(common::normalize_email(email_in(contacts.front())));
+      } else if (error.error_class() == ErrorClass::per_record && contacts.size() > 1) {
+        for (std::size_t i = 0; i < contacts.size(); ++i) {
+          std::vector<Fields> one{std::move(contacts[i])};
+          std::vector<batch::Outcome<Record>> alone = co_await create_under(client, std::move(one));
+          outcomes[i] = std::move(alone.front());
+        }
+        co_return outcomes;
+      } else {
+        for (auto& outcome : outcomes)
+          outcome.error = std::make_exception_ptr(error);
+        co_return outcomes;
+      }
+    } else {
+      auto answer = projects_json::parse_create_answer(response->body);
+      for (Record& record : answer.created) {
+        if (record.parent_id.empty())
+          record.parent_id = client;
+        index_[common::normalize_email(email_of(record))] = record.parent_id;
+        created.emplace(common::normalize_email(email_of(record)), std::move(record));
+      }
+      for (const std::string& email : answer.existing_emails)
+        existing.insert(common::normalize_email(email));
+    }
+    for (std::size_t i = 0; i < contacts.size(); ++i) {
+      const std::string key = common::normalize_email(email_in(contacts[i]));
+      if (auto it = created.find(key); it != created.end()) {
+        outcomes[i].value = it->second;
+        continue;
+      }
+      // Email is unique per portal: the person is already a contact (link to
+      // it) or a portal user (which this collection cannot hold). Neither
+      // created nor refused: the answer left it out; look it up.
+      const bool already = existing.count(key) != 0;
+      std::string email = email_in(contacts[i]);
+      if (auto found = co_await locate(std::move(email), client, already)) {
+        outcomes[i].value = std::move(*found);
+      } else if (already) {
+        outcomes[i].error = std::make_exception_ptr(ConnectorError(
+            ErrorClass::per_record,
+            "projects.contacts: the email belongs to a portal user or a contact that cannot be "
+            "read, not to a client contact",
+            "EXISTING_USER_OR_CONTACT"));
+      } else {
+        outcomes[i].error = std::make_exception_ptr(ConnectorError(
+            ErrorClass::transient, "projects.contacts: a create answered " +
+                                       std::to_string(response->status) +
+                                       " without this contact, and it is not there; it will be "
+                                       "tried again"));
+      }
+    }
+    co_return outcomes;
+  }
+
+  static std::string email_in(const Fields& fields) {
+    auto it = fields.find("email");
+    return it == fields.end() ? std::string() : it->second;
+  }
+
   asio::awaitable<std::optional<Record>> locate(std::string email, std::string first_client,
                                                 bool scan) {
     const std::string key = common::normalize_email(email);
@@ -345,6 +438,7 @@ class ProjectsContacts final : public Connector {
   ProjectsOptions options_;
   std::string portal_path_;
   std::unordered_map<std::string, std::string> index_;  // email key -> client id
+  batch::WriteCoalescer<NewContact, Record> creates_;
 };
 
 }  // namespace

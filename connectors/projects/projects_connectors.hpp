@@ -34,6 +34,11 @@ struct ProjectsOptions {
   // default client and relies on Projects refusing a second contact with the
   // same email (EXISTING_USER_OR_CONTACT, which create() turns into a link).
   bool find_scans_all_clients = true;
+  // Contacts per create request: creates that arrive together (the engine
+  // sends a batch of writes at once) go out as one POST of a `contacts`
+  // array per client, each contact's outcome read from the 201/207 answer.
+  // Clamped to 1..100 (Zoho documents no largest batch).
+  int create_batch = 20;
 };
 
 // `api` is the Projects ApiClient (base URL https://projectsapi.zoho.<dc>, the

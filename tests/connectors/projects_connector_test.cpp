@@ -8,7 +8,10 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <iterator>
 #include <map>
+#include <optional>
 
 #include "connectors/http/http_client.hpp"
 #include "connectors/limits/api_client.hpp"
@@ -366,4 +369,117 @@ TEST_CASE("projects.contacts: request counts over 10k people" * doctest::skip())
                          << contacts_per_client(admin).size() << " clients; no-change cycle "
                          << listing_cost << " requests; 1% change cycle " << listing_cost << " + "
                          << write_cost << " = " << listing_cost + write_cost << " requests");
+}
+
+namespace {
+
+// Creates started together (as the engine sends a batch of writes), each
+// outcome kept: a record or the error it ended with.
+struct CreateOutcome {
+  std::optional<Record> record;
+  std::optional<ErrorClass> error;
+};
+std::vector<CreateOutcome> create_together(Projects& projects,
+                                           std::vector<std::pair<std::string, Fields>> creates) {
+  std::vector<CreateOutcome> outcomes(creates.size());
+  for (std::size_t i = 0; i < creates.size(); ++i) {
+    boost::asio::co_spawn(
+        projects.context,
+        projects.connector->create(std::move(creates[i].first), std::move(creates[i].second)),
+        [&outcomes, i](std::exception_ptr e, Record record) {
+          if (!e) {
+            outcomes[i].record = std::move(record);
+            return;
+          }
+          try {
+            std::rethrow_exception(e);
+          } catch (const ConnectorError& error) {
+            outcomes[i].error = error.error_class();
+          }
+        });
+  }
+  projects.context.restart();
+  projects.context.run();
+  return outcomes;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "projects.contacts: creates that arrive together are one request per client, each outcome "
+    "read from the 201/207 answer") {
+  sandbox_process proc({"--people", "40", "--seed", "6", "--no-limits"});
+  session admin(proc.port());
+  const auto per_client = contacts_per_client(admin);
+  REQUIRE(per_client.size() >= 2);
+  // A contact with an email; its client is client_a, another one client_b.
+  std::string client_a, existing_email, existing_id;
+  for (const auto& row : dump_contacts(admin)) {
+    if (row.at("email").is_string() && !row.at("email").as_string().empty()) {
+      client_a = text(row.at("clientId"));
+      existing_email = text(row.at("email"));
+      existing_id = text(row.at("id"));
+    }
+  }
+  REQUIRE_FALSE(existing_email.empty());
+  std::string client_b;
+  for (const auto& [client, n] : per_client) {
+    if (client != client_a)
+      client_b = client;
+  }
+  REQUIRE_FALSE(client_b.empty());
+
+  Projects projects(admin);
+  projects.list();  // the index knows where the existing contact is
+  const auto stored_before = dump_contacts(admin).size();
+  const auto before = projects.calls();
+  auto outcomes =
+      create_together(projects, {{client_a, person("Ada", "One", "ada.one@batch.example")},
+                                 {client_a, person("Bo", "Two", "bo.two@batch.example")},
+                                 {client_b, person("Cy", "Three", "cy.three@batch.example")},
+                                 {client_a, person("Some", "One", existing_email)},
+                                 {client_a, person("Di", "Four", "di.four@batch.example")}});
+  // One POST per client (the existing email comes back in the 201 as a 207
+  // detail), plus one search that links the contact already there.
+  CHECK(projects.calls() - before == 3);
+  for (const auto& outcome : outcomes)
+    REQUIRE(outcome.record.has_value());
+  CHECK(outcomes[0].record->fields.at("email") == "ada.one@batch.example");
+  CHECK(outcomes[0].record->parent_id == client_a);
+  CHECK(outcomes[2].record->parent_id == client_b);
+  CHECK(outcomes[3].record->id == existing_id);  // linked, not created again
+  CHECK(outcomes[4].record->fields.at("first_name") == "Di");
+  CHECK(dump_contacts(admin).size() == stored_before + 4);
+  const Listing listing = projects.list();
+  for (std::size_t i : {0, 1, 2, 4}) {
+    const auto it = std::find_if(listing.records.begin(), listing.records.end(),
+                                 [&](const Record& r) { return r.id == outcomes[i].record->id; });
+    REQUIRE(it != listing.records.end());
+    CHECK(it->fields == outcomes[i].record->fields);
+  }
+
+  SUBCASE("a contact the product refuses fails alone: the others are sent one by one") {
+    const auto start = projects.calls();
+    auto mixed = create_together(
+        projects, {{client_a, person("Ed", "Five", "ed.five@batch.example")},
+                   {client_a, person(std::string(300, 'x'), "Long", "long@batch.example")}});
+    REQUIRE(mixed[0].record.has_value());
+    CHECK(mixed[0].record->fields.at("email") == "ed.five@batch.example");
+    REQUIRE(mixed[1].error.has_value());
+    CHECK(*mixed[1].error == ErrorClass::per_record);
+    CHECK(projects.calls() - start == 3);  // the batch, then each alone
+  }
+
+  SUBCASE("create_batch bounds the contacts per request") {
+    ProjectsOptions two;
+    two.create_batch = 2;
+    Projects small(admin, two);
+    const auto start = small.calls();
+    auto three = create_together(small, {{client_b, person("Fa", "Six", "fa.six@batch.example")},
+                                         {client_b, person("Gu", "Sev", "gu.sev@batch.example")},
+                                         {client_b, person("Ha", "Eig", "ha.eig@batch.example")}});
+    for (const auto& outcome : three)
+      CHECK(outcome.record.has_value());
+    CHECK(small.calls() - start == 2);
+  }
 }

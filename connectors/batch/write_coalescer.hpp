@@ -1,10 +1,11 @@
 #pragma once
 // Gathers per-record writes that arrive in the same io_context turn into one
 // batch call. The engine sends up to 64 writes concurrently, one coroutine
-// each; Zoho CRM takes up to 100 records per call. The first submit of a turn
-// schedules a flush behind everything already queued on the executor, so every
-// coroutine started in that turn has joined the batch when it is sent; each
-// caller then resumes with its own result or error.
+// each; Zoho CRM takes up to 100 records per call, and a Projects create a
+// `contacts` array. The first submit of a turn schedules a flush behind
+// everything already queued on the executor, so every coroutine started in
+// that turn has joined the batch when it is sent; each caller then resumes
+// with its own result or error.
 //
 // Single-threaded: all calls on one io_context thread (as the daemon runs).
 
@@ -27,7 +28,7 @@
 #include <utility>
 #include <vector>
 
-namespace zohosync::connectors::crm {
+namespace zohosync::connectors::batch {
 
 // One item's result from a batch call: a value or the error for that item.
 template <class Result>
@@ -119,4 +120,4 @@ class WriteCoalescer {
   std::size_t batches_sent_ = 0;
 };
 
-}  // namespace zohosync::connectors::crm
+}  // namespace zohosync::connectors::batch
