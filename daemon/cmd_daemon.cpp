@@ -85,6 +85,9 @@ void describe_runtime_metrics(metrics::Registry& r) {
              "Rate-limit answers (429 and the products' own throttling codes), by product");
   r.describe("zohosync_api_transport_errors_total", Type::counter,
              "Requests that got no answer (connection reset, timeout), by product");
+  r.describe("zohosync_api_throttled_until_seconds", Type::gauge,
+             "Unix time a throttle the product announced (Retry-After, a lockout) ends; 0: none. "
+             "Binds every zohosync process on the state dir");
   r.describe("zohosync_crm_credits_used", Type::gauge,
              "CRM API credits spent in the last 24 hours (our count, or CRM's when higher)");
   r.describe("zohosync_crm_credits_left", Type::gauge,
@@ -130,6 +133,13 @@ void add_collectors(metrics::Registry& registry, ConnectorSet& set, state::Store
       r.set("zohosync_api_throttled_total", labels, static_cast<double>(api->throttled()));
       r.set("zohosync_api_transport_errors_total", labels,
             static_cast<double>(api->transport_failures()));
+      double until = 0;
+      if (connectors::RequestLedger* ledger = set.ledger()) {
+        if (auto end = ledger->blocked_until(product, std::chrono::system_clock::now()))
+          until = static_cast<double>(
+              std::chrono::duration_cast<std::chrono::seconds>(end->time_since_epoch()).count());
+      }
+      r.set("zohosync_api_throttled_until_seconds", labels, until);
       for (const auto& [status, count] : api->responses_by_status()) {
         r.set("zohosync_api_responses_total",
               {{"product", connectors::to_string(product)}, {"status", std::to_string(status)}},

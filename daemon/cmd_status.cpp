@@ -1,13 +1,17 @@
 // `zohosync status`: what the state directory says about each collection. It
 // opens the store read-only, so it is safe while the daemon runs, and it never
 // creates a state directory that does not exist yet.
+#include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <map>
 #include <string>
 
 #include <boost/json.hpp>
 
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
+#include "daemon/connector_set.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/state_errors.hpp"
 #include "state/store.hpp"
@@ -18,6 +22,25 @@ namespace {
 constexpr const char* kCollections[] = {"inventory.contact_persons", "inventory.users",
                                         "projects.contacts", "crm.contacts",
                                         "contracts.counterparty_contacts"};
+
+// Throttles a product announced (Retry-After, a lockout) that still bind
+// every process on the state dir: product -> end, in UTC.
+std::map<std::string, std::string> throttles(const std::string& dir) {
+  std::map<std::string, std::string> out;
+  const auto now = std::chrono::system_clock::now();
+  for (connectors::Product product : {connectors::Product::inventory, connectors::Product::projects,
+                                      connectors::Product::crm, connectors::Product::contracts}) {
+    if (auto until = connectors::read_blocked_until(request_ledger_path(dir), product, now)) {
+      const std::time_t t = std::chrono::system_clock::to_time_t(*until);
+      std::tm tm{};
+      gmtime_r(&t, &tm);
+      char text[32];
+      std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+      out[connectors::to_string(product)] = text;
+    }
+  }
+  return out;
+}
 
 void print_text(const std::string& dir, const state::StatusReport* report) {
   std::printf("state dir: %s\n", dir.c_str());
@@ -49,6 +72,9 @@ void print_text(const std::string& dir, const state::StatusReport* report) {
     std::printf("%-34s %s\n", collection,
                 it == report->cursors.end() ? "never synced" : it->second.c_str());
   }
+  for (const auto& [product, until] : throttles(dir))
+    std::printf("throttled: %s until %s (every zohosync process on this state dir waits)\n",
+                product.c_str(), until.c_str());
   // Writes waiting for their product (down, refused transiently, or not yet
   // sent): a delete propagated while a product was down waits here too.
   for (const auto& [collection, n] : report->pending) {
@@ -87,6 +113,10 @@ void print_json(const std::string& dir, const state::StatusReport* report) {
     collections[collection] = std::move(c);
   }
   doc["collections"] = std::move(collections);
+  boost::json::object throttled;
+  for (const auto& [product, until] : throttles(dir))
+    throttled[product] = until;
+  doc["throttled_until"] = std::move(throttled);
   std::printf("%s\n", boost::json::serialize(doc).c_str());
 }
 

@@ -81,6 +81,10 @@ std::filesystem::path token_cache_path(const std::filesystem::path& state_dir) {
   return state_dir / "access_token.json";
 }
 
+std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir) {
+  return state_dir / "request_budgets";
+}
+
 ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
                            const std::filesystem::path& state_dir,
                            std::shared_ptr<spdlog::logger> logger, bool write_token_cache)
@@ -103,12 +107,23 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
   oauth.logger = logger;
   tokens_ = std::make_unique<connectors::oauth::TokenSource>(*http_, *clock_, oauth);
 
+  // The request budgets every zohosync process on this state dir shares. A
+  // state dir that does not exist (yet) has no other process on it.
+  try {
+    if (std::filesystem::is_directory(state_dir))
+      ledger_ = std::make_unique<connectors::RequestLedger>(request_ledger_path(state_dir));
+  } catch (const std::system_error& e) {
+    if (logger)
+      logger->warn("request budgets are this process's own: {}", e.what());
+  }
   for (config::Product product : {config::Product::inventory, config::Product::projects,
                                   config::Product::crm, config::Product::contracts}) {
     if (!config.product_enabled(product))
       continue;
-    apis_[to_connector_product(product)] = std::make_unique<connectors::ApiClient>(
-        *http_, *tokens_, *clock_, api_options(config, product, logger));
+    connectors::ApiClientOptions options = api_options(config, product, logger);
+    options.ledger = ledger_.get();
+    apis_[to_connector_product(product)] =
+        std::make_unique<connectors::ApiClient>(*http_, *tokens_, *clock_, std::move(options));
   }
 
   for (const std::string& id : config::collection_ids()) {

@@ -36,6 +36,8 @@ namespace zohosync::daemon {
 
 // Where the token cache lives inside the state dir.
 std::filesystem::path token_cache_path(const std::filesystem::path& state_dir);
+// Where the request budgets shared by every process on the state dir live.
+std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir);
 
 class ConnectorSet {
  public:
@@ -61,9 +63,12 @@ class ConnectorSet {
 
   connectors::oauth::TokenSource& tokens() { return *tokens_; }
   connectors::Clock& clock() { return *clock_; }
+  // The shared request budgets, or nullptr (the state dir does not exist).
+  connectors::RequestLedger* ledger() const { return ledger_.get(); }
 
  private:
   std::unique_ptr<connectors::Clock> clock_;
+  std::unique_ptr<connectors::RequestLedger> ledger_;  // null: no state dir to share
   std::unique_ptr<connectors::http::HttpClient> http_;
   std::unique_ptr<connectors::oauth::TokenSource> tokens_;
   std::map<connectors::Product, std::unique_ptr<connectors::ApiClient>> apis_;

@@ -120,7 +120,11 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
     std::optional<ConnectorError> failure;
     {
       auto permit = co_await concurrency_.acquire();
-      if (const auto wait = bucket_.reserve(clock_.now()); wait.count() > 0)
+      const std::chrono::nanoseconds wait =
+          options_.ledger != nullptr
+              ? options_.ledger->reserve(options_.product, options_.rate, clock_.wall_now())
+              : bucket_.reserve(clock_.now());
+      if (wait.count() > 0)
         co_await clock_.sleep_for(wait);
       const oauth::AccessToken token = co_await tokens_.token();
 
@@ -200,6 +204,11 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
             ++throttled_;
             retryability = verdict.daily_cap ? Retryability::never : Retryability::not_processed;
             retry_after = verdict.retry_after;
+            // Every process on the state dir waits for the throttle's end,
+            // the ones started later too.
+            if (options_.ledger != nullptr && verdict.retry_after)
+              options_.ledger->block_until(options_.product,
+                                           clock_.wall_now() + *verdict.retry_after);
             failure = connectors::error_for(options_.product, *response, verdict);
             break;
           case Outcome::server_error:

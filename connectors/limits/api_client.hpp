@@ -27,6 +27,7 @@
 #include "connectors/limits/clock.hpp"
 #include "connectors/limits/concurrency.hpp"
 #include "connectors/limits/credit_budget.hpp"
+#include "connectors/limits/request_ledger.hpp"
 #include "connectors/limits/retry_policy.hpp"
 #include "connectors/limits/token_bucket.hpp"
 
@@ -52,6 +53,10 @@ struct ApiClientOptions {
   std::size_t max_concurrency = 5;
   RetryOptions retry;
   std::optional<CreditBudgetOptions> credit_budget;  // CRM only
+  // When set, `rate` is drawn from this ledger, shared with every process on
+  // the state dir, and a throttle the product announces binds them all;
+  // otherwise from a bucket of this client's own. Must outlive the client.
+  RequestLedger* ledger = nullptr;
   std::shared_ptr<spdlog::logger> logger;
   std::uint64_t random_seed = 0;  // 0: random (tests pin it)
 };

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <iterator>
 
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "connectors/limits/request_ledger.hpp"
 #include "daemon/cli.hpp"
 #include "daemon/exit_codes.hpp"
 #include "state/outbox.hpp"
@@ -392,4 +394,17 @@ TEST_CASE("status: the writes waiting in the outbox, per collection and kind, in
   CHECK(projects.at("creates") == 0);
   CHECK(collections.at(kContractsContacts).at("pending").at("creates") == 1);
   CHECK(collections.at("crm.contacts").at("pending").at("deletes") == 0);
+  CHECK(doc["throttled_until"].as_object().empty());
+
+  // A lockout Projects announced, recorded by whichever process met it.
+  zohosync::connectors::RequestLedger ledger(state_dir / "request_budgets");
+  ledger.block_until(zohosync::connectors::Product::projects,
+                     std::chrono::system_clock::time_point(std::chrono::seconds(4'102'444'800)));
+  auto locked = run_captured({"status", "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(locked.out.find("throttled: projects until 2100-01-01T00:00:00Z") != std::string::npos);
+  auto locked_json =
+      run_captured({"status", "--json", "--config", kExample, "--state-dir", state_dir.string()});
+  auto locked_doc = boost::json::parse(locked_json.out).as_object();
+  CHECK(locked_doc["throttled_until"].as_object().at("projects") == "2100-01-01T00:00:00Z");
+  CHECK_FALSE(locked_doc["throttled_until"].as_object().contains("crm"));
 }

@@ -1,6 +1,10 @@
 #include "connectors/limits/api_client.hpp"
+#include "connectors/limits/request_ledger.hpp"
 
 #include <doctest/doctest.h>
+#include <stdlib.h>
+
+#include <filesystem>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -325,4 +329,83 @@ TEST_CASE("api client: CRM writes stop at the credit budget, reads go on") {
   };
   f.send(crm, request("GET", "/Contacts"));
   CHECK(crm.credit_budget()->used() == 90);  // the server's count includes that call
+}
+
+namespace {
+
+// A ledger file in a directory of its own, removed at the end.
+struct LedgerFile {
+  LedgerFile() {
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "zohosync-ledger-XXXXXX").string();
+    dir = mkdtemp(pattern.data());
+    path = dir / "request_budgets";
+  }
+  ~LedgerFile() { std::filesystem::remove_all(dir); }
+  std::filesystem::path dir, path;
+};
+
+}  // namespace
+
+TEST_CASE("request ledger: two processes on one state dir draw from one budget per product") {
+  LedgerFile file;
+  RequestLedger first(file.path), second(file.path);  // two processes' own handles
+  const RateLimit limit{1.0, 3.0};
+  const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  // The burst is shared: the second process finds what the first left.
+  for (int i = 0; i < 3; ++i)
+    CHECK(first.reserve(Product::projects, limit, t0) == 0ms);
+  CHECK(second.reserve(Product::projects, limit, t0) == 1000ms);
+  CHECK(first.reserve(Product::projects, limit, t0) == 2000ms);
+  // Another product's budget is its own.
+  CHECK(second.reserve(Product::crm, limit, t0) == 0ms);
+  // Over a simulated two minutes, two processes asking in turn get through
+  // no more than one process alone would: the burst plus the rate.
+  LedgerFile fresh;
+  RequestLedger a(fresh.path), b(fresh.path);
+  const RateLimit projects{80.0 / 120.0, 5.0};
+  int sent = 0;
+  auto now = t0;
+  for (int i = 0; i < 1000; ++i) {
+    const auto wait = (i % 2 == 0 ? a : b).reserve(Product::projects, projects, now);
+    if (now + wait - t0 >= 120s)
+      break;
+    ++sent;
+    if (i % 7 == 0)
+      now += 500ms;  // time passes unevenly between requests
+  }
+  CHECK(sent <= 5 + 80);
+  CHECK(sent >= 5 + 79);
+}
+
+TEST_CASE("request ledger: a throttle one process met binds the others, across restarts") {
+  LedgerFile file;
+  Fixture f;
+  RequestLedger first_ledger(file.path);
+  auto options = f.options(Product::projects);
+  options.retry.max_attempts = 1;
+  options.ledger = &first_ledger;
+  ApiClient first(f.transport, f.tokens, f.clock, options);
+  f.zoho.api = [&](const http::HttpRequest&) {
+    return respond(429, R"({"error":{"status_code":"429","title":"TOO_MANY_REQUESTS"}})",
+                   {{"Retry-After", "1800"}});
+  };
+  const auto error = expect_error(f, first, request("GET", "/portal/1/clients"));
+  CHECK(error.error_class() == ErrorClass::transient);
+  REQUIRE(f.clock.sleeps().empty());
+
+  // Another process, started afterwards: its first request waits for the
+  // throttle's end instead of meeting it (on Zoho Projects, a lockout).
+  const auto until = read_blocked_until(file.path, Product::projects, f.clock.wall_now());
+  REQUIRE(until.has_value());
+  CHECK(*until - f.clock.wall_now() == 1800s);
+  CHECK_FALSE(read_blocked_until(file.path, Product::crm, f.clock.wall_now()).has_value());
+  RequestLedger second_ledger(file.path);
+  options.ledger = &second_ledger;
+  ApiClient second(f.transport, f.tokens, f.clock, options);
+  f.zoho.api = [](const http::HttpRequest&) { return respond(200, "[]"); };
+  CHECK(f.send(second, request("GET", "/portal/1/clients")).status == 200);
+  REQUIRE(f.clock.sleeps().size() == 1);
+  CHECK(f.clock.sleeps()[0] == 1800s);
+  CHECK_FALSE(second_ledger.blocked_until(Product::projects, f.clock.wall_now()).has_value());
 }

@@ -258,6 +258,7 @@ TEST_CASE(
         "zohosync_api_responses_total{product=\"crm\",status=\"200\"}",
         "zohosync_api_throttled_total{product=\"inventory\"} 0", "zohosync_conflicts_open 0",
         "zohosync_journal_entries ", "zohosync_ready 1", "zohosync_outbox_pending 0",
+        "zohosync_api_throttled_until_seconds{product=\"projects\"} 0",
         "zohosync_outbox_pending_writes{collection=\"projects.contacts\",kind=\"delete\"} 0",
         "zohosync_last_success_timestamp_seconds{collection=\"contracts.counterparty_"
         "contacts\"}"}) {

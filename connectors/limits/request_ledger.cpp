@@ -1,0 +1,144 @@
+#include "connectors/limits/request_ledger.hpp"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstring>
+#include <system_error>
+
+namespace zohosync::connectors {
+
+namespace {
+
+constexpr std::uint32_t kMagic = 0x4c52535a;  // "ZSRL"
+constexpr std::uint32_t kVersion = 1;
+constexpr std::size_t kProducts = 4;  // Product::crm .. Product::contracts
+
+struct Slot {
+  double tokens = 0;
+  std::int64_t updated_ms = 0;  // 0: never used
+  std::int64_t blocked_until_ms = 0;
+};
+
+struct Layout {
+  std::uint32_t magic = kMagic;
+  std::uint32_t version = kVersion;
+  std::array<Slot, kProducts> slots{};
+};
+
+std::int64_t ms_of(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+std::size_t index_of(Product product) {
+  return std::min(static_cast<std::size_t>(product), kProducts - 1);
+}
+
+// Holds an flock for one read-modify-write.
+class Locked {
+ public:
+  Locked(int fd, int operation) : fd_(fd) {
+    while (::flock(fd_, operation) != 0) {
+      if (errno != EINTR)
+        throw std::system_error(errno, std::generic_category(), "request ledger: flock");
+    }
+  }
+  ~Locked() { ::flock(fd_, LOCK_UN); }
+  Locked(const Locked&) = delete;
+  Locked& operator=(const Locked&) = delete;
+
+ private:
+  int fd_;
+};
+
+Layout load(int fd) {
+  Layout layout;
+  const ssize_t n = ::pread(fd, &layout, sizeof layout, 0);
+  if (n != static_cast<ssize_t>(sizeof layout) || layout.magic != kMagic ||
+      layout.version != kVersion)
+    return Layout{};  // new, short or foreign: start afresh
+  return layout;
+}
+
+void store(int fd, const Layout& layout) {
+  if (::pwrite(fd, &layout, sizeof layout, 0) != static_cast<ssize_t>(sizeof layout))
+    throw std::system_error(errno, std::generic_category(), "request ledger: write");
+}
+
+}  // namespace
+
+RequestLedger::RequestLedger(const std::filesystem::path& file) : file_(file) {
+  fd_ = ::open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd_ < 0)
+    throw std::system_error(errno, std::generic_category(), "request ledger " + file.string());
+}
+
+RequestLedger::~RequestLedger() {
+  if (fd_ >= 0)
+    ::close(fd_);
+}
+
+std::chrono::milliseconds RequestLedger::reserve(Product product, const RateLimit& limit,
+                                                 std::chrono::system_clock::time_point now) {
+  const Locked lock(fd_, LOCK_EX);
+  Layout layout = load(fd_);
+  Slot& slot = layout.slots[index_of(product)];
+  const std::int64_t now_ms = ms_of(now);
+  const double rate = std::max(limit.requests_per_second, 1e-9);
+  if (slot.updated_ms == 0) {
+    slot.tokens = limit.burst;
+    slot.updated_ms = now_ms;
+  } else if (now_ms > slot.updated_ms) {
+    slot.tokens = std::min(
+        limit.burst, slot.tokens + static_cast<double>(now_ms - slot.updated_ms) / 1000.0 * rate);
+    slot.updated_ms = now_ms;
+  }
+  slot.tokens = std::min(slot.tokens, limit.burst);  // a smaller burst configured since
+  slot.tokens -= 1.0;
+  std::int64_t wait_ms = 0;
+  if (slot.tokens < 0)
+    wait_ms = static_cast<std::int64_t>(-slot.tokens / rate * 1000.0 + 0.999);
+  wait_ms = std::max(wait_ms, slot.blocked_until_ms - now_ms);
+  store(fd_, layout);
+  return std::chrono::milliseconds(wait_ms);
+}
+
+void RequestLedger::block_until(Product product, std::chrono::system_clock::time_point until) {
+  const Locked lock(fd_, LOCK_EX);
+  Layout layout = load(fd_);
+  Slot& slot = layout.slots[index_of(product)];
+  slot.blocked_until_ms = std::max(slot.blocked_until_ms, ms_of(until));
+  store(fd_, layout);
+}
+
+std::optional<std::chrono::system_clock::time_point> RequestLedger::blocked_until(
+    Product product, std::chrono::system_clock::time_point now) const {
+  const Locked lock(fd_, LOCK_SH);
+  const Slot slot = load(fd_).slots[index_of(product)];
+  if (slot.blocked_until_ms <= ms_of(now))
+    return std::nullopt;
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
+}
+
+std::optional<std::chrono::system_clock::time_point> read_blocked_until(
+    const std::filesystem::path& file, Product product, std::chrono::system_clock::time_point now) {
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return std::nullopt;
+  std::optional<std::chrono::system_clock::time_point> out;
+  {
+    const Locked lock(fd, LOCK_SH);
+    const Slot slot = load(fd).slots[index_of(product)];
+    if (slot.blocked_until_ms > ms_of(now))
+      out = std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
+  }
+  ::close(fd);
+  return out;
+}
+
+}  // namespace zohosync::connectors
