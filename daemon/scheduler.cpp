@@ -294,6 +294,10 @@ void Scheduler::stop(Millis grace, std::function<void()> on_stopped) {
   for (auto& [name, timer] : poll_timers_)
     timer->cancel();
   if (in_flight_) {
+    // Listings (a budget wait among them) end now; writes in flight finish
+    // within the grace, the rest stays in the outbox.
+    if (engine_)
+      engine_->request_stop();
     auto limit = SteadyClock::now() + grace;
     if (limit < deadline_)
       arm_deadline(limit);

@@ -255,7 +255,8 @@ class ChildTasks {
 // frame.
 boost::asio::awaitable<std::vector<ListResult>> list_concurrently(
     std::vector<std::pair<connectors::Connector*, std::string>> jobs,
-    std::function<void(std::size_t done)> on_done, std::chrono::milliseconds timeout) {
+    std::function<void(std::size_t done)> on_done, std::chrono::milliseconds timeout,
+    std::function<void()>& cancel_hook) {
   struct Shared {
     Shared(const boost::asio::any_io_executor& executor, std::size_t n)
         : results(n), tasks(executor), cut_timer(executor) {}
@@ -314,7 +315,16 @@ boost::asio::awaitable<std::vector<ListResult>> list_concurrently(
       shared->tasks.cancel_unfinished();
     });
   }
+  // A stop cancels the listings like the cut does (the caller then ends the
+  // cycle without planning).
+  cancel_hook = [weak = std::weak_ptr<Shared>(shared)] {
+    if (auto listing = weak.lock()) {
+      listing->cut = true;
+      listing->tasks.cancel_unfinished();
+    }
+  };
   const bool all_ended = co_await shared->tasks.wait_all();
+  cancel_hook = nullptr;
   shared->cut_timer.cancel();
   if (!all_ended)
     throw_cycle_cancelled();
@@ -490,6 +500,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       to_list.push_back(cs);
       jobs.emplace_back(connector(cs->id), std::move(since));
     }
+    if (stop_requested_)
+      throw_cycle_cancelled();
     spdlog::debug("cycle phase=listing: {} collections", to_list.size());
     if (options.progress)
       options.progress(CyclePhase::listing, 0, to_list.size());
@@ -499,8 +511,10 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
         progress(CyclePhase::listing, done, total);
       };
     }
-    std::vector<ListResult> listings =
-        co_await list_concurrently(std::move(jobs), on_listed, options.listing_timeout);
+    std::vector<ListResult> listings = co_await list_concurrently(
+        std::move(jobs), on_listed, options.listing_timeout, cancel_listings_);
+    if (stop_requested_)
+      throw_cycle_cancelled();  // nothing planned, no cursor moved
     for (std::size_t i = 0; i < to_list.size(); ++i) {
       co_await add_gone_parents(store_, *connector(to_list[i]->id), listings[i]);
       listed_results[to_list[i]->id] = std::move(listings[i]);
@@ -635,11 +649,11 @@ boost::asio::awaitable<Engine::FreshWrites> Engine::list_resumed_targets(
       collections.push_back(collection);
     }
   }
-  if (jobs.empty())
+  if (jobs.empty() || stop_requested_)
     co_return fresh;
   std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)
-  std::vector<ListResult> listings =
-      co_await list_concurrently(std::move(jobs), std::move(no_progress), listing_timeout);
+  std::vector<ListResult> listings = co_await list_concurrently(
+      std::move(jobs), std::move(no_progress), listing_timeout, cancel_listings_);
   for (std::size_t i = 0; i < listings.size(); ++i) {
     const ListResult& listed = listings[i];
     const mapping::CollectionSpec* spec = mapping::find_collection(collections[i]);
@@ -683,7 +697,8 @@ boost::asio::awaitable<void> Engine::drain_outbox(CycleReport& report, const Cyc
   if (fresh != nullptr)
     blocked = fresh->unanswered;
   std::size_t sent = 0;
-  for (std::size_t start = 0, end = 0; start < entries.size() && !report.fatal; start = end) {
+  for (std::size_t start = 0, end = 0; start < entries.size() && !report.fatal && !stop_requested_;
+       start = end) {
     end = std::min(entries.size(), start + options.batch);
     if (start < first_create)
       end = std::min(end, first_create);
@@ -903,6 +918,12 @@ boost::asio::awaitable<void> Engine::send_batch(std::vector<PendingWrite>& write
   if (!all_ended && !crash)
     crash = std::make_exception_ptr(
         boost::system::system_error(boost::asio::error::operation_aborted, "cycle cancelled"));
+}
+
+void Engine::request_stop() {
+  stop_requested_ = true;
+  if (cancel_listings_)
+    cancel_listings_();
 }
 
 std::optional<mapping::PersonId> Engine::linked_person(std::string_view collection,

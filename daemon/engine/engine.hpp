@@ -100,6 +100,13 @@ class Engine {
   // Sends whatever the outbox holds (no listing, no planning).
   boost::asio::awaitable<CycleReport> drain(CycleOptions options);
 
+  // Asks the running cycle (and every later one) to end soon, for a prompt
+  // stop: listings, which change nothing, are cancelled at once, including
+  // one waiting for a product's request budget, and the cycle ends without
+  // planning (no cursor moves); no new batch of writes starts, a batch in
+  // flight finishes and is recorded, the rest stays in the outbox.
+  void request_stop();
+
   const mapping::SyncSettings& settings() const { return settings_; }
 
  private:
@@ -138,6 +145,9 @@ class Engine {
   state::Store& store_;
   mapping::SyncSettings settings_;
   std::vector<connectors::Connector*> connectors_;
+  bool stop_requested_ = false;
+  // Cancels the listings in progress (set while list_concurrently runs).
+  std::function<void()> cancel_listings_;
 };
 
 }  // namespace zohosync::daemon

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "tests/daemon/process.hpp"
@@ -363,6 +364,55 @@ TEST_CASE(
   auto status = second.process.wait(15s);
   REQUIRE(status.has_value());
   CHECK(*status == 0);
+  sandbox.stop();
+}
+
+TEST_CASE(
+    "daemon process: SIGTERM while a listing waits for a product's request budget ends the daemon "
+    "within 2 s") {
+  state::testing::TempDir dir;
+  sandbox_process sandbox({"--seed", "3", "--people", "60", "--no-limits"});
+  session sb(sandbox.port());
+  std::string config = write_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
+  {
+    // Projects allows 3 requests a minute: one at once, then one every 30 s,
+    // so its listing (a request per client company) waits for its budget.
+    std::ifstream in(config);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string generous = "[http.projects]\nrequests = 10000\n";
+    REQUIRE(text.find(generous) != std::string::npos);
+    text.replace(text.find(generous), generous.size(),
+                 "[http.projects]\nrequests = 3\nwindow = \"1m\"\n");
+    std::ofstream(config) << text;
+  }
+  Daemon daemon(dir.path(), config, "paced");
+  // READY=1 follows the first cycle, which the paced listing holds up.
+  REQUIRE_MESSAGE(wait_for_line(daemon.log, "zohosync daemon started", 20s).has_value(),
+                  read_file(daemon.log));
+  auto projects_requests = [&] {
+    std::int64_t n = 0;
+    const auto counters = sb.client.get("/__sandbox/counters").obj();
+    for (const auto& row : counters.at("requests").as_array()) {
+      if (row.at("product") == "projects")
+        n += row.at("count").to_number<std::int64_t>();
+    }
+    return n;
+  };
+  const auto until = std::chrono::steady_clock::now() + 20s;
+  while (projects_requests() < 1 && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(50ms);
+  REQUIRE(projects_requests() >= 1);  // the listing began; its next request waits ~30 s
+
+  const auto asked = std::chrono::steady_clock::now();
+  daemon.process.signal(SIGTERM);
+  auto status = daemon.process.wait(15s);
+  const auto took = std::chrono::steady_clock::now() - asked;
+  REQUIRE(status.has_value());
+  CHECK(*status == 0);
+  MESSAGE("SIGTERM to exit: " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+                              << " ms");
+  CHECK(took < 2s);
+  CHECK(projects_requests() <= 2);
   sandbox.stop();
 }
 
