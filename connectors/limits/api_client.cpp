@@ -124,6 +124,16 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
           options_.ledger != nullptr
               ? options_.ledger->reserve(options_.product, options_.rate, clock_.wall_now())
               : bucket_.reserve(clock_.now());
+      if (wait >= std::chrono::seconds(5) &&
+          (!budget_wait_logged_ ||
+           clock_.now() - *budget_wait_logged_ >= std::chrono::minutes(1))) {
+        // A paced listing can take minutes: say why, once a minute.
+        budget_wait_logged_ = clock_.now();
+        log().info("[{}] waiting {} s for the request budget ({:.1f} requests/min{})", product,
+                   std::chrono::duration_cast<std::chrono::seconds>(wait).count(),
+                   options_.rate.requests_per_second * 60.0,
+                   options_.ledger != nullptr ? ", shared by every process on the state dir" : "");
+      }
       if (wait.count() > 0)
         co_await clock_.sleep_for(wait);
       const oauth::AccessToken token = co_await tokens_.token();

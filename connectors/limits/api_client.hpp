@@ -122,6 +122,8 @@ class ApiClient {
   std::size_t retries_ = 0;
   std::map<unsigned, std::size_t> responses_by_status_;
   std::size_t throttled_ = 0;
+  // When a long wait for the request budget was last logged (once a minute).
+  std::optional<std::chrono::steady_clock::time_point> budget_wait_logged_;
   std::size_t transport_failures_ = 0;
 };
 

@@ -5,6 +5,10 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <sstream>
+
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -408,4 +412,25 @@ TEST_CASE("request ledger: a throttle one process met binds the others, across r
   REQUIRE(f.clock.sleeps().size() == 1);
   CHECK(f.clock.sleeps()[0] == 1800s);
   CHECK_FALSE(second_ledger.blocked_until(Product::projects, f.clock.wall_now()).has_value());
+}
+
+TEST_CASE("api client: a long wait for the request budget is logged, at most once a minute") {
+  Fixture f;
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  auto options = f.options(Product::projects);
+  options.rate = {0.1, 1.0};  // one request, then one every 10 s
+  options.logger = std::make_shared<spdlog::logger>("capture", sink);
+  ApiClient projects(f.transport, f.tokens, f.clock, options);
+  for (int i = 0; i < 4; ++i)
+    CHECK(f.send(projects, request("GET", "/portal/1/clients")).status == 200);
+  const std::string log = captured.str();
+  CHECK(log.find("[projects] waiting 10 s for the request budget (6.0 requests/min)") !=
+        std::string::npos);
+  // Three waits of 10 s within a minute: one line.
+  std::size_t lines = 0;
+  for (std::size_t at = log.find("waiting"); at != std::string::npos;
+       at = log.find("waiting", at + 1))
+    ++lines;
+  CHECK(lines == 1);
 }
