@@ -135,9 +135,13 @@ void add_collectors(metrics::Registry& registry, ConnectorSet& set, state::Store
             static_cast<double>(api->transport_failures()));
       double until = 0;
       if (connectors::RequestLedger* ledger = set.ledger()) {
-        if (auto end = ledger->blocked_until(product, std::chrono::system_clock::now()))
-          until = static_cast<double>(
-              std::chrono::duration_cast<std::chrono::seconds>(end->time_since_epoch()).count());
+        try {
+          if (auto end = ledger->blocked_until(product, std::chrono::system_clock::now()))
+            until = static_cast<double>(
+                std::chrono::duration_cast<std::chrono::seconds>(end->time_since_epoch()).count());
+        } catch (const std::system_error&) {
+          // Unreadable: the client has said so in the log; the scrape goes on.
+        }
       }
       r.set("zohosync_api_throttled_until_seconds", labels, until);
       for (const auto& [status, count] : api->responses_by_status()) {

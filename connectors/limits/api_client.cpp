@@ -1,5 +1,7 @@
 #include "connectors/limits/api_client.hpp"
 
+#include <system_error>
+
 #include <spdlog/spdlog.h>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -120,10 +122,17 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
     std::optional<ConnectorError> failure;
     {
       auto permit = co_await concurrency_.acquire();
-      const std::chrono::nanoseconds wait =
-          options_.ledger != nullptr
-              ? options_.ledger->reserve(options_.product, options_.rate, clock_.wall_now())
-              : bucket_.reserve(clock_.now());
+      std::chrono::nanoseconds wait{0};
+      if (RequestLedger* ledger = shared_ledger()) {
+        try {
+          wait = ledger->reserve(options_.product, options_.rate, clock_.wall_now());
+        } catch (const std::system_error& error) {
+          ledger_failed(error);
+          wait = bucket_.reserve(clock_.now());
+        }
+      } else {
+        wait = bucket_.reserve(clock_.now());
+      }
       if (wait >= std::chrono::seconds(5) &&
           (!budget_wait_logged_ ||
            clock_.now() - *budget_wait_logged_ >= std::chrono::minutes(1))) {
@@ -132,7 +141,7 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
         log().info("[{}] waiting {} s for the request budget ({:.1f} requests/min{})", product,
                    std::chrono::duration_cast<std::chrono::seconds>(wait).count(),
                    options_.rate.requests_per_second * 60.0,
-                   options_.ledger != nullptr ? ", shared by every process on the state dir" : "");
+                   shared_ledger() != nullptr ? ", shared by every process on the state dir" : "");
       }
       if (wait.count() > 0)
         co_await clock_.sleep_for(wait);
@@ -216,9 +225,13 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
             retry_after = verdict.retry_after;
             // Every process on the state dir waits for the throttle's end,
             // the ones started later too.
-            if (options_.ledger != nullptr && verdict.retry_after)
-              options_.ledger->block_until(options_.product,
-                                           clock_.wall_now() + *verdict.retry_after);
+            if (RequestLedger* ledger = shared_ledger(); ledger && verdict.retry_after) {
+              try {
+                ledger->block_until(options_.product, clock_.wall_now() + *verdict.retry_after);
+              } catch (const std::system_error& error) {
+                ledger_failed(error);
+              }
+            }
             failure = connectors::error_for(options_.product, *response, verdict);
             break;
           case Outcome::server_error:
@@ -244,6 +257,19 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
                attempt, retry_.options().max_attempts - 1, delay->count());
     co_await clock_.sleep_for(*delay);
   }
+}
+
+RequestLedger* ApiClient::shared_ledger() const {
+  return ledger_usable_ ? options_.ledger : nullptr;
+}
+
+void ApiClient::ledger_failed(const std::system_error& error) {
+  // A full or broken disk must not stop the sync: this process paces itself.
+  ledger_usable_ = false;
+  log().warn(
+      "[{}] the shared request budget cannot be written ({}); this process paces its "
+      "own requests from now on",
+      to_string(options_.product), error.what());
 }
 
 }  // namespace zohosync::connectors

@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 
 #include "connectors/http/message.hpp"
 #include "connectors/http/transport.hpp"
@@ -122,6 +123,10 @@ class ApiClient {
   std::size_t retries_ = 0;
   std::map<unsigned, std::size_t> responses_by_status_;
   std::size_t throttled_ = 0;
+  // The ledger while it can be read and written; after an I/O error, none.
+  RequestLedger* shared_ledger() const;
+  void ledger_failed(const std::system_error& error);
+  bool ledger_usable_ = true;
   // When a long wait for the request budget was last logged (once a minute).
   std::optional<std::chrono::steady_clock::time_point> budget_wait_logged_;
   std::size_t transport_failures_ = 0;

@@ -434,3 +434,22 @@ TEST_CASE("api client: a long wait for the request budget is logged, at most onc
     ++lines;
   CHECK(lines == 1);
 }
+
+TEST_CASE(
+    "request ledger: a ledger that cannot be written (a full disk) leaves the process pacing "
+    "itself") {
+  Fixture f;
+  std::ostringstream captured;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(captured);
+  RequestLedger full("/dev/full");  // every write fails with ENOSPC
+  auto options = f.options(Product::projects);
+  options.rate = {1.0, 2.0};
+  options.ledger = &full;
+  options.logger = std::make_shared<spdlog::logger>("capture", sink);
+  ApiClient projects(f.transport, f.tokens, f.clock, options);
+  for (int i = 0; i < 4; ++i)
+    CHECK(f.send(projects, request("GET", "/portal/1/clients")).status == 200);
+  CHECK(captured.str().find("the shared request budget cannot be written") != std::string::npos);
+  // Its own bucket paces it: the burst, then one a second.
+  CHECK(f.clock.sleeps() == std::vector<std::chrono::nanoseconds>{1s, 1s});
+}
