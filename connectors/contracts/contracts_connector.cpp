@@ -62,8 +62,10 @@ class CounterpartyContacts final : public Connector {
     listing.full = true;
     std::size_t skipped = 0;
     const auto organizations = co_await organization_list(skipped);
-    std::unordered_map<std::string, Address> addresses;
-    std::unordered_map<std::string, std::string> emails;
+    // This listing replaces what earlier answers said about where contacts
+    // are (contacts_of remembers what it reads).
+    addresses_.clear();
+    email_index_.clear();
     for (const std::string& organization : organizations) {
       // One email in two counterparties is two contacts (two ids): the
       // engine links the older one and reports the other as a duplicate.
@@ -77,11 +79,6 @@ class CounterpartyContacts final : public Connector {
       log().warn("[{}] {} unreadable row(s) skipped; this listing infers no deletes", kCollection,
                  skipped);
     }
-    // This listing replaces what earlier answers said about where contacts are.
-    addresses_.clear();
-    email_index_.clear();
-    for (const Record& record : listing.records)
-      remember(record);
     listing.cursor = "full";
     co_return listing;
   }
@@ -223,7 +220,6 @@ class CounterpartyContacts final : public Connector {
         continue;
       std::vector<Record> contacts = co_await contacts_of(organization, skipped);
       for (Record& record : contacts) {
-        remember(record);
         if (common::normalize_email(email_of(record)) == key && (!best || older(record, *best)))
           best = std::move(record);
       }
@@ -290,6 +286,10 @@ class CounterpartyContacts final : public Connector {
       log().warn("[{}] contact row of counterparty {} skipped: {}", kCollection, organization,
                  error.what());
     }
+    // Every answer naming contacts says where they are now: the next write
+    // addresses them without a read.
+    for (const Record& record : parsed.records)
+      remember(record);
     co_return std::move(parsed.records);
   }
 
@@ -347,9 +347,8 @@ class CounterpartyContacts final : public Connector {
     else
       organizations = co_await organization_list(skipped);
     for (const std::string& each : organizations) {
+      // contacts_of remembers where each contact it reads is now.
       const std::vector<Record> contacts = co_await contacts_of(each, skipped);
-      for (const Record& record : contacts)
-        remember(record);
       if (auto it = addresses_.find(id); it != addresses_.end() && it->second.organization == each)
         co_return it->second;
     }
@@ -378,7 +377,6 @@ class CounterpartyContacts final : public Connector {
     const std::string key = common::normalize_email(email);
     std::optional<Record> best;
     for (Record& record : contacts) {
-      remember(record);
       if (common::normalize_email(email_of(record)) == key && (!best || older(record, *best)))
         best = std::move(record);
     }
@@ -391,7 +389,6 @@ class CounterpartyContacts final : public Connector {
     std::vector<Record> contacts = co_await contacts_of(organization, skipped);
     std::optional<Record> found;
     for (Record& record : contacts) {
-      remember(record);
       if (record.id == id)
         found = std::move(record);
     }
