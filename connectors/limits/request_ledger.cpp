@@ -70,6 +70,16 @@ void store(int fd, const Layout& layout) {
     throw std::system_error(errno, std::generic_category(), "request ledger: write");
 }
 
+// The end of `product`'s throttle in the ledger behind `fd`, if still in force.
+std::optional<std::chrono::system_clock::time_point> blocked_in(
+    int fd, Product product, std::chrono::system_clock::time_point now) {
+  const Locked lock(fd, LOCK_SH);
+  const Slot slot = load(fd).slots[index_of(product)];
+  if (slot.blocked_until_ms <= ms_of(now))
+    return std::nullopt;
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
+}
+
 }  // namespace
 
 RequestLedger::RequestLedger(const std::filesystem::path& file) : file_(file) {
@@ -118,11 +128,7 @@ void RequestLedger::block_until(Product product, std::chrono::system_clock::time
 
 std::optional<std::chrono::system_clock::time_point> RequestLedger::blocked_until(
     Product product, std::chrono::system_clock::time_point now) const {
-  const Locked lock(fd_, LOCK_SH);
-  const Slot slot = load(fd_).slots[index_of(product)];
-  if (slot.blocked_until_ms <= ms_of(now))
-    return std::nullopt;
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
+  return blocked_in(fd_, product, now);
 }
 
 std::optional<std::chrono::system_clock::time_point> read_blocked_until(
@@ -131,11 +137,10 @@ std::optional<std::chrono::system_clock::time_point> read_blocked_until(
   if (fd < 0)
     return std::nullopt;
   std::optional<std::chrono::system_clock::time_point> out;
-  {
-    const Locked lock(fd, LOCK_SH);
-    const Slot slot = load(fd).slots[index_of(product)];
-    if (slot.blocked_until_ms > ms_of(now))
-      out = std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
+  try {
+    out = blocked_in(fd, product, now);
+  } catch (const std::system_error&) {
+    // Unreadable: said to be "none" (the header's promise).
   }
   ::close(fd);
   return out;
