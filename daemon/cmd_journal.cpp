@@ -10,6 +10,7 @@
 #include <boost/json.hpp>
 
 #include "common/email_address.hpp"
+#include "common/wire_time.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/exit_codes.hpp"
@@ -34,22 +35,10 @@ std::optional<Since> parse_since(const std::string& text) {
     since.after_seq = seq;
     return since;
   }
-  std::tm tm{};
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-  int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d", &year, &month, &day, &hour, &minute,
-                      &second);
-  if (n != 3 && n != 5 && n != 6)
+  const auto time_ms = common::parse_iso8601_ms(text, common::IsoReading::journal_since);
+  if (!time_ms)
     return std::nullopt;
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
-  }
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  since.from_time_ms = static_cast<std::int64_t>(timegm(&tm)) * 1000;
+  since.from_time_ms = *time_ms;
   return since;
 }
 

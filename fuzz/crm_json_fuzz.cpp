@@ -5,8 +5,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "common/wire_time.hpp"
 #include "connectors/crm/crm_json.hpp"
-#include "connectors/http/http_date.hpp"
 #include "fuzz/fuzz_input.hpp"
 
 namespace crm = zohosync::connectors::crm;
@@ -49,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
           (void)crm::format_time(*ms);
         break;
       case 6:
-        (void)zohosync::connectors::http::parse_http_date_ms(in.body);
+        (void)zohosync::common::parse_http_date_ms(in.body);
         break;
     }
   } catch (const ConnectorError&) {

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-15}
 jobs=${ZOHOSYNC_JOBS:-$(nproc)}
 dir=build/fuzz
-targets=(crm_json inventory_json projects_json contracts_json token_response config state)
+targets=(crm_json inventory_json projects_json contracts_json token_response wire_time config state)
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found (libFuzzer needs clang: apt-get install clang)" >&2
@@ -35,6 +35,7 @@ dict_for() {
   case $1 in
     config) echo fuzz/toml.dict ;;
     state) echo "" ;;
+    wire_time) echo fuzz/wire_time.dict ;;
     *) echo fuzz/json.dict ;;
   esac
 }

@@ -14,7 +14,6 @@
 // contacts back to return what Contracts stored.
 
 #include "connectors/contracts/contracts_connectors.hpp"
-#include "connectors/http/http_date.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -25,6 +24,7 @@
 #include <unordered_map>
 
 #include "common/email_address.hpp"
+#include "common/wire_time.hpp"
 #include "connectors/contracts/contracts_json.hpp"
 #include "connectors/http/url.hpp"
 #include "connectors/limits/api_client.hpp"
@@ -122,7 +122,7 @@ class CounterpartyContacts final : public Connector {
     // people are created under the default counterparty). An answer without
     // the contact's id is read back all the same: the id is its identity.
     const std::string* date = response->header("Date");
-    const auto added = date ? http::parse_http_date_ms(*date) : std::nullopt;
+    const auto added = date ? common::parse_http_date_ms(*date) : std::nullopt;
     if (added && !created.id.empty()) {
       created.created_ms = *added;
       created.modified_ms = *added;

@@ -3,8 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <cstdio>
-#include <ctime>
+#include "common/wire_time.hpp"
 
 namespace zohosync::connectors::contracts_json {
 
@@ -144,46 +143,7 @@ std::string parse_write_answer(std::string_view body) {
 }
 
 std::optional<std::int64_t> parse_time_ms(std::string_view text) {
-  const std::string s(text);
-  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, used = 0;
-  if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &year, &month, &day, &hour, &minute,
-                  &second, &used) != 6) {
-    return std::nullopt;
-  }
-  std::size_t pos = static_cast<std::size_t>(used);
-  std::int64_t millis = 0;
-  if (pos < s.size() && s[pos] == '.') {  // fractional seconds: keep milliseconds
-    std::int64_t scale = 100;
-    for (++pos; pos < s.size() && s[pos] >= '0' && s[pos] <= '9'; ++pos) {
-      millis += (s[pos] - '0') * scale;
-      scale /= 10;
-    }
-  }
-  long offset_s = 0;
-  if (pos < s.size() && s[pos] == 'Z') {
-    ++pos;
-  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
-    const int sign = s[pos] == '-' ? -1 : 1;
-    int oh = 0, om = 0;
-    if (std::sscanf(s.c_str() + pos + 1, "%2d:%2d", &oh, &om) == 2 ||
-        std::sscanf(s.c_str() + pos + 1, "%2d%2d", &oh, &om) == 2) {
-      offset_s = sign * (oh * 3600L + om * 60L);
-      pos = s.size();
-    } else {
-      return std::nullopt;
-    }
-  } else if (pos != s.size()) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  const std::int64_t utc = static_cast<std::int64_t>(timegm(&tm)) - offset_s;
-  return utc * 1000 + millis;
+  return common::parse_iso8601_ms(text, common::IsoReading::contracts);
 }
 
 }  // namespace zohosync::connectors::contracts_json

@@ -41,7 +41,8 @@ Record parse_created(std::string_view body, std::string_view organization);
 std::string parse_write_answer(std::string_view body);
 
 // ISO 8601 with an offset ("2024-01-02T03:04:05+05:30", "...Z", "...+0530")
-// as milliseconds since the epoch; nullopt when unreadable.
+// as milliseconds since the epoch, as common::IsoReading::contracts reads it;
+// nullopt when unreadable.
 std::optional<std::int64_t> parse_time_ms(std::string_view text);
 
 }  // namespace zohosync::connectors::contracts_json

@@ -1,5 +1,4 @@
 #include "connectors/crm/crm_contacts_connector.hpp"
-#include "connectors/http/http_date.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -10,6 +9,7 @@
 #include <tuple>
 
 #include "common/email_address.hpp"
+#include "common/wire_time.hpp"
 #include "connectors/crm/crm_json.hpp"
 #include "connectors/limits/api_client.hpp"
 
@@ -50,7 +50,7 @@ std::int64_t local_now_ms() {
 // stamps Modified_Time; ours when the server sent no Date.
 std::int64_t server_time_ms(const http::HttpResponse& response, std::int64_t fallback) {
   if (const auto* date = response.header("Date"))
-    if (auto ms = http::parse_http_date_ms(*date))
+    if (auto ms = common::parse_http_date_ms(*date))
       return *ms;
   return fallback;
 }

@@ -4,9 +4,10 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
-#include <cctype>
 #include <cstdio>
 #include <ctime>
+
+#include "common/wire_time.hpp"
 
 namespace zohosync::connectors::crm {
 
@@ -88,29 +89,6 @@ const json::array& array_at(const json::object& object, std::string_view key) {
   return value->as_array();
 }
 
-int digits(std::string_view text, std::size_t pos, std::size_t count) {
-  if (pos + count > text.size())
-    return -1;
-  int n = 0;
-  for (std::size_t i = pos; i < pos + count; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(text[i])))
-      return -1;
-    n = n * 10 + (text[i] - '0');
-  }
-  return n;
-}
-
-std::int64_t epoch_ms(int year, int month, int day, int hour, int minute, int second) {
-  std::tm tm{};
-  tm.tm_year = year - 1900;
-  tm.tm_mon = month - 1;
-  tm.tm_mday = day;
-  tm.tm_hour = hour;
-  tm.tm_min = minute;
-  tm.tm_sec = second;
-  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
-}
-
 }  // namespace
 
 std::string fields_param() {
@@ -124,44 +102,7 @@ std::string fields_param() {
 }
 
 std::optional<std::int64_t> parse_time_ms(std::string_view text) {
-  // YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm|±hhmm)
-  const int year = digits(text, 0, 4), month = digits(text, 5, 2), day = digits(text, 8, 2);
-  const int hour = digits(text, 11, 2), minute = digits(text, 14, 2), second = digits(text, 17, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 ||
-      minute < 0 || minute > 59 || second < 0 || second > 60 || text[4] != '-' || text[7] != '-' ||
-      (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
-    return std::nullopt;
-  std::size_t pos = 19;
-  std::int64_t fraction_ms = 0;
-  if (pos < text.size() && text[pos] == '.') {
-    ++pos;
-    std::int64_t scale = 100;
-    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) {
-      fraction_ms += (text[pos] - '0') * scale;
-      scale /= 10;
-      ++pos;
-    }
-  }
-  std::int64_t offset_s = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
-    ++pos;
-  } else if (pos < text.size() && (text[pos] == '+' || text[pos] == '-')) {
-    const int sign = text[pos] == '+' ? 1 : -1;
-    const int oh = digits(text, pos + 1, 2);
-    std::size_t minute_pos = pos + 3;
-    if (minute_pos < text.size() && text[minute_pos] == ':')
-      ++minute_pos;
-    const int om = digits(text, minute_pos, 2);
-    if (oh < 0 || om < 0 || oh > 23 || om > 59)
-      return std::nullopt;
-    offset_s = sign * (oh * 3600 + om * 60);
-    pos = minute_pos + 2;
-  } else {
-    return std::nullopt;  // CRM always names the offset; a bare time is ambiguous
-  }
-  if (pos != text.size())
-    return std::nullopt;
-  return epoch_ms(year, month, day, hour, minute, second) + fraction_ms - offset_s * 1000;
+  return common::parse_iso8601_ms(text, common::IsoReading::crm);
 }
 
 std::string format_time(std::int64_t ms) {

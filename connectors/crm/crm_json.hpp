@@ -30,8 +30,8 @@ inline constexpr std::array<std::string_view, 9> kPersonFields = {
 std::string fields_param();
 
 // ---- time ----
-// ISO 8601 with offset ("2019-07-25T15:26:49+05:30", "...Z", fractions
-// ignored) -> ms since the epoch; nullopt when unreadable.
+// ISO 8601 with offset ("2019-07-25T15:26:49+05:30", "...Z") -> ms since the
+// epoch, as common::IsoReading::crm reads it; nullopt when unreadable.
 std::optional<std::int64_t> parse_time_ms(std::string_view text);
 // ms since the epoch -> "2019-07-25T09:56:49+00:00" (whole seconds, rounded down).
 std::string format_time(std::int64_t ms);

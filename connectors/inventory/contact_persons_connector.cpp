@@ -18,7 +18,7 @@
 #include <set>
 
 #include "common/email_address.hpp"
-#include "connectors/http/http_date.hpp"
+#include "common/wire_time.hpp"
 #include "connectors/inventory/inventory_connectors.hpp"
 #include "connectors/inventory/inventory_cursor.hpp"
 #include "connectors/inventory/inventory_json.hpp"
@@ -392,13 +392,13 @@ class ContactPersonsConnector final : public Connector {
   // The answer's Date on Inventory's clock; nullopt when it has none.
   static std::optional<std::int64_t> date_of(const http::HttpResponse& response) {
     if (const auto* date = response.header("Date"))
-      return http::parse_http_date_ms(*date);
+      return common::parse_http_date_ms(*date);
     return std::nullopt;
   }
 
   std::int64_t answered_ms(const http::HttpResponse& response) {
     if (const auto* date = response.header("Date"))
-      if (auto ms = http::parse_http_date_ms(*date))
+      if (auto ms = common::parse_http_date_ms(*date))
         return *ms;
     return now_ms();
   }

@@ -6,7 +6,7 @@
 
 #include <charconv>
 
-#include "connectors/http/civil_date.hpp"
+#include "common/wire_time.hpp"
 
 namespace zohosync::connectors::inventory {
 
@@ -175,43 +175,7 @@ std::optional<Envelope> parse_envelope(std::string_view body) {
 }
 
 std::optional<std::int64_t> parse_inventory_time(std::string_view text) {
-  const int year = http::fixed_digits(text, 0, 4), month = http::fixed_digits(text, 5, 2),
-            day = http::fixed_digits(text, 8, 2);
-  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || text[4] != '-' ||
-      text[7] != '-') {
-    return std::nullopt;
-  }
-  std::int64_t seconds = http::days_from_civil(year, month, day) * 86400;
-  if (text.size() == 10)
-    return seconds * 1000;
-  if (text.size() < 19 || (text[10] != 'T' && text[10] != ' ') || text[13] != ':' ||
-      text[16] != ':') {
-    return std::nullopt;
-  }
-  const int hour = http::fixed_digits(text, 11, 2), minute = http::fixed_digits(text, 14, 2),
-            second = http::fixed_digits(text, 17, 2);
-  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60)
-    return std::nullopt;
-  seconds += hour * 3600 + minute * 60 + second;
-  std::string_view zone = text.substr(19);
-  if (!zone.empty() && zone.front() == '.') {  // fractional seconds: dropped
-    std::size_t end = 1;
-    while (end < zone.size() && zone[end] >= '0' && zone[end] <= '9')
-      ++end;
-    zone.remove_prefix(end);
-  }
-  if (zone.empty() || zone == "Z")
-    return seconds * 1000;
-  if (zone.front() != '+' && zone.front() != '-')
-    return std::nullopt;
-  const int sign = zone.front() == '+' ? 1 : -1;
-  const int zone_hours = http::fixed_digits(zone, 1, 2);
-  const std::size_t minute_at = (zone.size() > 3 && zone[3] == ':') ? 4 : 3;
-  const int zone_minutes = http::fixed_digits(zone, minute_at, 2);
-  if (zone_hours < 0 || zone_minutes < 0 || zone.size() != minute_at + 2)
-    return std::nullopt;
-  seconds -= sign * (zone_hours * 3600 + zone_minutes * 60);
-  return seconds * 1000;
+  return common::parse_iso8601_ms(text, common::IsoReading::inventory);
 }
 
 ContactsPage parse_contacts_page(std::string_view body) {

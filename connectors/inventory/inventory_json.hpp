@@ -35,7 +35,7 @@ struct Envelope {
 std::optional<Envelope> parse_envelope(std::string_view body);
 
 // "2026-11-24T18:07:46+0000" (also "+05:30", "Z", or a bare date) -> ms since
-// the epoch; nullopt when unreadable.
+// the epoch, as common::IsoReading::inventory reads it; nullopt when unreadable.
 std::optional<std::int64_t> parse_inventory_time(std::string_view text);
 
 struct ContactRow {

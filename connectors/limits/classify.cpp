@@ -3,7 +3,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
 
-#include <ctime>
+#include "common/wire_time.hpp"
 
 namespace zohosync::connectors {
 namespace {
@@ -178,13 +178,11 @@ std::optional<std::chrono::seconds> parse_retry_after(std::string_view value,
       return std::chrono::seconds(999'999'999);
     return std::chrono::seconds(std::stol(std::string(value)));
   }
-  // IMF-fixdate, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
-  std::tm tm{};
-  const std::string text(value);
-  const char* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end || *end != '\0')
+  // An HTTP-date, e.g. "Wed, 21 Oct 2015 07:28:00 GMT".
+  const auto ms = common::parse_http_date_ms(value, common::HttpDateReading::lenient);
+  if (!ms)
     return std::nullopt;
-  const auto when = std::chrono::system_clock::from_time_t(timegm(&tm));
+  const std::chrono::system_clock::time_point when{std::chrono::milliseconds(*ms)};
   if (when <= now)
     return std::chrono::seconds(0);
   return std::chrono::ceil<std::chrono::seconds>(when - now);

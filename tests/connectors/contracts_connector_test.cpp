@@ -11,10 +11,10 @@
 #include <map>
 #include <set>
 
+#include "common/wire_time.hpp"
 #include "connectors/contracts/contracts_connectors.hpp"
 #include "connectors/contracts/contracts_json.hpp"
 #include "connectors/http/http_client.hpp"
-#include "connectors/http/http_date.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/oauth/token_source.hpp"
 #include "sandbox_stack.hpp"
@@ -287,8 +287,8 @@ TEST_CASE("contracts.counterparty_contacts: parsers skip unreadable rows, times 
   CHECK(contracts_json::parse_time_ms("2024-01-02T03:04:05.250Z") == 1704164645250);
   CHECK(contracts_json::parse_time_ms("2024-01-02T03:04:05-0100") == 1704168245000);
   CHECK(!contracts_json::parse_time_ms("yesterday").has_value());
-  CHECK(http::parse_http_date_ms("Tue, 02 Jan 2024 03:04:05 GMT") == 1704164645000);
-  CHECK(!http::parse_http_date_ms("2024-01-02T03:04:05Z").has_value());
+  CHECK(zohosync::common::parse_http_date_ms("Tue, 02 Jan 2024 03:04:05 GMT") == 1704164645000);
+  CHECK(!zohosync::common::parse_http_date_ms("2024-01-02T03:04:05Z").has_value());
   CHECK_THROWS_AS(contracts_json::parse_contacts("not json", "Acme"), ConnectorError);
   CHECK(contracts_json::parse_write_answer(R"({"Type":"success","emailId":"n@x.example"})") ==
         "n@x.example");

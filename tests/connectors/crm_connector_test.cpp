@@ -10,12 +10,12 @@
 
 #include <set>
 
+#include "common/wire_time.hpp"
 #include "connectors/crm/contact_role_sync.hpp"
 #include "connectors/crm/crm_connectors.hpp"
 #include "connectors/crm/crm_contacts_connector.hpp"
 #include "connectors/crm/crm_json.hpp"
 #include "connectors/http/http_client.hpp"
-#include "connectors/http/http_date.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "connectors/oauth/token_source.hpp"
 #include "sandbox_stack.hpp"
@@ -79,7 +79,7 @@ TEST_CASE("crm json: times with offsets, HTTP dates, a page with one bad row") {
   CHECK(crm::parse_time_ms("2019-07-25T09:56:49+00:00") == 1564048609000);
   CHECK_FALSE(crm::parse_time_ms("2019-07-25T09:56:49").has_value());
   CHECK(crm::format_time(1564048609999) == "2019-07-25T09:56:49+00:00");
-  CHECK(http::parse_http_date_ms("Thu, 25 Jul 2019 09:56:49 GMT") == 1564048609000);
+  CHECK(zohosync::common::parse_http_date_ms("Thu, 25 Jul 2019 09:56:49 GMT") == 1564048609000);
   const auto page = crm::parse_record_page(
       R"({"data":[{"id":123,"Email":"a@x.io","Phone":null,"Last_Name":"A",)"
       R"("Modified_Time":"2019-07-25T09:56:49+00:00","Owner":{"id":"1"}},{"Email":"no-id"}],)"

@@ -12,8 +12,8 @@
 #include <map>
 #include <set>
 
+#include "common/wire_time.hpp"
 #include "connectors/http/http_client.hpp"
-#include "connectors/http/http_date.hpp"
 #include "connectors/inventory/inventory_connectors.hpp"
 #include "connectors/inventory/inventory_cursor.hpp"
 #include "connectors/inventory/inventory_json.hpp"
@@ -142,12 +142,12 @@ TEST_CASE("inventory json: times, ids as numbers or strings, bad rows skipped") 
   CHECK_THROWS_AS(parse_contact(R"({"code":0,"message":"success"})"), ConnectorError);
 
   // The Date of an answer (IMF-fixdate), to the second.
-  CHECK(http::parse_http_date_ms("Thu, 01 Jan 1970 00:00:01 GMT") == 1000);
-  CHECK(http::parse_http_date_ms("Tue, 24 Nov 2026 18:07:46 GMT") ==
+  CHECK(zohosync::common::parse_http_date_ms("Thu, 01 Jan 1970 00:00:01 GMT") == 1000);
+  CHECK(zohosync::common::parse_http_date_ms("Tue, 24 Nov 2026 18:07:46 GMT") ==
         parse_inventory_time("2026-11-24T18:07:46+0000"));
-  CHECK_FALSE(http::parse_http_date_ms("Tue, 24 Nov 2026 18:07:46 UTC").has_value());
-  CHECK_FALSE(http::parse_http_date_ms("Tue, 24 Xyz 2026 18:07:46 GMT").has_value());
-  CHECK_FALSE(http::parse_http_date_ms("2026-11-24T18:07:46Z").has_value());
+  CHECK_FALSE(zohosync::common::parse_http_date_ms("Tue, 24 Nov 2026 18:07:46 UTC").has_value());
+  CHECK_FALSE(zohosync::common::parse_http_date_ms("Tue, 24 Xyz 2026 18:07:46 GMT").has_value());
+  CHECK_FALSE(zohosync::common::parse_http_date_ms("2026-11-24T18:07:46Z").has_value());
 }
 
 TEST_CASE("inventory cursor: round trip, anything else means a full scan") {
