@@ -59,15 +59,12 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
         "sync.on_delete.";
     spec.info.reloadable = true;
     spec.kind = Kind::string;
-    spec.choices = {"", "unlink", "propagate", "ignore"};
+    spec.choices = {""};
+    for (std::string_view word : common::words<DeletePolicy>())
+      spec.choices.emplace_back(word);
+    // "" parses to no policy: the collection follows sync.on_delete.
     spec.set = [coll](Config& c, const Value& v) {
-      const auto& s = std::get<std::string>(v);
-      auto& target = coll(c).on_delete;
-      target.reset();
-      for (std::size_t i = 0; i < kDeletePolicies.size(); ++i) {
-        if (kDeletePolicies[i] == s)
-          target = static_cast<DeletePolicy>(i);
-      }
+      coll(c).on_delete = common::parse<DeletePolicy>(std::get<std::string>(v));
     };
     spec.get = [coll](const Config& c) -> Value {
       const auto& target = coll(const_cast<Config&>(c)).on_delete;
@@ -100,8 +97,7 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
   for (const auto& field : carried_fields(id)) {
     specs.push_back(enum_option(
         prefix + "fields." + field,
-        [ coll, field ](Config & c) -> auto& { return coll(c).fields.at(field); }, kDirections,
-        true,
+        [ coll, field ](Config & c) -> auto& { return coll(c).fields.at(field); }, true,
         "Direction of " + field + ": \"both\", \"to_product\" (person -> " + id +
             " only), \"from_product\" (" + id + " -> person only) or \"off\"."));
   }

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sync_policy.hpp"
 #include "config/schema.hpp"
 #include "config/secret.hpp"
 
@@ -35,13 +36,13 @@ struct Diagnostic {
 enum class Product { inventory, projects, crm, contracts };
 std::string_view to_string(Product product);
 
-enum class ConflictPolicy { newest, priority, manual };
-enum class DeletePolicy { unlink, propagate, ignore };
-// Direction of one canonical field between the canonical person and a collection.
-enum class Direction { both, to_product, from_product, off };
-std::string_view to_string(ConflictPolicy policy);
-std::string_view to_string(DeletePolicy policy);
-std::string_view to_string(Direction direction);
+// The sync policies and their config words are common's, shared with mapping.
+// Direction is that of one canonical field between the canonical person and a
+// collection.
+using common::ConflictPolicy;
+using common::DeletePolicy;
+using common::Direction;
+using common::to_string;
 
 struct ServiceConfig {
   std::string state_dir = "/var/lib/zohosync";

@@ -46,44 +46,6 @@ std::string_view to_string(Product product) {
   return "?";
 }
 
-std::string_view to_string(ConflictPolicy policy) {
-  switch (policy) {
-    case ConflictPolicy::newest:
-      return "newest";
-    case ConflictPolicy::priority:
-      return "priority";
-    case ConflictPolicy::manual:
-      return "manual";
-  }
-  return "?";
-}
-
-std::string_view to_string(DeletePolicy policy) {
-  switch (policy) {
-    case DeletePolicy::unlink:
-      return "unlink";
-    case DeletePolicy::propagate:
-      return "propagate";
-    case DeletePolicy::ignore:
-      return "ignore";
-  }
-  return "?";
-}
-
-std::string_view to_string(Direction direction) {
-  switch (direction) {
-    case Direction::both:
-      return "both";
-    case Direction::to_product:
-      return "to_product";
-    case Direction::from_product:
-      return "from_product";
-    case Direction::off:
-      return "off";
-  }
-  return "?";
-}
-
 const std::vector<std::string>& canonical_fields() {
   return kAllFields;
 }

@@ -7,9 +7,11 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
+#include "common/sync_policy.hpp"
 #include "config/options.hpp"
 
 namespace zohosync::config::detail {
@@ -64,23 +66,24 @@ OptionSpec option(std::string key, Ref ref, bool reloadable, std::string descrip
   return spec;
 }
 
-// A string option stored as an enum whose values are named by `names` in order.
+// A string option stored as one of common's policy enums, spelled in its
+// config words (common::words), in enumerator order.
 template <class Ref>
-OptionSpec enum_option(std::string key, Ref ref, std::vector<std::string> names, bool reloadable,
-                       std::string description) {
+OptionSpec enum_option(std::string key, Ref ref, bool reloadable, std::string description) {
   using E = std::remove_reference_t<decltype(ref(std::declval<Config&>()))>;
   OptionSpec spec;
   spec.info.key_path = std::move(key);
   spec.info.description = std::move(description);
   spec.info.reloadable = reloadable;
   spec.kind = Kind::string;
-  spec.choices = names;
-  spec.set = [ref, names](Config& c, const Value& v) {
-    auto it = std::find(names.begin(), names.end(), std::get<std::string>(v));
-    ref(c) = static_cast<E>(it - names.begin());
+  for (std::string_view word : common::words<E>())
+    spec.choices.emplace_back(word);
+  // The loader calls set only with one of the choices.
+  spec.set = [ref](Config& c, const Value& v) {
+    ref(c) = *common::parse<E>(std::get<std::string>(v));
   };
-  spec.get = [ref, names](const Config& c) -> Value {
-    return names[static_cast<std::size_t>(ref(const_cast<Config&>(c)))];
+  spec.get = [ref](const Config& c) -> Value {
+    return std::string(to_string(ref(const_cast<Config&>(c))));
   };
   return spec;
 }
@@ -94,9 +97,6 @@ Check absolute_path();
 Check absolute_path_or_empty();
 Check listen_address();
 Check no_duplicates();
-
-inline const std::vector<std::string> kDirections = {"both", "to_product", "from_product", "off"};
-inline const std::vector<std::string> kDeletePolicies = {"unlink", "propagate", "ignore"};
 
 // Adds the options of every collection (collections.<id>.*).
 void add_collection_options(std::vector<OptionSpec>& specs);

@@ -222,8 +222,7 @@ std::vector<OptionSpec> build_specs() {
 
   // [sync]
   s.push_back(enum_option(
-      "sync.conflict_policy", [](Config & c) -> auto& { return c.sync.conflict_policy; },
-      {"newest", "priority", "manual"}, true,
+      "sync.conflict_policy", [](Config & c) -> auto& { return c.sync.conflict_policy; }, true,
       "A field changed differently in two places: \"newest\" (latest modified time wins, ties "
       "by priority), \"priority\" (first collection in sync.priority wins) or \"manual\" (held "
       "for `zohosync conflicts resolve`)."));
@@ -233,7 +232,7 @@ std::vector<OptionSpec> build_specs() {
       "ties under \"newest\".",
       no_duplicates()));
   s.push_back(enum_option(
-      "sync.on_delete", [](Config & c) -> auto& { return c.sync.on_delete; }, kDeletePolicies, true,
+      "sync.on_delete", [](Config & c) -> auto& { return c.sync.on_delete; }, true,
       "A record deleted in one product: \"unlink\" (forget the link, keep the person "
       "elsewhere), \"propagate\" (delete it everywhere) or \"ignore\" (keep the link)."));
   s.push_back(option(

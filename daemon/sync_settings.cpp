@@ -2,54 +2,12 @@
 
 namespace zohosync::daemon {
 
-namespace {
-
-mapping::ConflictPolicy to_mapping(config::ConflictPolicy policy) {
-  switch (policy) {
-    case config::ConflictPolicy::newest:
-      return mapping::ConflictPolicy::newest;
-    case config::ConflictPolicy::priority:
-      return mapping::ConflictPolicy::priority;
-    case config::ConflictPolicy::manual:
-      return mapping::ConflictPolicy::manual;
-  }
-  return mapping::ConflictPolicy::newest;
-}
-
-mapping::OnDelete to_mapping(config::DeletePolicy policy) {
-  switch (policy) {
-    case config::DeletePolicy::unlink:
-      return mapping::OnDelete::unlink;
-    case config::DeletePolicy::propagate:
-      return mapping::OnDelete::propagate;
-    case config::DeletePolicy::ignore:
-      return mapping::OnDelete::ignore;
-  }
-  return mapping::OnDelete::unlink;
-}
-
-mapping::Direction to_mapping(config::Direction direction) {
-  switch (direction) {
-    case config::Direction::both:
-      return mapping::Direction::both;
-    case config::Direction::to_product:
-      return mapping::Direction::to_product;
-    case config::Direction::from_product:
-      return mapping::Direction::from_product;
-    case config::Direction::off:
-      return mapping::Direction::off;
-  }
-  return mapping::Direction::both;
-}
-
-}  // namespace
-
 mapping::SyncSettings to_sync_settings(const config::Config& config) {
   mapping::SyncSettings settings;
   const auto& sync = config.sync;
-  settings.conflict_policy = to_mapping(sync.conflict_policy);
+  settings.conflict_policy = sync.conflict_policy;
   settings.priority = sync.priority;
-  settings.on_delete = to_mapping(sync.on_delete);
+  settings.on_delete = sync.on_delete;
   settings.mass_delete_share = sync.mass_delete_share;
   settings.mass_delete_min = static_cast<std::size_t>(sync.mass_delete_min);
   settings.flip_limit = sync.flip_limit;
@@ -71,10 +29,10 @@ mapping::SyncSettings to_sync_settings(const config::Config& config) {
     // reads or writes them there anyway.
     for (const auto& [name, direction] : collection.fields) {
       if (auto field = mapping::field_from_name(name))
-        out.directions[mapping::index_of(*field)] = to_mapping(direction);
+        out.directions[mapping::index_of(*field)] = direction;
     }
     if (collection.on_delete)
-      out.on_delete = to_mapping(*collection.on_delete);
+      out.on_delete = *collection.on_delete;
     for (const std::string& name : collection.blank_overwrite_fields) {
       if (auto field = mapping::field_from_name(name))
         out.blank_overwrites[mapping::index_of(*field)] = true;

@@ -1,6 +1,8 @@
 #pragma once
 // Translates the TOML configuration into the engine's plain settings: the one
-// place where config names (strings, durations) become mapping's enums.
+// place where config's shapes (durations, field names, per-collection maps)
+// become mapping's (milliseconds, Field-indexed arrays). The policies need no
+// translation: both speak common's enums.
 
 #include "config/config.hpp"
 #include "mapping/settings.hpp"

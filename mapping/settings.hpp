@@ -1,7 +1,6 @@
 #pragma once
 // What the engine needs from the configuration, as plain data. The daemon
 // translates the TOML config into these; mapping itself knows no config format.
-// Enum values are stored on disk (outbox, conflicts): never renumber.
 
 #include <array>
 #include <cstdint>
@@ -10,35 +9,19 @@
 #include <string_view>
 #include <vector>
 
+#include "common/sync_policy.hpp"
 #include "mapping/fields.hpp"
 
 namespace zohosync::mapping {
 
-enum class ConflictPolicy : std::uint8_t {
-  newest = 0,    // the later product modified time wins; a tie goes to priority
-  priority = 1,  // the collection earlier in SyncSettings::priority wins
-  manual = 2,    // hold the field and record a conflict; other fields keep syncing
-};
-
-enum class OnDelete : std::uint8_t {
-  unlink = 0,     // forget the record, keep the person; a tombstone stops re-creation there
-  propagate = 1,  // delete the person's records in the other collections too
-  ignore = 2,     // forget the record without a tombstone (a create target gets it back)
-};
-
-enum class Direction : std::uint8_t {
-  both = 0,          // changes flow in and out
-  to_product = 1,    // the product only receives (its own edits are overwritten)
-  from_product = 2,  // the product only feeds the person (never written)
-  off = 3,           // ignored
-};
-
-inline bool reads(Direction d) {
-  return d == Direction::both || d == Direction::from_product;
-}
-inline bool writes(Direction d) {
-  return d == Direction::both || d == Direction::to_product;
-}
+// The policies are common's (shared with config, which parses their words);
+// the engine knows them by these names.
+using common::ConflictPolicy;
+using OnDelete = common::DeletePolicy;
+using common::Direction;
+using common::reads;
+using common::to_string;
+using common::writes;
 
 struct CollectionSettings {
   std::string id;  // e.g. "crm.contacts"
@@ -99,9 +82,5 @@ struct SyncSettings {
     return static_cast<int>(priority.size());
   }
 };
-
-std::string_view to_string(ConflictPolicy policy);
-std::string_view to_string(OnDelete on_delete);
-std::string_view to_string(Direction direction);
 
 }  // namespace zohosync::mapping
