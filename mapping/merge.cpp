@@ -73,8 +73,7 @@ MergeOutcome merge_field(const MergeInput& in) {
       return MergeOutcome::fill_remote;
     if (is_blank(in.canonical))
       return MergeOutcome::fill_canonical;
-    MergeInput no_blank_rule = in;
-    return decide_conflict(no_blank_rule);
+    return decide_conflict(in);  // neither side is blank here
   }
   const bool remote_moved = !equivalent(f, in.remote, *in.base);
   const bool canonical_moved = !equivalent(f, in.canonical, *in.base);

@@ -337,6 +337,8 @@ mapping::Observation to_observation(const std::string& collection, ListResult&& 
   obs.complete = listed.listing.complete && !listed.error;
   obs.full = listed.listing.full;
   obs.deleted = std::move(listed.listing.deleted);
+  obs.complete_parents.insert(std::make_move_iterator(listed.listing.complete_parents.begin()),
+                              std::make_move_iterator(listed.listing.complete_parents.end()));
   obs.records.reserve(listed.listing.records.size());
   for (auto& r : listed.listing.records) {
     obs.records.push_back(mapping::ObservedRecord{
@@ -345,35 +347,11 @@ mapping::Observation to_observation(const std::string& collection, ListResult&& 
   return obs;
 }
 
-// A listing that names parents it re-read whole (complete_parents) reports
-// deletes by omission: a record linked under such a parent that the listing
-// does not hold (under any parent: a moved record is not deleted) goes into
-// the observation's deleted ids, as if the product had named it. The links
-// say which records were under the parent, so this needs no memory of
-// earlier listings.
-void infer_deleted(state::Tables& tables, mapping::Observation& obs,
-                   const std::set<std::string, std::less<>>& complete_parents) {
-  if (complete_parents.empty() || !obs.complete || obs.full)
-    return;
-  std::set<std::string_view> listed;
-  for (const auto& r : obs.records)
-    listed.insert(r.id);
-  std::set<std::string_view> named(obs.deleted.begin(), obs.deleted.end());
-  std::vector<std::string> gone;
-  tables.for_each_link(obs.collection, [&](const mapping::LinkRow& link) {
-    if (complete_parents.count(link.parent_id) != 0 && listed.count(link.record_id) == 0 &&
-        named.count(link.record_id) == 0)
-      gone.push_back(link.record_id);
-  });
-  for (auto& id : gone)
-    obs.deleted.push_back(std::move(id));
-}
-
 // A listing that names every parent that exists (existing_parents) says,
 // by omission, which parents may be gone: those the links put records under.
 // The connector confirms them (one request each; they are few), and each
 // confirmed one joins complete_parents as a parent read whole with nothing in
-// it, so infer_deleted sees its linked records deleted. A failed confirmation
+// it, so the planner sees its linked records deleted. A failed confirmation
 // infers nothing: the next listing asks again.
 boost::asio::awaitable<void> add_gone_parents(const state::Store& store,
                                               connectors::Connector& conn, ListResult& listed) {
@@ -530,7 +508,6 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
     fresh.fully_listed.clear();
     fresh.unanswered.clear();
     std::map<std::string, std::string> cursors;
-    std::map<std::string, std::set<std::string, std::less<>>, std::less<>> complete_parents;
     std::vector<mapping::Observation> observations;
     for (const auto* cs : wanted) {
       auto found = listed_results.find(cs->id);
@@ -548,10 +525,6 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
       }
       if (listed.listing.complete && !listed.error)
         cursors[cs->id] = listed.listing.cursor;
-      if (!listed.listing.complete_parents.empty()) {
-        complete_parents[cs->id].insert(listed.listing.complete_parents.begin(),
-                                        listed.listing.complete_parents.end());
-      }
       mapping::Observation obs = to_observation(cs->id, std::move(listed));
       if (obs.complete && obs.full)
         fresh.fully_listed.insert(cs->id);
@@ -574,8 +547,6 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
         spdlog::info("{}: {} link(s) made before contacts were keyed by id now follow the id",
                      obs.collection, moved);
       }
-      if (auto parents = complete_parents.find(obs.collection); parents != complete_parents.end())
-        infer_deleted(tables, obs, parents->second);
     }
     ExecutorSink sink(txn, store_, report, options);
     mapping::plan(tables, observations, settings_, options.now_ms, sink);
