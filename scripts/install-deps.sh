@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost1.81-dev libboost-json1.81-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libssl-dev libspdlog-dev libfmt-dev liblmdb-dev doctest-dev
   libtomlplusplus-dev libsystemd-dev libcli11-dev zlib1g-dev
   systemd lmdb-utils ca-certificates openssl

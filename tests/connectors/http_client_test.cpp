@@ -78,6 +78,46 @@ TEST_CASE("url: parsing, loopback and query encoding") {
   CHECK(http::append_query("/x?a=1", {{"b", "2"}}) == "/x?a=1&b=2");
 }
 
+TEST_CASE("url: the authority must be well formed; the target passes as written") {
+  struct Case {
+    const char* text;
+    const char* host;  // nullptr: refused
+    unsigned port;
+    const char* target;
+  };
+  const Case cases[] = {
+      // An empty port is the default one; a query alone gets its "/".
+      {"http://h:/x", "h", 80, "/x"},
+      {"HTTPS://H.example?a=1", "h.example", 443, "/?a=1"},
+      {"http://[::FFFF:7f00:1]:8080", "::ffff:7f00:1", 8080, "/"},
+      // An id from a product's answer may put bytes RFC 3986 refuses into
+      // the path: the server, not this parser, refuses that one request.
+      {"https://x.example/contacts/1 2/a%zz|b?q=<>", "x.example", 443, "/contacts/1 2/a%zz|b?q=<>"},
+      {"https://x.example/a#b?c", "x.example", 443, "/a"},
+      // A port that is not all digits (Boost.URL 1.81 alone would read "7x"
+      // as port 7 and path "x"), port 0, user-info, a broken IPv6 literal.
+      {"http://h:7x", nullptr, 0, nullptr},
+      {"http://h:+80/", nullptr, 0, nullptr},
+      {"http://h:0/", nullptr, 0, nullptr},
+      {"https://@example.com/", nullptr, 0, nullptr},
+      {"http://[::1/", nullptr, 0, nullptr},
+      {"http:///x", nullptr, 0, nullptr},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.text);
+    const auto url = http::parse_url(c.text);
+    REQUIRE(url.has_value() == (c.host != nullptr));
+    if (!url)
+      continue;
+    CHECK(url->host == c.host);
+    CHECK(url->port == c.port);
+    CHECK(url->target == c.target);
+  }
+  // Everything but RFC 3986's unreserved characters, byte by byte.
+  CHECK(http::percent_encode("aZ09-._~ !*'();:@&=+$,/?#[]%\xc3\xa9") ==
+        "aZ09-._~%20%21%2A%27%28%29%3B%3A%40%26%3D%2B%24%2C%2F%3F%23%5B%5D%25%C3%A9");
+}
+
 TEST_CASE("http: keep-alive connections are reused per origin") {
   TestServer server([](const TestRequest& request) { return ok("hello " + request.target); });
   asio::io_context context;
