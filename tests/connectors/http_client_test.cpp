@@ -78,7 +78,7 @@ TEST_CASE("url: parsing, loopback and query encoding") {
   CHECK(http::append_query("/x?a=1", {{"b", "2"}}) == "/x?a=1&b=2");
 }
 
-TEST_CASE("url: the authority must be well formed; the target passes as written") {
+TEST_CASE("url: the authority must be well formed, the target passes as written") {
   struct Case {
     const char* text;
     const char* host;  // nullptr: refused
