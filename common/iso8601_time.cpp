@@ -1,7 +1,6 @@
-// The ISO 8601 parser of wire_time.hpp: one walk over
-// date, time, fraction and offset, steered by the rules of the site's reading
-// (the table below, one row per reading).
-#include <array>
+// The ISO 8601 parser of wire_time.hpp: one walk over date, time, fraction
+// and offset, steered by the rules of the site's reading (rules_of, one case
+// per reading).
 
 #include "common/wire_time.hpp"
 #include "common/wire_time_fields.hpp"
@@ -16,35 +15,50 @@ enum class Fields { fixed, scanf };
 enum class Fraction { milliseconds, dropped, not_read };
 enum class Zone { required, optional, not_read };
 
+// What a reading accepts; unnamed rules are off.
 struct Rules {
-  Fields fields;
-  bool space_for_t;         // ' ' may stand between date and time
-  bool date_alone;          // a date without a time is midnight UTC
-  bool minutes_alone;       // a time without seconds is whole minutes
-  bool rest_ignored;        // reading stops at the first field it cannot read
-  bool ranges_checked;      // month, day, hour, minute, second in range
-  Fraction fraction;        // after the seconds
-  Zone zone;                // after the fraction
-  bool lowercase_z;         // 'z' names UTC too
-  bool offset_checked;      // offset hours at most 23, minutes at most 59
-  bool after_zone_ignored;  // text after the Z or offset is not read
+  Fields fields = Fields::fixed;
+  bool space_for_t = false;                // ' ' may stand between date and time
+  bool date_alone = false;                 // a date without a time is midnight UTC
+  bool minutes_alone = false;              // a time without seconds is whole minutes
+  bool rest_ignored = false;               // reading stops at the first field it cannot read
+  bool ranges_checked = false;             // month, day, hour, minute, second in range
+  Fraction fraction = Fraction::not_read;  // after the seconds
+  Zone zone = Zone::not_read;              // after the fraction
+  bool lowercase_z = false;                // 'z' names UTC too
+  bool offset_checked = false;             // offset hours at most 23, minutes at most 59
+  bool after_zone_ignored = false;         // text after the Z or offset is not read
 };
 
-// Indexed by IsoReading.
-constexpr std::array<Rules, 4> kRules = {{
-    // crm: strict fields, the offset required.
-    {Fields::fixed, true, false, false, false, true, Fraction::milliseconds, Zone::required, true,
-     true, false},
-    // inventory: a date alone, the fraction dropped, the offset optional.
-    {Fields::fixed, true, true, false, false, true, Fraction::dropped, Zone::optional, false, false,
-     false},
-    // contracts: sscanf("%4d-%2d-%2dT%2d:%2d:%2d%n"), then fraction and zone.
-    {Fields::scanf, false, false, false, false, false, Fraction::milliseconds, Zone::optional,
-     false, false, true},
-    // journal_since: sscanf("%4d-%2d-%2dT%2d:%2d:%2d") answering 3, 5 or 6.
-    {Fields::scanf, false, true, true, true, true, Fraction::not_read, Zone::not_read, false, false,
-     false},
-}};
+constexpr Rules rules_of(IsoReading reading) {
+  switch (reading) {
+    case IsoReading::crm:  // strict fields, the offset required
+      return {.space_for_t = true,
+              .ranges_checked = true,
+              .fraction = Fraction::milliseconds,
+              .zone = Zone::required,
+              .lowercase_z = true,
+              .offset_checked = true};
+    case IsoReading::inventory:  // a date alone, the fraction dropped, the offset optional
+      return {.space_for_t = true,
+              .date_alone = true,
+              .ranges_checked = true,
+              .fraction = Fraction::dropped,
+              .zone = Zone::optional};
+    case IsoReading::contracts:  // sscanf("%4d-%2d-%2dT%2d:%2d:%2d%n"), then fraction and zone
+      return {.fields = Fields::scanf,
+              .fraction = Fraction::milliseconds,
+              .zone = Zone::optional,
+              .after_zone_ignored = true};
+    case IsoReading::journal_since:  // sscanf("%4d-%2d-%2dT%2d:%2d:%2d") answering 3, 5 or 6
+      return {.fields = Fields::scanf,
+              .date_alone = true,
+              .minutes_alone = true,
+              .rest_ignored = true,
+              .ranges_checked = true};
+  }
+  return {};
+}
 
 struct Parsed {
   int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, ms = 0, offset_s = 0;
@@ -104,7 +118,7 @@ bool read_zone(Cursor& in, const Rules& rules, Parsed& out) {
 }  // namespace
 
 std::optional<std::int64_t> parse_iso8601_ms(std::string_view text, IsoReading reading) {
-  const Rules& rules = kRules[static_cast<std::size_t>(reading)];
+  const Rules rules = rules_of(reading);
   Cursor in(text);
   Parsed t;
   if (!take(field(in, rules, 4), t.year) || !in.literal('-') ||
