@@ -41,10 +41,10 @@ std::size_t rekey_email_keyed_links(WriteTxn& txn, const Store& store, Tables& t
   const mapping::CollectionSpec* spec = mapping::find_collection(listed.collection);
   if (spec == nullptr)
     return 0;
-  std::unordered_map<std::string, mapping::LinkRow> by_email;
+  std::unordered_map<std::string, std::string> by_email;  // email -> its link's key
   tables.for_each_link(listed.collection, [&](const mapping::LinkRow& link) {
     if (email_keyed(link.record_id))
-      by_email.emplace(mapping::normalize_email(link.record_id), link);
+      by_email.emplace(mapping::normalize_email(link.record_id), link.record_id);
   });
   std::size_t moved = 0;
   for (const mapping::ObservedRecord& record : listed.records) {
@@ -58,22 +58,9 @@ std::size_t rekey_email_keyed_links(WriteTxn& txn, const Store& store, Tables& t
     auto legacy = by_email.find(mapping::normalize_email(email->second));
     if (legacy == by_email.end())
       continue;
-    mapping::LinkRow row = std::move(legacy->second);
+    const std::string old_key = std::move(legacy->second);
     by_email.erase(legacy);
-    const std::string old_key = row.record_id;
-    // Read before erase_link, which drops the conflicts held on the old key.
-    std::vector<mapping::ConflictRow> held;
-    for (mapping::ConflictRow& open : tables.conflicts_of(row.person)) {
-      if (open.collection == listed.collection && open.record_id == old_key)
-        held.push_back(std::move(open));
-    }
-    tables.erase_link(listed.collection, old_key);
-    row.record_id = record.id;
-    tables.put_link(row);
-    for (mapping::ConflictRow& open : held) {
-      open.record_id = record.id;
-      tables.put_conflict(open);
-    }
+    tables.move_link(listed.collection, old_key, record.id);
     ++moved;
   }
   if (by_email.empty())

@@ -129,6 +129,25 @@ void Tables::erase_link(std::string_view collection, std::string_view record_id)
   });
 }
 
+void Tables::move_link(std::string_view collection, std::string_view from, std::string_view to) {
+  auto row = link(collection, from);
+  if (!row)
+    return;
+  // Read before erase_link, which drops the conflicts held on the old key.
+  std::vector<mapping::ConflictRow> held;
+  for (mapping::ConflictRow& open : conflicts_of(row->person)) {
+    if (open.collection == collection && open.record_id == from)
+      held.push_back(std::move(open));
+  }
+  erase_link(collection, from);
+  row->record_id = to;
+  put_link(*row);
+  for (mapping::ConflictRow& open : held) {
+    open.record_id = to;
+    put_conflict(open);
+  }
+}
+
 std::vector<mapping::LinkRow> Tables::links_of(mapping::PersonId id) {
   std::vector<std::string> keys;
   {

@@ -27,6 +27,10 @@ class Tables final : public mapping::StateAccess {
                                        std::string_view record_id) override;
   void put_link(const mapping::LinkRow& row) override;
   void erase_link(std::string_view collection, std::string_view record_id) override;
+  // The record answers under another id now (a key from before Contracts
+  // contacts were keyed by id): its link, and the conflicts held on it, move
+  // to that id. Nothing happens when `from` is not linked.
+  void move_link(std::string_view collection, std::string_view from, std::string_view to);
   std::vector<mapping::LinkRow> links_of(mapping::PersonId id) override;
   void for_each_link(std::string_view collection,
                      const std::function<void(const mapping::LinkRow&)>& fn) override;

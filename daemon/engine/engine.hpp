@@ -1,6 +1,6 @@
 #pragma once
 // The executor: runs one reconcile cycle against the connectors and the state
-// store.
+// store (cycle.cpp; the send step is outbox_sender.cpp).
 //   0. Resume: pending outbox entries (a crash or a transient failure in an
 //      earlier cycle) are sent first.
 //   1. List every enabled collection from its stored cursor (co_await; no
@@ -27,6 +27,9 @@
 #include <vector>
 
 #include "connectors/connector.hpp"
+#include "daemon/engine/cycle_options.hpp"
+#include "daemon/engine/listing.hpp"
+#include "daemon/engine/outbox_sender.hpp"
 #include "daemon/engine/report.hpp"
 #include "mapping/resolve.hpp"
 #include "mapping/settings.hpp"
@@ -36,43 +39,6 @@ class Store;
 }
 
 namespace zohosync::daemon {
-
-struct PendingWrite;
-
-// Where a fault hook is called (tests stop the executor there).
-enum class FaultPoint {
-  after_list,         // every collection listed, nothing written
-  after_plan_commit,  // ingest + plan + outbox committed, nothing sent
-  after_send,         // one write done in the product, not yet recorded
-  after_confirm,      // one batch of writes recorded
-};
-std::string_view to_string(FaultPoint point);
-
-// What a cycle is doing, for progress displays.
-enum class CyclePhase { listing, sending };
-
-struct CycleOptions {
-  std::int64_t now_ms = 0;  // the caller's clock: journal times, flip window
-  bool dry_run = false;
-  bool keep_actions = false;  // copy every planned action into the report
-  // List every collection from the start (ignore the stored cursors): the
-  // periodic full scan that catches what incremental listings cannot see.
-  bool full_listing = false;
-  // List only these collections (empty: every enabled one). Writes still go
-  // to every collection: a daemon polling one product on its own timer plans
-  // and sends that product's changes at once.
-  std::vector<std::string> only;
-  std::size_t batch = 64;  // writes sent before their results are recorded together
-  // A listing still running after this is cancelled and its collection is
-  // unknown for the cycle, so one product that does not answer does not hold
-  // back the others' changes (0: no limit).
-  std::chrono::milliseconds listing_timeout{0};
-  // Called as the cycle moves on: listing (collections listed of those to
-  // list) and sending (writes done of those queued). Must not throw.
-  std::function<void(CyclePhase phase, std::size_t done, std::size_t total)> progress;
-  // Called at each FaultPoint; a test throws from it to simulate a crash.
-  std::function<void(FaultPoint)> fault_hook;
-};
 
 class Engine {
  public:
@@ -110,34 +76,18 @@ class Engine {
   const mapping::SyncSettings& settings() const { return settings_; }
 
  private:
-  // What the planner of this cycle knew: collections it saw in full, and the
-  // outbox entries that were already there before it planned.
-  struct FreshWrites {
-    std::set<std::string, std::less<>> fully_listed;
-    std::set<std::string, std::less<>> earlier_keys;
-    // Collections listed in full after every earlier send ended, with the
-    // (normalized) emails they hold: a create whose email is not there was
-    // never carried out and needs no lookup, whoever planned it.
-    std::map<std::string, std::set<std::string>, std::less<>> listed_emails;
-    // Collections whose product did not answer this cycle's listing (down,
-    // or failing): their pending writes wait for a cycle where it does,
-    // instead of spending retries now.
-    std::set<std::string, std::less<>> unanswered;
-  };
+  // Step 0: the outbox entries an earlier cycle left are sent first.
+  boost::asio::awaitable<void> resume(CycleReport& report, const CycleOptions& options);
   // Lists in full the collections many resumed creates go to (one listing
   // instead of one lookup per create, which may scan every parent).
   boost::asio::awaitable<FreshWrites> list_resumed_targets(
       std::chrono::milliseconds listing_timeout);
-  boost::asio::awaitable<void> drain_outbox(CycleReport& report, const CycleOptions& options,
-                                            const FreshWrites* fresh = nullptr);
-  boost::asio::awaitable<void> send_batch(std::vector<PendingWrite>& writes,
-                                          const std::set<std::string, std::less<>>& blocked,
-                                          const CycleOptions& options, std::size_t& sent,
-                                          std::size_t total, std::exception_ptr& crash);
-  boost::asio::awaitable<bool> send_one(PendingWrite& write);
-  // The person a record is linked to now (a short read transaction).
-  std::optional<mapping::PersonId> linked_person(std::string_view collection,
-                                                 std::string_view record_id) const;
+  // Steps 1 and 2: list, then plan into the outbox in one transaction.
+  boost::asio::awaitable<FreshWrites> list_and_plan(CycleReport& report,
+                                                    const CycleOptions& options);
+  boost::asio::awaitable<void> list_unlisted(
+      const std::vector<const mapping::CollectionSettings*>& wanted,
+      std::map<std::string, ListResult, std::less<>>& listed, const CycleOptions& options);
   connectors::Connector* connector(std::string_view collection) const;
   // Position of a collection in settings().collections (the planning order).
   std::size_t settings_rank(std::string_view collection) const;
@@ -148,6 +98,7 @@ class Engine {
   bool stop_requested_ = false;
   // Cancels the listings in progress (set while list_concurrently runs).
   std::function<void()> cancel_listings_;
+  OutboxSender sender_{store_, connectors_, stop_requested_};
 };
 
 }  // namespace zohosync::daemon

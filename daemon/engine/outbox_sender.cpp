@@ -1,0 +1,368 @@
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames
+// (awaitable_frame_base has matching class-level new/delete).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
+#include "daemon/engine/outbox_sender.hpp"
+
+#include <algorithm>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "daemon/engine/child_tasks.hpp"
+#include "mapping/confirmed_link.hpp"
+#include "mapping/normalize.hpp"
+#include "state/journal.hpp"
+#include "state/outbox.hpp"
+#include "state/store.hpp"
+#include "state/tables.hpp"
+
+namespace zohosync::daemon {
+
+using connectors::ConnectorError;
+using connectors::ErrorClass;
+using mapping::Action;
+using mapping::ActionKind;
+
+struct PendingWrite {
+  enum class Status { not_sent, done, failed };
+  std::string key;
+  Action action;
+  Status status = Status::not_sent;
+  std::optional<connectors::Record> stored;
+  bool found_existing = false;
+  bool lookup_first = true;  // create: look the email up in the target before creating
+  ErrorClass error_class = ErrorClass::fatal;
+  std::string message;
+};
+
+namespace {
+
+// The payload fields a found record does not already hold.
+connectors::Fields missing_fields(const mapping::CollectionSpec* spec, const Action& a,
+                                  const connectors::Record& found) {
+  connectors::Fields out;
+  for (const auto& [name, value] : a.payload) {
+    auto it = found.fields.find(name);
+    const std::string have = it == found.fields.end() ? std::string() : it->second;
+    mapping::Field field = mapping::Field::first_name;  // full names compare as text
+    if (spec != nullptr) {
+      for (const auto& nf : spec->fields) {
+        if (nf.name == name)
+          field = nf.field;
+      }
+    }
+    if (!mapping::equivalent(field, have, value))
+      out[name] = value;
+  }
+  return out;
+}
+
+}  // namespace
+
+connectors::Connector* OutboxSender::connector(std::string_view collection) const {
+  for (auto* c : connectors_) {
+    if (c->collection() == collection)
+      return c;
+  }
+  return nullptr;
+}
+
+boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const CycleOptions& options,
+                                                 const FreshWrites* fresh) {
+  std::vector<state::OutboxEntry> entries;
+  {
+    auto txn = store_.begin_read();
+    entries = state::Outbox::pending(txn, store_);
+  }
+  // Deletes and updates go before creates, never in one batch with them: a
+  // create first looks its email up in the target, and an update or delete
+  // of the same cycle may be moving that email off another record there.
+  const auto creates_from = std::stable_partition(
+      entries.begin(), entries.end(),
+      [](const state::OutboxEntry& e) { return e.action.kind != ActionKind::create; });
+  const std::size_t first_create = static_cast<std::size_t>(creates_from - entries.begin());
+  // Writes to a collection stop for the rest of the cycle once
+  // kTransientStreakToBlock batches in a row each had a transient failure
+  // there and no success: the product is down, more writes only burn retries.
+  // One failure alone does not block, so a single record the product keeps
+  // answering with a 5xx stays pending without holding back every write
+  // queued behind it.
+  constexpr int kTransientStreakToBlock = 3;
+  std::map<std::string, int, std::less<>> transient_streak;
+  std::set<std::string, std::less<>> blocked;
+  if (fresh != nullptr)
+    blocked = fresh->unanswered;
+  std::size_t sent = 0;
+  for (std::size_t start = 0, end = 0; start < entries.size() && !report.fatal && !stop_requested_;
+       start = end) {
+    end = std::min(entries.size(), start + options.batch);
+    if (start < first_create)
+      end = std::min(end, first_create);
+    std::vector<PendingWrite> writes;
+    writes.reserve(end - start);
+    for (std::size_t i = start; i < end; ++i) {
+      PendingWrite w;
+      w.key = std::move(entries[i].key);
+      w.action = std::move(entries[i].action);
+      writes.push_back(std::move(w));
+    }
+    for (PendingWrite& w : writes) {
+      // A create needs no lookup when the planner just saw every record of
+      // the target (a full listing this cycle found no record with the
+      // email) and the entry was not left over from an earlier run (which may
+      // have sent it before it died), or when the product's create matches
+      // by email itself (an upsert).
+      connectors::Connector* conn = connector(w.action.collection);
+      w.lookup_first = conn == nullptr || !conn->create_matches_email();
+      if (w.lookup_first && fresh != nullptr &&
+          fresh->fully_listed.count(w.action.collection) != 0 &&
+          fresh->earlier_keys.count(w.key) == 0) {
+        w.lookup_first = false;
+      }
+      if (w.lookup_first && fresh != nullptr) {
+        auto listed = fresh->listed_emails.find(w.action.collection);
+        if (listed != fresh->listed_emails.end() &&
+            listed->second.count(mapping::normalize_email(w.action.person_email)) == 0)
+          w.lookup_first = false;
+      }
+    }
+    spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());
+    std::exception_ptr crash;
+    co_await send_batch(writes, blocked, options, sent, entries.size(), crash);
+    std::set<std::string, std::less<>> succeeded;
+    std::set<std::string, std::less<>> failed_transiently;
+    for (PendingWrite& w : writes) {
+      if (w.status == PendingWrite::Status::done)
+        succeeded.insert(w.action.collection);
+      if (w.status != PendingWrite::Status::failed)
+        continue;
+      if (w.error_class == ErrorClass::transient)
+        failed_transiently.insert(w.action.collection);
+      if (w.error_class == ErrorClass::configuration || w.error_class == ErrorClass::fatal)
+        report.fatal = true;
+    }
+    for (const std::string& collection : succeeded)
+      transient_streak.erase(collection);
+    for (const std::string& collection : failed_transiently) {
+      if (succeeded.count(collection) == 0 &&
+          ++transient_streak[collection] >= kTransientStreakToBlock)
+        blocked.insert(collection);
+    }
+    if (crash)
+      std::rethrow_exception(crash);
+    record(writes, start + 1, end, report, options);
+    fault(options, FaultPoint::after_confirm);
+  }
+}
+
+void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
+                          CycleReport& report, const CycleOptions& options) {
+  spdlog::debug("cycle phase=journal: recording writes {}..{}", first, last);
+  auto txn = store_.begin_write();
+  state::Tables tables(txn, store_);
+  for (PendingWrite& w : writes) {
+    const Action& a = w.action;
+    CollectionCounts& counts = report.collections[a.collection];
+    if (w.status == PendingWrite::Status::not_sent ||
+        (w.status == PendingWrite::Status::failed && w.error_class != ErrorClass::per_record)) {
+      ++report.pending;  // stays in the outbox for the next cycle
+      if (w.status == PendingWrite::Status::failed) {
+        ++counts.failed;
+        report.failures.push_back(
+            {a.collection, a.record_id, a.person_email, w.error_class, w.message});
+      }
+      continue;
+    }
+    state::Outbox::erase(txn, store_, w.key);
+    if (w.status == PendingWrite::Status::failed) {
+      // Refused by the product: dropped from the outbox; the person is
+      // planned again when one of its records changes.
+      ++counts.failed;
+      report.failures.push_back(
+          {a.collection, a.record_id, a.person_email, w.error_class, w.message});
+      continue;
+    }
+    ++counts.confirmed;
+    const mapping::CollectionSpec* spec = mapping::find_collection(a.collection);
+    auto person = tables.person(a.person);
+    const mapping::FieldValues* hint = person ? &person->values : nullptr;
+    std::string target_record = a.record_id;
+    std::string modified;
+    if (a.kind == ActionKind::remove) {
+      tables.erase_link(a.collection, a.record_id);
+      if (tables.links_of(a.person).empty())
+        tables.erase_person(a.person);
+    } else if (w.stored && spec != nullptr) {
+      connectors::Record& stored = *w.stored;
+      target_record = stored.id;
+      modified = std::to_string(stored.modified_ms);
+      auto link = tables.link(a.collection, a.record_id.empty() ? stored.id : a.record_id);
+      if (a.kind == ActionKind::create && link && link->person != a.person) {
+        // Linked meanwhile (send_one checked before writing).
+        report.failures.push_back({a.collection, stored.id, a.person_email, ErrorClass::per_record,
+                                   "the record found by email is linked to another person"});
+        continue;
+      }
+      mapping::LinkRow previous;
+      if (link) {
+        if (link->record_id != stored.id) {
+          // The record answers under another id (a key from before Contracts
+          // contacts were keyed by id): its link and conflicts move along.
+          if (person)
+            tables.move_link(a.collection, link->record_id, stored.id);
+          else
+            tables.erase_link(a.collection, link->record_id);
+        }
+        previous = std::move(*link);
+      }
+      if (person) {
+        const mapping::ObservedRecord answer{stored.id, stored.parent_id, std::move(stored.fields),
+                                             stored.modified_ms, stored.created_ms};
+        tables.put_link(mapping::confirmed_link(*spec, a, answer, std::move(previous), hint));
+      }
+    }
+    state::JournalEntry entry;
+    entry.time_ms = options.now_ms;
+    entry.person_id = std::to_string(a.person);
+    entry.person_email = a.person_email;
+    entry.operation = std::string(mapping::to_string(a.kind));
+    entry.origin_collection = a.origin_collection;
+    entry.origin_record = a.origin_record;
+    entry.target_collection = a.collection;
+    entry.target_record = target_record;
+    for (const auto& c : a.changes) {
+      entry.fields.push_back({std::string(mapping::field_name(c.field)), c.before, c.after});
+    }
+    entry.product_modified_time = modified;
+    entry.reason = w.found_existing
+                       ? a.reason + "; found by email in the target: linked, not created again"
+                       : a.reason;
+    state::Journal::append(txn, store_, std::move(entry));
+  }
+  std::move(txn).commit();
+}
+
+// Sends one batch's writes concurrently: each product's rate bucket and
+// concurrency cap pace its own writes, a slow product does not hold back the
+// others, and a connector that batches (CRM upserts 100 records per call)
+// sees the whole batch at once. The writes move into shared state for the
+// duration so that a cancelled cycle never leaves a send writing into a freed
+// frame. A fault hook's exception (a simulated crash) comes back in `crash`
+// once every write in flight has finished.
+boost::asio::awaitable<void> OutboxSender::send_batch(
+    std::vector<PendingWrite>& writes, const std::set<std::string, std::less<>>& blocked,
+    const CycleOptions& options, std::size_t& sent, std::size_t total, std::exception_ptr& crash) {
+  struct Shared {
+    Shared(const boost::asio::any_io_executor& executor, std::vector<PendingWrite> w)
+        : writes(std::move(w)), tasks(executor) {}
+    std::vector<PendingWrite> writes;
+    std::exception_ptr crash;
+    ChildTasks tasks;
+  };
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto shared = std::make_shared<Shared>(executor, std::move(writes));
+  for (PendingWrite& w : shared->writes) {
+    if (blocked.count(w.action.collection))
+      continue;
+    auto send = [](OutboxSender* sender, PendingWrite* write,
+                   const CycleOptions* opts) -> boost::asio::awaitable<void> {
+      if (co_await sender->send_one(*write))
+        fault(*opts, FaultPoint::after_send);
+    };
+    const std::size_t child = shared->tasks.add();
+    boost::asio::co_spawn(executor, send(this, &w, &options),
+                          boost::asio::bind_cancellation_slot(
+                              shared->tasks.slot(child),
+                              [shared, child, &options, &sent, total](std::exception_ptr error) {
+                                if (error && !shared->crash)
+                                  shared->crash = error;
+                                if (options.progress)
+                                  options.progress(CyclePhase::sending, ++sent, total);
+                                shared->tasks.finished(child);
+                              }));
+  }
+  const bool all_ended = co_await shared->tasks.wait_all();
+  writes = std::move(shared->writes);
+  crash = shared->crash;
+  // Cancelled: the batch's results are not recorded; its writes stay in the
+  // outbox and are resumed (a create looked up first), as after a crash.
+  if (!all_ended && !crash)
+    crash = std::make_exception_ptr(
+        boost::system::system_error(boost::asio::error::operation_aborted, "cycle cancelled"));
+}
+
+std::optional<mapping::PersonId> OutboxSender::linked_person(std::string_view collection,
+                                                             std::string_view record_id) const {
+  auto txn = store_.begin_read();
+  if (auto link = state::read_link(txn, store_, collection, record_id))
+    return link->person;
+  return std::nullopt;
+}
+
+boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
+  const Action& a = w.action;
+  connectors::Connector* conn = connector(a.collection);
+  if (conn == nullptr) {
+    w.status = PendingWrite::Status::failed;
+    w.error_class = ErrorClass::configuration;
+    w.message = "no connector for " + a.collection;
+    co_return false;
+  }
+  try {
+    switch (a.kind) {
+      case ActionKind::create: {
+        // Look first: a retry or a resumed create must never duplicate.
+        std::optional<connectors::Record> found;
+        if (w.lookup_first)
+          found = co_await conn->find_by_email(a.person_email);
+        if (found) {
+          // A record found by email that is linked to another person holds
+          // that email only while a conflict keeps it there: writing this
+          // person's fields into it would overwrite the other person's.
+          if (auto owner = linked_person(a.collection, found->id); owner && *owner != a.person) {
+            throw ConnectorError(ErrorClass::per_record,
+                                 "the record found by email (" + found->id +
+                                     ") is linked to another person; not written");
+          }
+          w.found_existing = true;
+          connectors::Fields missing =
+              missing_fields(mapping::find_collection(a.collection), a, *found);
+          if (missing.empty()) {
+            w.stored = std::move(found);
+          } else {
+            w.stored = co_await conn->update(found->id, found->parent_id, std::move(missing));
+          }
+        } else {
+          w.stored = co_await conn->create(a.parent_id, a.payload);
+        }
+        break;
+      }
+      case ActionKind::update:
+        // The record's id does not move with its email in any product (the
+        // Contracts connector finds a contact's current URL key itself).
+        w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);
+        break;
+      case ActionKind::remove:
+        co_await conn->remove(a.record_id, a.parent_id);
+        break;
+      default:
+        break;
+    }
+    w.status = PendingWrite::Status::done;
+    co_return true;
+  } catch (const ConnectorError& e) {
+    w.status = PendingWrite::Status::failed;
+    w.error_class = e.error_class();
+    w.message = e.what();
+  }
+  co_return false;
+}
+
+}  // namespace zohosync::daemon

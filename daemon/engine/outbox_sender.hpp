@@ -1,0 +1,85 @@
+#pragma once
+// Step 3 of a cycle: sends what the outbox holds, batch by batch, and
+// records each confirmed write (link, base, journal entry, outbox entry
+// removed) in one transaction per batch. The send policy:
+//   - deletes and updates go before creates, never in one batch with them;
+//   - a create looks its email up in the target first, so a retry or a
+//     resumed create never makes a duplicate, unless this cycle's listing
+//     proves the email is not there, or the product's create matches by
+//     email itself;
+//   - a collection whose product did not answer this cycle's listing, or
+//     that failed transiently in several batches in a row with no success,
+//     gets no more writes this cycle: they stay pending.
+
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <exception>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/connector.hpp"
+#include "daemon/engine/cycle_options.hpp"
+#include "daemon/engine/report.hpp"
+#include "mapping/model.hpp"
+
+namespace zohosync::state {
+class Store;
+}
+
+namespace zohosync::daemon {
+
+// What the planner of this cycle knew: collections it saw in full, and the
+// outbox entries that were already there before it planned.
+struct FreshWrites {
+  std::set<std::string, std::less<>> fully_listed;
+  std::set<std::string, std::less<>> earlier_keys;
+  // Collections listed in full after every earlier send ended, with the
+  // (normalized) emails they hold: a create whose email is not there was
+  // never carried out and needs no lookup, whoever planned it.
+  std::map<std::string, std::set<std::string>, std::less<>> listed_emails;
+  // Collections whose product did not answer this cycle's listing (down,
+  // or failing): their pending writes wait for a cycle where it does,
+  // instead of spending retries now.
+  std::set<std::string, std::less<>> unanswered;
+};
+
+struct PendingWrite;
+
+class OutboxSender {
+ public:
+  // The store and the connectors must outlive the sender; `stop_requested`
+  // is read before each batch (a stop lets the batch in flight finish).
+  OutboxSender(state::Store& store, const std::vector<connectors::Connector*>& connectors,
+               const bool& stop_requested)
+      : store_(store), connectors_(connectors), stop_requested_(stop_requested) {}
+
+  // `fresh` is nullptr when no listing preceded (a drain on its own): every
+  // create is looked up first.
+  boost::asio::awaitable<void> drain(CycleReport& report, const CycleOptions& options,
+                                     const FreshWrites* fresh);
+
+ private:
+  boost::asio::awaitable<void> send_batch(std::vector<PendingWrite>& writes,
+                                          const std::set<std::string, std::less<>>& blocked,
+                                          const CycleOptions& options, std::size_t& sent,
+                                          std::size_t total, std::exception_ptr& crash);
+  boost::asio::awaitable<bool> send_one(PendingWrite& write);
+  // Records one batch's results (writes first..last of the outbox) in one
+  // transaction.
+  void record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
+              CycleReport& report, const CycleOptions& options);
+  // The person a record is linked to now (a short read transaction).
+  std::optional<mapping::PersonId> linked_person(std::string_view collection,
+                                                 std::string_view record_id) const;
+  connectors::Connector* connector(std::string_view collection) const;
+
+  state::Store& store_;
+  const std::vector<connectors::Connector*>& connectors_;
+  const bool& stop_requested_;
+};
+
+}  // namespace zohosync::daemon
