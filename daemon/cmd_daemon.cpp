@@ -26,6 +26,7 @@
 #include "daemon/connector_set.hpp"
 #include "daemon/contact_roles_step.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/failure_exit.hpp"
 #include "daemon/health.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/scheduler.hpp"
@@ -100,21 +101,6 @@ void describe_runtime_metrics(metrics::Registry& r) {
   r.describe("zohosync_people", Type::gauge, "People known to the state store");
   r.describe("zohosync_links", Type::gauge, "Records linked to a person");
   r.describe("zohosync_ready", Type::gauge, "1 once a first cycle succeeded");
-}
-
-// One contact-role sync; a coroutine of its own (not a lambda) so that its
-// arguments live in its frame. Returns whether the picklist is in step.
-asio::awaitable<bool> sync_roles(connectors::ContactRoleSync& roles,
-                                 std::vector<std::string> designations, bool delete_unused) {
-  try {
-    auto report = co_await roles.sync(std::move(designations), delete_unused);
-    spdlog::info("CRM contact roles in step: {} created, {} deleted", report.created.size(),
-                 report.deleted.size());
-    co_return report.failures.empty();
-  } catch (const std::exception& e) {
-    spdlog::warn("CRM contact roles not updated: {}", e.what());
-  }
-  co_return false;
 }
 
 // Samples the API clients and the state store's table sizes at scrape time.
@@ -228,27 +214,18 @@ int run_daemon(const GlobalOptions& global) {
       return std::make_shared<StateLock>(std::move(*lock));
     });
 
-    // CRM contact roles follow the designations in use; one call to CRM only
-    // when that set changed since the last successful sync.
-    std::string roles_synced_for;
-    bool roles_in_flight = false;
+    // CRM contact roles follow the designations in use.
+    std::optional<ContactRolesStep> roles;
+    if (connectors.contact_roles() != nullptr)
+      roles.emplace(*connectors.contact_roles(), *store);
     auto sync_contact_roles = [&] {
-      if (roles_in_flight)
+      if (roles->in_flight())
         return;
-      std::vector<std::string> designations = designations_in_use(*store);
-      std::string key = designations_key(designations);
-      if (key == roles_synced_for)
-        return;
-      roles_in_flight = true;
-      asio::co_spawn(
-          io,
-          sync_roles(*connectors.contact_roles(), std::move(designations),
-                     config.crm.contact_roles.delete_unused),
-          [&roles_synced_for, &roles_in_flight, key](std::exception_ptr error, bool synced) {
-            roles_in_flight = false;
-            if (!error && synced)
-              roles_synced_for = key;
-          });
+      asio::co_spawn(io, roles->sync(config.crm.contact_roles.delete_unused),
+                     [](std::exception_ptr error, const std::string&) {
+                       if (error)
+                         std::rethrow_exception(error);
+                     });
     };
 
     Notifier notifier;
@@ -262,7 +239,7 @@ int run_daemon(const GlobalOptions& global) {
         spdlog::info("ready: first successful cycle ({})", outcome.collection);
       }
       notifier.status(status_line(scheduler, outcome));
-      if (outcome.ok && connectors.contact_roles() != nullptr)
+      if (outcome.ok && roles)
         sync_contact_roles();
     });
 
@@ -360,16 +337,8 @@ int run_daemon(const GlobalOptions& global) {
     scheduler.start();
     io.run();
     spdlog::info("zohosync daemon stopped");
-  } catch (const connectors::ConnectorError& e) {
-    std::fprintf(stderr, "zohosync daemon: %s\n", e.what());
-    return e.error_class() == connectors::ErrorClass::configuration ? exit_code::kConfig
-                                                                    : exit_code::kUnavailable;
-  } catch (const state::Error& e) {
-    return report_state_error(state_dir, e);
-  } catch (const std::runtime_error& e) {
-    // The admin listener could not bind, or similar: the service cannot run as configured.
-    std::fprintf(stderr, "zohosync daemon: %s\n", e.what());
-    return exit_code::kUnavailable;
+  } catch (...) {
+    return exit_code_for_failure("daemon", state_dir);
   }
   return exit_code::kOk;
 }

@@ -22,6 +22,7 @@
 #include "daemon/contact_roles_step.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/failure_exit.hpp"
 #include "daemon/progress_bar.hpp"
 #include "daemon/report_output.hpp"
 #include "daemon/state_errors.hpp"
@@ -143,19 +144,15 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
     CycleReport report;
     std::exception_ptr error;
     std::string role_problem;
+    std::optional<ContactRolesStep> roles;
+    if (!options.dry_run && connectors.contact_roles() != nullptr)
+      roles.emplace(*connectors.contact_roles(), store);
     boost::asio::co_spawn(
         io,
         [&]() -> boost::asio::awaitable<void> {
           report = co_await engine.run_cycle(cycle);
-          if (!options.dry_run && !report.fatal && connectors.contact_roles() != nullptr) {
-            try {
-              auto designations = designations_in_use(store);
-              co_await connectors.contact_roles()->sync(std::move(designations),
-                                                        config.crm.contact_roles.delete_unused);
-            } catch (const std::exception& e) {
-              role_problem = e.what();
-            }
-          }
+          if (roles && !report.fatal)
+            role_problem = co_await roles->sync(config.crm.contact_roles.delete_unused);
         },
         [&](std::exception_ptr e) { error = e; });
     io.run();
@@ -194,15 +191,8 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
         std::printf("%zu problem%s need attention (see above)\n", n, n == 1 ? "" : "s");
     }
     return exit_code_for(report);
-  } catch (const state::Error& e) {
-    return report_state_error(state_dir.string(), e);
-  } catch (const connectors::ConnectorError& e) {
-    std::fprintf(stderr, "zohosync reconcile: %s\n", e.what());
-    return e.error_class() == connectors::ErrorClass::configuration ? exit_code::kConfig
-                                                                    : exit_code::kUnavailable;
-  } catch (const std::system_error& e) {
-    std::fprintf(stderr, "zohosync reconcile: %s\n", e.what());
-    return exit_code::kOsError;
+  } catch (...) {
+    return exit_code_for_failure("reconcile", state_dir.string());
   }
 }
 

@@ -1,7 +1,17 @@
+// GCC 12 reports a false -Wmismatched-new-delete on Asio's coroutine frames
+// (awaitable_frame_base has matching class-level new/delete).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 #include "daemon/contact_roles_step.hpp"
 
 #include <cctype>
 #include <map>
+
+#include <spdlog/spdlog.h>
+
+#include "connectors/crm/contact_role_sync.hpp"
 
 #include "mapping/normalize.hpp"
 #include "state/store.hpp"
@@ -44,6 +54,30 @@ std::string designations_key(const std::vector<std::string>& designations) {
     key += '\n';
   }
   return key;
+}
+
+boost::asio::awaitable<std::string> ContactRolesStep::run(bool delete_unused) {
+  struct InFlight {
+    bool& flag;
+    ~InFlight() { flag = false; }
+  } in_flight{in_flight_};
+  std::string problem;
+  try {
+    std::vector<std::string> designations = designations_in_use(store_);
+    std::string key = designations_key(designations);
+    if (key == synced_for_)
+      co_return std::string();
+    auto report = co_await roles_.sync(std::move(designations), delete_unused);
+    spdlog::info("CRM contact roles in step: {} created, {} deleted", report.created.size(),
+                 report.deleted.size());
+    if (report.failures.empty())
+      synced_for_ = std::move(key);
+  } catch (const std::exception& e) {
+    problem = e.what();
+  }
+  if (!problem.empty())
+    spdlog::warn("CRM contact roles not updated: {}", problem);
+  co_return problem;
 }
 
 }  // namespace zohosync::daemon
