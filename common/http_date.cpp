@@ -1,5 +1,6 @@
-// The HTTP-date parser of wire_time.hpp: one walk over the IMF-fixdate fields,
-// each step reading the field as the site's reading wants it.
+// The HTTP-date parser of wire_time.hpp: a walk over the IMF-fixdate fields
+// per reading (the exact layout, or strptime's), sharing the name tables and
+// the calendar arithmetic.
 #include <array>
 #include <cstddef>
 
