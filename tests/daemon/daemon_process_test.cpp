@@ -7,11 +7,7 @@
 // notify message, the log); every process started is stopped.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -22,9 +18,12 @@
 #include <iterator>
 #include <thread>
 
-#include "tests/daemon/process.hpp"
 #include "tests/sandbox/test_client.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/notify_socket.hpp"
+#include "tests/support/sandbox_config.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::daemon::test {
 namespace {
@@ -34,6 +33,13 @@ using namespace std::chrono_literals;
 using sandbox::test::http_client;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
+using support::ChildProcess;
+using support::free_listen_address;
+using support::Millis;
+using support::NotifySocket;
+using support::read_file;
+using support::TempDir;
+using support::wait_for_line;
 
 constexpr Millis kPoll = 2s;
 constexpr Millis kJitter = 200ms;
@@ -71,54 +77,18 @@ std::vector<json::object> records_with(const json::object& dump, const Place& pl
   return out;
 }
 
-// A loopback port nobody listens on right now (the config wants a fixed one).
-std::string free_listen_address() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return "127.0.0.1:" + std::to_string(ntohs(addr.sin_port));
-}
-
-std::string write_config(const std::filesystem::path& dir, std::uint16_t port, Millis poll,
-                         const std::string& listen) {
-  const auto path = dir / "zohosync.toml";
-  const std::string interval = std::to_string(poll.count()) + "ms";
-  std::ofstream out(path);
-  out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
-      << "metrics_listen = \"" << listen << "\"\nshutdown_timeout = \"5s\"\n"
-      << "health_max_missed_polls = 3\n"
-      << "[zoho]\nbase_url = \"http://127.0.0.1:" << port << "\"\n"
-      << "[oauth]\nclient_id = \"1000.SANDBOXCLIENT\"\nallow_inline_secrets = true\n"
-      << "client_secret = \"sandbox-secret\"\nrefresh_token = \"1000.sandbox.refresh\"\n"
-      << "[http]\ntimeout = \"5s\"\nretries = 2\n"
-      // The sandbox runs without limits; polling every product every 2 s needs
-      // more than Zoho's per-minute budgets.
-      << "[http.inventory]\nrequests = 10000\n[http.projects]\nrequests = 10000\n"
-      << "[http.crm]\nrequests = 10000\n[http.contracts]\nrequests = 10000\n"
-      << "[inventory]\nenabled = true\norganization_id = \"10234695\"\n"
-      << "[projects]\nenabled = true\nportal_id = \"60012345678\"\n"
-      << "[crm]\nenabled = true\n[contracts]\nenabled = true\n";
-  const char* collections[] = {"inventory.contact_persons", "inventory.users", "projects.contacts",
-                               "crm.contacts", "contracts.counterparty_contacts"};
-  for (const char* c : collections) {
-    out << "[collections." << c << "]\npoll_interval = \"" << interval << "\"\npoll_jitter = \""
-        << kJitter.count() << "ms\"\n";
-    const std::string id = c;
-    if (id == "inventory.contact_persons")
-      out << "create = true\ndefault_contact_id = \"460000000000001\"\n";
-    else if (id == "projects.contacts")
-      out << "create = true\ndefault_client_id = \"170876000000000001\"\n";
-    else if (id == "crm.contacts")
-      out << "create = true\n";
-    else if (id == "contracts.counterparty_contacts")
-      out << "create = true\ndefault_counterparty = \"NewPeople\"\n";
-  }
-  return path.string();
+// Every product polled every `poll`; /healthz turns unhealthy after three
+// missed polls.
+std::string daemon_config(const std::filesystem::path& dir, std::uint16_t port, Millis poll,
+                          const std::string& listen) {
+  return support::write_config(dir, {.base_url = support::sandbox_url(port),
+                                     .state_dir = dir / "state",
+                                     .metrics_listen = listen,
+                                     .health_max_missed_polls = 3,
+                                     .budgets = support::generous_budgets(),
+                                     .poll = poll,
+                                     .jitter = kJitter})
+      .string();
 }
 
 // One running daemon with its notify socket and log.
@@ -160,10 +130,11 @@ const std::vector<std::string> kSandboxArgs = {
 TEST_CASE(
     "daemon process: edits propagate within two poll intervals and metrics health SIGHUP SIGTERM "
     "work") {
-  state::testing::TempDir dir;
+  TempDir dir;
   sandbox_process sandbox(kSandboxArgs);
   session sb(sandbox.port());
-  const std::string config = write_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
+  const std::string config =
+      daemon_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
   Daemon daemon(dir.path(), config, "a");
   REQUIRE_MESSAGE(daemon.notify.wait_for("READY=1", 60s), read_file(daemon.log));
   const std::uint16_t admin = daemon.admin_port();
@@ -272,7 +243,7 @@ TEST_CASE(
   CHECK(health.body == "ok\n");
 
   // SIGHUP: a reloadable change applies, a non-reloadable one is reported.
-  write_config(dir.path(), sandbox.port(), 3s, "127.0.0.1:1");
+  daemon_config(dir.path(), sandbox.port(), 3s, "127.0.0.1:1");
   daemon.process.signal(SIGHUP);
   const bool reloaded = wait_for_line(daemon.log, "configuration reloaded", 10s).has_value();
   if (!reloaded)
@@ -295,10 +266,11 @@ TEST_CASE(
 TEST_CASE(
     "daemon process: SIGTERM in the middle of a cycle then a restart converges without "
     "duplicates") {
-  state::testing::TempDir dir;
+  TempDir dir;
   sandbox_process sandbox(kSandboxArgs);
   session sb(sandbox.port());
-  const std::string config = write_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
+  const std::string config =
+      daemon_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
   {
     Daemon first(dir.path(), config, "first");
     REQUIRE_MESSAGE(first.notify.wait_for("READY=1", 60s), read_file(first.log));
@@ -370,10 +342,10 @@ TEST_CASE(
 TEST_CASE(
     "daemon process: SIGTERM while a listing waits for a product's request budget ends the daemon "
     "within 2 s") {
-  state::testing::TempDir dir;
+  TempDir dir;
   sandbox_process sandbox({"--seed", "3", "--people", "60", "--no-limits"});
   session sb(sandbox.port());
-  std::string config = write_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
+  std::string config = daemon_config(dir.path(), sandbox.port(), kPoll, free_listen_address());
   {
     // Projects allows 3 requests a minute: one at once, then one every 30 s,
     // so its listing (a request per client company) waits for its budget.
