@@ -6,52 +6,30 @@
 // invalid email is skipped with its reason in --json, no product holds an
 // email twice, and a second run plans nothing.
 #include <doctest/doctest.h>
-#include <sys/wait.h>
 
 #include <boost/json.hpp>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <map>
-#include <sstream>
 #include <string>
 
-#include "mapping/normalize.hpp"
 #include "tests/sandbox/test_client.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/census.hpp"
+#include "tests/support/run_zohosync.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace {
 
-namespace fs = std::filesystem;
 namespace json = boost::json;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
+using zohosync::support::census;
+using zohosync::support::create_collections;
+using zohosync::support::Run;
+using zohosync::support::TempDir;
 
-struct Run {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& file) {
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Run reconcile(const fs::path& scratch, std::uint16_t port, const std::string& state_dir) {
-  const fs::path out = scratch / "stdout", err = scratch / "stderr";
-  const std::string command =
-      std::string(ZOHOSYNC_EXE) + " reconcile --json --config " + ZOHOSYNC_SOURCE_DIR +
-      "/config/sandbox.toml --base-url " + "http://127.0.0.1:" + std::to_string(port) +
-      " --state-dir " + state_dir + " --log-level warn >" + out.string() + " 2>" + err.string();
-  const int status = std::system(command.c_str());
-  Run run;
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.out = slurp(out);
-  run.err = slurp(err);
-  return run;
+Run reconcile(std::uint16_t port, const std::string& state_dir) {
+  return zohosync::support::run_zohosync({"reconcile", "--json", "--config",
+                                          std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml",
+                                          "--base-url", "http://127.0.0.1:" + std::to_string(port),
+                                          "--state-dir", state_dir, "--log-level", "warn"});
 }
 
 void edit(session& s, const std::string& product, const std::string& collection,
@@ -64,24 +42,6 @@ void edit(session& s, const std::string& product, const std::string& collection,
     body["parent"] = parent;
   auto reply = s.admin_post("edit", json::serialize(body));
   REQUIRE_MESSAGE(reply.status < 300, reply.body);
-}
-
-// Per product collection: normalized email -> how many records carry it.
-std::map<std::string, std::map<std::string, int>> emails_by_product(const json::object& dump) {
-  const std::pair<const char*, const char*> where[] = {{"inventory", "contact_persons"},
-                                                       {"projects", "contacts"},
-                                                       {"crm", "contacts"},
-                                                       {"contracts", "counterpartyusers"}};
-  const char* field[] = {"email", "email", "Email", "emailId"};
-  std::map<std::string, std::map<std::string, int>> out;
-  for (std::size_t i = 0; i < 4; ++i) {
-    for (const auto& row : dump.at(where[i].first).at(where[i].second).as_array()) {
-      const auto* email = row.as_object().if_contains(field[i]);
-      if (email != nullptr && email->is_string())
-        ++out[where[i].first][zohosync::mapping::normalize_email(email->as_string())];
-    }
-  }
-  return out;
 }
 
 bool has_row(const json::array& rows, const char* key, const std::string& value) {
@@ -98,9 +58,9 @@ bool has_row(const json::array& rows, const char* key, const std::string& value)
 TEST_CASE("sandbox: odd names and emails propagate or are skipped as defined, never duplicated") {
   sandbox_process proc({"--people", "4", "--overlap", "1", "--no-limits"});
   session s(proc.port());
-  zohosync::state::testing::TempDir dir;
+  TempDir dir;
   const std::string state_dir = dir.sub("state");
-  Run settle = reconcile(dir.path(), proc.port(), state_dir);
+  Run settle = reconcile(proc.port(), state_dir);
   REQUIRE_MESSAGE(settle.exit_code == 0, settle.err);
 
   const std::string odd = "O'Brien \"Bob\" \\ \xF0\x9F\x98\x80 \xD7\xA9\xD7\x9C\xD7\x95\xD7\x9D";
@@ -127,7 +87,7 @@ TEST_CASE("sandbox: odd names and emails propagate or are skipped as defined, ne
   edit(s, "crm", "contacts", "",
        {{"First_Name", "Dot"}, {"Last_Name", "Ted"}, {"Email", "DOT.Ted@Example.com."}});
 
-  Run run = reconcile(dir.path(), proc.port(), state_dir);
+  Run run = reconcile(proc.port(), state_dir);
   const std::string output = run.err + run.out;
   REQUIRE_MESSAGE(run.exit_code == 0, output);
   const json::object report = json::parse(run.out).as_object();
@@ -144,23 +104,24 @@ TEST_CASE("sandbox: odd names and emails propagate or are skipped as defined, ne
   CHECK(invalid_skipped);
 
   const json::object dump = s.dump();
-  const auto emails = emails_by_product(dump);
-  for (const auto& [product, counts] : emails) {
-    for (const auto& [email, count] : counts) {
-      const std::string where = product + " holds " + email;
+  const auto emails = census(dump);
+  for (const std::string& collection : create_collections()) {
+    for (const auto& [email, count] : emails.by_collection.at(collection)) {
+      const std::string where = collection + " holds " + email;
       CHECK_MESSAGE(count == 1, where);
     }
   }
   // Every valid person is in every product; the invalid one only where it was typed.
   for (const char* email : {"odd.name@example.com", "two.lines@example.com", "control@example.com",
                             "plus+tag@example.com", "plus@example.com", "dot.ted@example.com"}) {
-    for (const char* product : {"inventory", "projects", "crm", "contracts"}) {
-      const std::string where = std::string(product) + " lacks " + email;
-      CHECK_MESSAGE(emails.at(product).count(email) == 1, where);
+    for (const std::string& collection : create_collections()) {
+      const std::string where = collection + " lacks " + email;
+      CHECK_MESSAGE(emails.count(collection, email) == 1, where);
     }
   }
-  for (const char* product : {"inventory", "projects", "contracts"})
-    CHECK(emails.at(product).count("no-at.example.com") == 0);
+  for (const char* collection :
+       {"inventory.contact_persons", "projects.contacts", "contracts.counterparty_contacts"})
+    CHECK(emails.count(collection, "no-at.example.com") == 0);
 
   // The odd names arrived byte for byte (Contracts' one-line name: spaces).
   CHECK(has_row(dump.at("inventory").at("contact_persons").as_array(), "first_name", odd));
@@ -177,7 +138,7 @@ TEST_CASE("sandbox: odd names and emails propagate or are skipped as defined, ne
                 "Ctl " + control));
 
   // Nothing odd churns: the next run plans no write.
-  Run again = reconcile(dir.path(), proc.port(), state_dir);
+  Run again = reconcile(proc.port(), state_dir);
   REQUIRE_MESSAGE(again.exit_code == 0, again.err);
   CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
 }
