@@ -10,22 +10,25 @@
 #include <sstream>
 #include <thread>
 
-#include "tests/daemon/process.hpp"
 #include "tests/faults/fault_support.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/notify_socket.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::faults::test {
 namespace {
 
 namespace json = boost::json;
 using namespace std::chrono_literals;
-using daemon::test::ChildProcess;
-using daemon::test::NotifySocket;
-using daemon::test::read_file;
-using daemon::test::wait_for_line;
 using sandbox::test::http_client;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
+using support::ChildProcess;
+using support::NotifySocket;
+using support::read_file;
+using support::TempDir;
+using support::wait_for_line;
 
 // One daemon with its notify socket, log and metrics port.
 struct Daemon {
@@ -125,8 +128,8 @@ bool everywhere_once(session& sb, const std::set<std::string>& emails) {
 TEST_CASE("faults: the daemon under 10% faults keeps running, counts them, converges after") {
   sandbox_process proc(limited_sandbox_args(80, 13));
   session sb(proc.port());
-  state::testing::TempDir dir;
-  const std::string config = write_config(
+  TempDir dir;
+  const std::string config = limited_config(
       dir.path(), {.sandbox_port = proc.port(), .state_dir = dir.path() / "state", .poll = 1s});
   Daemon daemon(dir.path(), config);
   REQUIRE_MESSAGE(daemon.notify.wait_for("READY=1", 60s), read_file(daemon.log));
@@ -178,12 +181,12 @@ TEST_CASE("faults: the daemon under 10% faults keeps running, counts them, conve
 TEST_CASE("faults: the daemon with a product down deletes nothing and catches up after") {
   sandbox_process proc(limited_sandbox_args(60, 17));
   session sb(proc.port());
-  state::testing::TempDir dir;
-  const std::string config = write_config(dir.path(), {.sandbox_port = proc.port(),
-                                                       .state_dir = dir.path() / "state",
-                                                       .on_delete = "propagate",
-                                                       .timeout = 1s,
-                                                       .poll = 1s});
+  TempDir dir;
+  const std::string config = limited_config(dir.path(), {.sandbox_port = proc.port(),
+                                                         .state_dir = dir.path() / "state",
+                                                         .on_delete = "propagate",
+                                                         .timeout = 1s,
+                                                         .poll = 1s});
   const auto t0 = std::chrono::steady_clock::now();
   auto phase = [&](const char* what) {
     std::printf("product down, %s at %.1f s\n", what,

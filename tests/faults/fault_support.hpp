@@ -1,8 +1,9 @@
 #pragma once
 // What the fault suites share: the zohosync configuration they run with
 // (the sandbox's rate limits on, client budgets below them), `zohosync
-// reconcile` as a bounded child process, the sandbox's fault rules and
-// counters, and a census of who is in which product (duplicates, losses).
+// reconcile --json` with its report, and the sandbox's fault rules and
+// counters. Processes, configuration files and the census of who is in which
+// product come from tests/support.
 
 #include <boost/json/object.hpp>
 
@@ -10,17 +11,21 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
-#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "tests/sandbox/test_client.hpp"
+#include "tests/support/census.hpp"
+#include "tests/support/run_zohosync.hpp"
 
 namespace zohosync::faults::test {
 
 namespace fs = std::filesystem;
 using Millis = std::chrono::milliseconds;
+using support::Census;
+using support::census;
+using support::create_collections;
 
 // The sandbox's limits, scaled up from Zoho's so a few hundred people fit in
 // seconds, kept in Zoho's shape (Inventory per minute and 10 concurrent,
@@ -36,18 +41,15 @@ struct ConfigOptions {
   int retries = 3;
   Millis poll{2000};  // daemon only
 };
-// Writes zohosync.toml into `dir`; returns its path.
-std::string write_config(const fs::path& dir, const ConfigOptions& options);
+// Writes zohosync.toml for limited_sandbox_args into `dir` (metrics on a free
+// loopback port); returns its path.
+std::string limited_config(const fs::path& dir, const ConfigOptions& options);
 
-struct Run {
-  std::optional<int> exit_code;  // nullopt: still running at the bound (then killed)
-  double seconds = 0;
-  std::string out;
-  std::string err;
+struct ReconcileRun : support::Run {
   boost::json::object report;  // the --json document (empty when it did not parse)
 };
 // `zohosync reconcile --json --config CONFIG` as a child process, killed at `limit`.
-Run reconcile(const fs::path& scratch, const std::string& config, Millis limit);
+ReconcileRun reconcile(const std::string& config, Millis limit);
 
 // The six transport and answer faults at `total` of all calls (token
 // endpoint included), spread evenly; hangs last `hang_ms`.
@@ -62,22 +64,5 @@ std::map<std::string, std::int64_t> calls_by_product(sandbox::test::session& sb)
 // Expires every issued access token as Zoho may before its announced time:
 // moves the sandbox clock past the token lifetime.
 void expire_tokens(sandbox::test::session& sb);
-
-// Who is where: per collection, the normalized emails and how many records
-// carry each.
-struct Census {
-  std::map<std::string, std::map<std::string, int>> by_collection;
-  std::map<std::string, std::size_t> records;  // per collection
-  std::set<std::string> everyone;              // every email in any collection
-  std::set<std::string> record_ids;            // "collection/id" of every record
-
-  // Emails held more than once in one collection.
-  std::vector<std::string> duplicates() const;
-  // Emails of `people` missing from a create collection.
-  std::vector<std::string> missing(const std::set<std::string>& people) const;
-};
-Census census(const boost::json::object& dump);
-// The collections people are created in (inventory.users is not one).
-const std::vector<std::string>& create_collections();
 
 }  // namespace zohosync::faults::test

@@ -8,7 +8,7 @@
 #include <cstdio>
 
 #include "tests/faults/fault_support.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::faults::test {
 namespace {
@@ -17,10 +17,11 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
+using support::TempDir;
 
 constexpr Millis kRunLimit = 60s;
 
-bool names_collection(const Run& run, const std::string& collection) {
+bool names_collection(const ReconcileRun& run, const std::string& collection) {
   for (const auto& f : run.report.at("failures").as_array()) {
     if (f.at("collection") == collection.c_str())
       return true;
@@ -28,18 +29,18 @@ bool names_collection(const Run& run, const std::string& collection) {
   return false;
 }
 
-std::int64_t total(const Run& run, const char* counter) {
+std::int64_t total(const ReconcileRun& run, const char* counter) {
   return run.report.at("totals").at(counter).to_number<std::int64_t>();
 }
 
 TEST_CASE("faults: a product down entirely never causes deletes elsewhere (reconcile)") {
   sandbox_process proc(limited_sandbox_args(60, 9));
   session sb(proc.port());
-  state::testing::TempDir dir;
-  const std::string config = write_config(
+  TempDir dir;
+  const std::string config = limited_config(
       dir.path(),
       {.sandbox_port = proc.port(), .state_dir = dir.path() / "state", .on_delete = "propagate"});
-  Run first = reconcile(dir.path(), config, kRunLimit);
+  ReconcileRun first = reconcile(config, kRunLimit);
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   const Census before = census(sb.dump());
 
@@ -60,7 +61,7 @@ TEST_CASE("faults: a product down entirely never causes deletes elsewhere (recon
     CAPTURE(json::serialize(outage));
     clear_faults(sb);
     add_fault(sb, outage);
-    Run down = reconcile(dir.path(), config, kRunLimit);
+    ReconcileRun down = reconcile(config, kRunLimit);
     std::printf("CRM down (%s): exit %d in %.1f s\n", json::serialize(outage).c_str(),
                 down.exit_code.value_or(-1), down.seconds);
     REQUIRE_MESSAGE(down.exit_code.has_value(), down.err);
@@ -81,10 +82,10 @@ TEST_CASE("faults: a product down entirely never causes deletes elsewhere (recon
   }
 
   clear_faults(sb);
-  Run back = reconcile(dir.path(), config, kRunLimit);
+  ReconcileRun back = reconcile(config, kRunLimit);
   REQUIRE_MESSAGE(back.exit_code == 0, back.out.substr(0, 4000) << back.err);
   CHECK(total(back, "deletes") == 0);
-  Run quiet = reconcile(dir.path(), config, kRunLimit);
+  ReconcileRun quiet = reconcile(config, kRunLimit);
   CHECK(quiet.exit_code == 0);
   CHECK(quiet.report.at("planned_writes").to_number<int>() == 0);
   const Census after = census(sb.dump());

@@ -11,7 +11,7 @@
 #include <cstdio>
 
 #include "tests/faults/fault_support.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::faults::test {
 namespace {
@@ -21,6 +21,7 @@ using namespace std::chrono_literals;
 using sandbox::test::http_client;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
+using support::TempDir;
 
 constexpr int kPeople = 120;
 constexpr int kMaxFaultyRuns = 8;
@@ -90,7 +91,7 @@ std::set<std::string> make_pending_edits(session& sb, int per_product) {
   return created;
 }
 
-void print_run(int n, const Run& run) {
+void print_run(int n, const ReconcileRun& run) {
   const json::object& r = run.report;
   auto count = [&](const char* key) {
     auto* v = r.if_contains(key);
@@ -106,9 +107,9 @@ void print_run(int n, const Run& run) {
 TEST_CASE("faults: reconcile under 10% faults converges without duplicates or losses") {
   sandbox_process proc(limited_sandbox_args(kPeople, 5));
   session sb(proc.port());
-  state::testing::TempDir dir;
+  TempDir dir;
   const std::string config =
-      write_config(dir.path(), {.sandbox_port = proc.port(), .state_dir = dir.path() / "state"});
+      limited_config(dir.path(), {.sandbox_port = proc.port(), .state_dir = dir.path() / "state"});
 
   std::set<std::string> created = make_pending_edits(sb, 5);
   const Census before = census(sb.dump());
@@ -150,7 +151,7 @@ TEST_CASE("faults: reconcile under 10% faults converges without duplicates or lo
       }
       REQUIRE(window_full);
     }
-    Run run = reconcile(dir.path(), config, kRunLimit);
+    ReconcileRun run = reconcile(config, kRunLimit);
     print_run(runs + 1, run);
     REQUIRE_MESSAGE(run.exit_code.has_value(), "reconcile hung:\n" << run.err);
     REQUIRE_MESSAGE((*run.exit_code == 0 || *run.exit_code == 1), run.err);
@@ -175,11 +176,11 @@ TEST_CASE("faults: reconcile under 10% faults converges without duplicates or lo
   CHECK(resumed > 0);      // writes a failing run left pending were sent later
 
   // Faults gone: one run reaches agreement, the next plans nothing.
-  Run settle = reconcile(dir.path(), config, kRunLimit);
+  ReconcileRun settle = reconcile(config, kRunLimit);
   print_run(runs + 1, settle);
   REQUIRE(settle.exit_code.has_value());
   CHECK_MESSAGE(*settle.exit_code == 0, settle.out.substr(0, 4000) << settle.err);
-  Run final_run = reconcile(dir.path(), config, kRunLimit);
+  ReconcileRun final_run = reconcile(config, kRunLimit);
   print_run(runs + 2, final_run);
   REQUIRE(final_run.exit_code.has_value());
   CHECK(*final_run.exit_code == 0);
