@@ -18,10 +18,10 @@
 #include <optional>
 
 #include "config/config.hpp"
-#include "tests/daemon/process.hpp"
 #include "tests/sandbox/test_client.hpp"
 #include "tests/security/support.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::security::test {
 namespace {
@@ -77,45 +77,45 @@ fs::path inline_secret_config(const fs::path& dir) {
 }  // namespace
 
 TEST_CASE("permissions: a configuration file others can write is refused") {
-  state::testing::TempDir dir;
-  const Credentials credentials;
-  const fs::path config =
-      write_config(dir.path(), ConfigSpec("http://127.0.0.1:9", dir.path() / "state"), credentials);
+  support::TempDir dir;
+  const Credentials credentials = leak_check_credentials();
+  const fs::path config = write_config(
+      dir.path(), security_config("http://127.0.0.1:9", dir.path() / "state", credentials));
   set_mode(config, 0644);  // readable is fine: its secrets live in their own files
-  CHECK(run_zohosync(dir.path(), {"--config", config.string(), "check-config"}).exit_code == 0);
+  CHECK(run_zohosync({"--config", config.string(), "check-config"}).exit_code == 0);
   for (unsigned mode : {0664u, 0646u}) {
     CAPTURE(mode);
     set_mode(config, mode);
-    const Run run = run_zohosync(dir.path(), {"--config", config.string(), "check-config"});
+    const Run run = run_zohosync({"--config", config.string(), "check-config"});
     CHECK(run.exit_code == kExConfig);
     CHECK((run.out + run.err).find("writable by group or others") != std::string::npos);
-    const Run daemon = run_zohosync(dir.path(), {"--config", config.string(), "reconcile"});
+    const Run daemon = run_zohosync({"--config", config.string(), "reconcile"});
     CHECK(daemon.exit_code == kExConfig);
   }
 }
 
 TEST_CASE("permissions: inline secrets for a real accounts server need a private file") {
-  state::testing::TempDir dir;
+  support::TempDir dir;
   const fs::path config = inline_secret_config(dir.path());
   set_mode(config, 0644);
-  const Run open = run_zohosync(dir.path(), {"--config", config.string(), "check-config"});
+  const Run open = run_zohosync({"--config", config.string(), "check-config"});
   CHECK(open.exit_code == kExConfig);
   CHECK((open.out + open.err).find("readable by group or others") != std::string::npos);
   CHECK((open.out + open.err).find("PERMTEST-1") == std::string::npos);
   set_mode(config, 0600);
-  const Run closed = run_zohosync(dir.path(), {"--config", config.string(), "check-config"});
+  const Run closed = run_zohosync({"--config", config.string(), "check-config"});
   CHECK_MESSAGE(closed.exit_code == 0, closed.out << closed.err);
 }
 
 TEST_CASE("permissions: a secret file others can read is refused by a real run") {
-  state::testing::TempDir dir;
-  const Credentials credentials;
-  const fs::path config =
-      write_config(dir.path(), ConfigSpec("http://127.0.0.1:9", dir.path() / "state"), credentials);
+  support::TempDir dir;
+  const Credentials credentials = leak_check_credentials();
+  const fs::path config = write_config(
+      dir.path(), security_config("http://127.0.0.1:9", dir.path() / "state", credentials));
   for (const char* name : {"client_secret", "refresh_token"}) {
     CAPTURE(name);
     set_mode(dir.path() / name, 0644);
-    const Run run = run_zohosync(dir.path(), {"--config", config.string(), "reconcile"});
+    const Run run = run_zohosync({"--config", config.string(), "reconcile"});
     CHECK(run.exit_code == kExConfig);
     CHECK(run.err.find("chmod 600") != std::string::npos);
     CHECK(run.err.find("LEAKCHECK") == std::string::npos);
@@ -125,17 +125,17 @@ TEST_CASE("permissions: a secret file others can read is refused by a real run")
 }
 
 TEST_CASE("permissions: the state dir is 0700 and the token cache 0600 after a real run") {
-  state::testing::TempDir dir;
-  const Credentials credentials;
+  support::TempDir dir;
+  const Credentials credentials = leak_check_credentials();
   auto sandbox_args = sandbox_credential_args(credentials);
   for (const char* a : {"--people", "6", "--no-limits"})
     sandbox_args.push_back(a);
   sandbox::test::sandbox_process sandbox(sandbox_args);
   const fs::path state_dir = dir.path() / "state";
-  const fs::path config = write_config(
-      dir.path(), ConfigSpec("http://127.0.0.1:" + std::to_string(sandbox.port()), state_dir),
-      credentials);
-  const Run run = run_zohosync(dir.path(), {"--config", config.string(), "reconcile"});
+  const fs::path config =
+      write_config(dir.path(), security_config("http://127.0.0.1:" + std::to_string(sandbox.port()),
+                                               state_dir, credentials));
+  const Run run = run_zohosync({"--config", config.string(), "reconcile"});
   REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   CHECK(mode_of(state_dir) == 0700);
   REQUIRE(fs::exists(state_dir / "access_token.json"));
@@ -162,17 +162,16 @@ TEST_CASE("permissions: the metrics listener is loopback by default and unreacha
   REQUIRE(example.config);
   CHECK(example.config->service.metrics_listen.rfind("127.0.0.1:", 0) == 0);
 
-  state::testing::TempDir dir;
-  const Credentials credentials;
-  const std::uint16_t port = free_port();
-  const fs::path config = write_config(
-      dir.path(),
-      ConfigSpec("http://127.0.0.1:9", dir.path() / "state", "127.0.0.1:" + std::to_string(port)),
-      credentials);
+  support::TempDir dir;
+  const Credentials credentials = leak_check_credentials();
+  const std::uint16_t port = free_loopback_port();
+  const fs::path config =
+      write_config(dir.path(), security_config("http://127.0.0.1:9", dir.path() / "state",
+                                               credentials, "127.0.0.1:" + std::to_string(port)));
   const fs::path log = dir.path() / "daemon.log";
-  daemon::test::ChildProcess daemon(ZOHOSYNC_EXE, {"--config", config.string(), "daemon"}, {}, log);
-  REQUIRE_MESSAGE(daemon::test::wait_for_line(log, "metrics and health on http://127.0.0.1:", 20s),
-                  read_bytes(log));
+  support::ChildProcess daemon(ZOHOSYNC_EXE, {"--config", config.string(), "daemon"}, {}, log);
+  REQUIRE_MESSAGE(support::wait_for_line(log, "metrics and health on http://127.0.0.1:", 20s),
+                  read_file(log));
   int status = 0;
   http_get(port, "/metrics", &status);
   CHECK(status == 200);

@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "tests/daemon/process.hpp"
 #include "tests/sandbox/test_client.hpp"
 #include "tests/security/support.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::security::test {
 namespace {
@@ -59,26 +59,26 @@ void add_run(std::vector<Output>& outputs, const std::string& name, const Run& r
 void add_state_files(std::vector<Output>& outputs, const fs::path& state_dir) {
   for (const auto& entry : fs::recursive_directory_iterator(state_dir)) {
     if (entry.is_regular_file())
-      outputs.push_back({entry.path().string(), read_bytes(entry.path())});
+      outputs.push_back({entry.path().string(), read_file(entry.path())});
   }
 }
 
 }  // namespace
 
 TEST_CASE("secrets: no secret in any output or state file of a full run at trace level") {
-  state::testing::TempDir dir;
-  const Credentials credentials;
+  support::TempDir dir;
+  const Credentials credentials = leak_check_credentials();
   auto sandbox_args = sandbox_credential_args(credentials);
   for (const char* a : {"--seed", "5", "--people", "12", "--overlap", "0.5", "--no-limits",
                         "--person-bumps-contact"})
     sandbox_args.push_back(a);
   sandbox::test::sandbox_process sandbox(sandbox_args);
   const std::string base_url = "http://127.0.0.1:" + std::to_string(sandbox.port());
-  const std::uint16_t metrics_port = free_port();
+  const std::uint16_t metrics_port = free_loopback_port();
   const fs::path state_dir = dir.path() / "state";
-  const fs::path config = write_config(
-      dir.path(), ConfigSpec(base_url, state_dir, "127.0.0.1:" + std::to_string(metrics_port)),
-      credentials);
+  const fs::path config =
+      write_config(dir.path(), security_config(base_url, state_dir, credentials,
+                                               "127.0.0.1:" + std::to_string(metrics_port)));
   const std::vector<std::string> with_config = {"--config", config.string()};
   auto args = [&](std::vector<std::string> a) {
     a.insert(a.begin(), with_config.begin(), with_config.end());
@@ -86,31 +86,30 @@ TEST_CASE("secrets: no secret in any output or state file of a full run at trace
   };
   std::vector<Output> outputs;
 
-  const Run reconcile = run_zohosync(dir.path(), args({"--log-level", "trace", "reconcile"}));
+  const Run reconcile = run_zohosync(args({"--log-level", "trace", "reconcile"}));
   REQUIRE_MESSAGE(reconcile.exit_code == 0, reconcile.err);
   add_run(outputs, "reconcile", reconcile);
 
   {
     const fs::path log = dir.path() / "daemon.log";
-    daemon::test::ChildProcess daemon(ZOHOSYNC_EXE, args({"--log-level", "trace", "daemon"}), {},
-                                      log);
+    support::ChildProcess daemon(ZOHOSYNC_EXE, args({"--log-level", "trace", "daemon"}), {}, log);
     // Two cycles of each of the five collections.
     const std::string metrics = wait_for_metric(metrics_port, "zohosync_cycles_total", 10, 60);
-    CHECK_MESSAGE(metric_sum(metrics, "zohosync_cycles_total") >= 10, read_bytes(log));
+    CHECK_MESSAGE(metric_sum(metrics, "zohosync_cycles_total") >= 10, read_file(log));
     outputs.push_back({"/metrics", metrics});
     outputs.push_back({"/healthz", http_get(metrics_port, "/healthz")});
     daemon.signal(SIGTERM);
     CHECK(daemon.wait(30s) == 0);
-    outputs.push_back({"daemon log", read_bytes(log)});
+    outputs.push_back({"daemon log", read_file(log)});
     // The level really was below info: the debug line of a cached token.
     CHECK(outputs.back().bytes.find("using the cached access token") != std::string::npos);
   }
 
-  add_run(outputs, "status", run_zohosync(dir.path(), args({"status"})));
-  add_run(outputs, "status --json", run_zohosync(dir.path(), args({"status", "--json"})));
-  add_run(outputs, "journal --json", run_zohosync(dir.path(), args({"journal", "--json"})));
-  add_run(outputs, "conflicts list", run_zohosync(dir.path(), args({"conflicts", "list"})));
-  add_run(outputs, "check-config", run_zohosync(dir.path(), args({"check-config"})));
+  add_run(outputs, "status", run_zohosync(args({"status"})));
+  add_run(outputs, "status --json", run_zohosync(args({"status", "--json"})));
+  add_run(outputs, "journal --json", run_zohosync(args({"journal", "--json"})));
+  add_run(outputs, "conflicts list", run_zohosync(args({"conflicts", "list"})));
+  add_run(outputs, "check-config", run_zohosync(args({"check-config"})));
 
   // The error path: the accounts server refuses a wrong refresh token.
   Credentials wrong = credentials;
@@ -118,9 +117,9 @@ TEST_CASE("secrets: no secret in any output or state file of a full run at trace
   const fs::path wrong_dir = dir.path() / "wrong";
   fs::create_directories(wrong_dir);
   const fs::path wrong_config =
-      write_config(wrong_dir, ConfigSpec(base_url, wrong_dir / "state"), wrong);
-  const Run refused = run_zohosync(
-      wrong_dir, {"--config", wrong_config.string(), "--log-level", "trace", "reconcile"});
+      write_config(wrong_dir, security_config(base_url, wrong_dir / "state", wrong));
+  const Run refused =
+      run_zohosync({"--config", wrong_config.string(), "--log-level", "trace", "reconcile"});
   CHECK(refused.exit_code == 78);  // EX_CONFIG: the admin must fix the credentials
   CHECK(refused.err.find("refresh token") != std::string::npos);
   MESSAGE("wrong refresh token: " << refused.err.substr(refused.err.rfind("zohosync")));

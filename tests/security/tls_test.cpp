@@ -8,15 +8,17 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
+#include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "config/config.hpp"
 #include "tests/connectors/test_server.hpp"
 #include "tests/security/support.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::security::test {
 namespace {
@@ -32,13 +34,22 @@ constexpr int kExConfig = 78;
 // A self-signed certificate for "localhost" (its own issuer, no CA behind it).
 TlsFiles self_signed(const fs::path& dir) {
   const std::string d = dir.string();
-  const std::string command =
-      "cd '" + d +
-      "' && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-      "-keyout server.key -out server.pem -days 2 -subj /CN=localhost "
-      "-addext subjectAltName=DNS:localhost >openssl.log 2>&1";
-  REQUIRE_MESSAGE(std::system(command.c_str()) == 0, read_bytes(dir / "openssl.log"));
+  support::ChildProcess openssl(
+      "openssl", {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                  "-nodes", "-keyout", d + "/server.key", "-out", d + "/server.pem", "-days", "2",
+                  "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost"});
+  const std::optional<int> status = openssl.wait(std::chrono::seconds(60));
+  REQUIRE_MESSAGE(status == 0, openssl.err() << openssl.out());
   return {d + "/server.pem", d + "/server.key"};
+}
+
+// The server knows CRM only: the other products stay off.
+SandboxConfig crm_only_config(const std::string& origin, const fs::path& state_dir,
+                              const Credentials& credentials) {
+  SandboxConfig config = security_config(origin, state_dir, credentials);
+  config.crm_only = true;
+  config.budgets.clear();
+  return config;
 }
 
 // Enough of Zoho for zohosync to get a token and read an empty CRM.
@@ -65,18 +76,17 @@ std::string lower(std::string s) {
 }  // namespace
 
 TEST_CASE("tls: a self-signed server is refused unless http.ca_file names its certificate") {
-  state::testing::TempDir dir;
+  support::TempDir dir;
   const TlsFiles tls = self_signed(dir.path());
   std::string origin;
   TestServer server([&origin](const TestRequest& r) { return fake_zoho(origin)(r); }, tls);
   origin = server.url("localhost");
   REQUIRE(origin.rfind("https://localhost:", 0) == 0);
-  const Credentials credentials;
+  const Credentials credentials = leak_check_credentials();
 
   SUBCASE("refused, with the reason, whatever the environment says") {
-    ConfigSpec spec(origin, dir.path() / "state");
-    spec.crm_only = true;
-    const fs::path config = write_config(dir.path(), spec, credentials);
+    const fs::path config =
+        write_config(dir.path(), crm_only_config(origin, dir.path() / "state", credentials));
     // Names other tools read to skip verification: zohosync must not care.
     const std::map<std::string, std::string> env = {{"ZOHOSYNC_INSECURE", "1"},
                                                     {"ZOHOSYNC_TLS_VERIFY", "0"},
@@ -85,7 +95,7 @@ TEST_CASE("tls: a self-signed server is refused unless http.ca_file names its ce
                                                     {"PYTHONHTTPSVERIFY", "0"},
                                                     {"GIT_SSL_NO_VERIFY", "1"},
                                                     {"CURL_INSECURE", "1"}};
-    const Run run = run_zohosync(dir.path(), {"--config", config.string(), "reconcile"}, env);
+    const Run run = run_zohosync({"--config", config.string(), "reconcile"}, {.env = env});
     CHECK(run.exit_code == kExConfig);
     // The run's report (stdout) names the collection and the reason.
     const std::string said = run.out + run.err;
@@ -95,14 +105,14 @@ TEST_CASE("tls: a self-signed server is refused unless http.ca_file names its ce
   }
 
   SUBCASE("trusted through http.ca_file: the run gets past TLS") {
-    ConfigSpec spec(origin, dir.path() / "state");
-    spec.crm_only = true;
+    SandboxConfig spec = crm_only_config(origin, dir.path() / "state", credentials);
     spec.ca_file = tls.certificate_chain;
-    const fs::path config = write_config(dir.path(), spec, credentials);
-    const Run run = run_zohosync(dir.path(), {"--config", config.string(), "reconcile"});
+    const fs::path config = write_config(dir.path(), spec);
+    const Run run = run_zohosync({"--config", config.string(), "reconcile"});
     CHECK_MESSAGE((run.out + run.err).find("certificate") == std::string::npos, run.out << run.err);
     CHECK(server.requests() >= 2);  // the token, then CRM
-    MESSAGE("exit " << run.exit_code << "; " << server.requests() << " requests over TLS");
+    MESSAGE("exit " << run.exit_code.value_or(-1) << "; " << server.requests()
+                    << " requests over TLS");
   }
 }
 
