@@ -13,9 +13,10 @@
 
 #include "tests/crash/kill_run.hpp"
 #include "tests/crash/world.hpp"
-#include "tests/daemon/process.hpp"
 #include "tests/sandbox/test_client.hpp"
-#include "tests/state/temp_dir.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/run_zohosync.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::crash_test {
 
@@ -24,6 +25,8 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using std::chrono::milliseconds;
+using support::Run;
+using support::run_zohosync;
 using Clock = std::chrono::steady_clock;
 
 // config/sandbox.toml with three changes: client-side request budgets far
@@ -31,11 +34,8 @@ using Clock = std::chrono::steady_clock;
 // budgets pace a few thousand writes over many minutes), deletes propagate
 // (so that deletes are exercised and a resurrection would show), and the
 // daemon polls every second.
-std::string write_config(const fs::path& dir) {
-  std::ifstream in(std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml");
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string text = buffer.str();
+std::string crash_config(const fs::path& dir) {
+  std::string text = support::read_file(std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml");
   auto replace_all = [&](const std::string& from, const std::string& to) {
     std::size_t n = 0;
     for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
@@ -73,24 +73,6 @@ std::optional<json::object> json_line(const std::string& output) {
   return std::nullopt;
 }
 
-struct Run {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Runs zohosync to its end (bounded), stdout and stderr in one file.
-Run run_to_end(const fs::path& dir, const std::vector<std::string>& args, milliseconds limit) {
-  const fs::path log = dir / "run.log";
-  fs::remove(log);
-  Run run;
-  {
-    daemon::test::ChildProcess child(ZOHOSYNC_EXE, args, {}, log);
-    run.exit_code = child.wait(limit).value_or(-1);
-  }
-  run.output = daemon::test::read_file(log);
-  return run;
-}
-
 class Harness {
  public:
   explicit Harness(const HarnessOptions& options)
@@ -102,7 +84,7 @@ class Harness {
         session_(sandbox_.port()),
         world_(session_, options.seed),
         random_(options.seed),
-        config_(write_config(dir_.path())),
+        config_(crash_config(dir_.path())),
         state_dir_(dir_.sub("state")),
         fifo_(dir_.path() / "zohosync.fifo") {}
 
@@ -233,18 +215,19 @@ class Harness {
   }
 
   void check_state_opens() {
-    Run status = run_to_end(dir_.path(), args("status", "warn", true), milliseconds(30000));
-    if (status.exit_code != 0 || !json_line(status.output))
-      problem("zohosync status failed after a kill (exit " + std::to_string(status.exit_code) +
-              "):\n" + tail(status.output));
+    Run status = run_zohosync(args("status", "warn", true), {.limit = milliseconds(30000)});
+    if (status.exit_code != 0 || !json_line(status.out))
+      problem("zohosync status failed after a kill (exit " +
+              std::to_string(status.exit_code.value_or(-1)) + "):\n" +
+              tail(status.err + status.out));
   }
 
   // Clean runs until one plans nothing (bounded).
   void converge() {
     for (int i = 0; i < 6; ++i) {
       ++result_.converge_runs;
-      Run run = run_to_end(dir_.path(), args("reconcile", "warn", true), milliseconds(300000));
-      auto report = json_line(run.output);
+      Run run = run_zohosync(args("reconcile", "warn", true), {.limit = milliseconds(300000)});
+      auto report = json_line(run.out);
       if (run.exit_code == 0 && report && report->at("planned_writes").to_number<int>() == 0)
         return;
     }
@@ -256,10 +239,10 @@ class Harness {
     for (const std::string& p : world_.check(dump))
       problem(p);
 
-    Run status = run_to_end(dir_.path(), args("status", "warn", true), milliseconds(30000));
-    auto doc = json_line(status.output);
+    Run status = run_zohosync(args("status", "warn", true), {.limit = milliseconds(30000)});
+    auto doc = json_line(status.out);
     if (status.exit_code != 0 || !doc) {
-      problem("zohosync status failed at the end:\n" + tail(status.output));
+      problem("zohosync status failed at the end:\n" + tail(status.err + status.out));
     } else {
       const json::object& entries = doc->at("entries").as_object();
       auto count = [&](const char* db) {
@@ -290,11 +273,11 @@ class Harness {
       std::printf("state and dump kept in %s\n", keep.c_str());
     }
 
-    Run last = run_to_end(dir_.path(), args("reconcile", "warn", true), milliseconds(300000));
-    auto report = json_line(last.output);
+    Run last = run_zohosync(args("reconcile", "warn", true), {.limit = milliseconds(300000)});
+    auto report = json_line(last.out);
     if (last.exit_code != 0 || !report || report->at("planned_writes").to_number<int>() != 0)
       problem("the final reconcile planned writes or failed (exit " +
-              std::to_string(last.exit_code) + "):\n" + tail(last.output));
+              std::to_string(last.exit_code.value_or(-1)) + "):\n" + tail(last.err + last.out));
   }
 
   static std::string tail(const std::string& text) {
@@ -303,7 +286,7 @@ class Harness {
   void problem(std::string p) { result_.problems.push_back(std::move(p)); }
 
   HarnessOptions options_;
-  state::testing::TempDir dir_;
+  support::TempDir dir_;
   sandbox::test::sandbox_process sandbox_;
   sandbox::test::session session_;
   World world_;

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "tests/daemon/process.hpp"
+#include "tests/support/child_process.hpp"
 
 namespace zohosync::crash_test {
 
@@ -69,7 +69,7 @@ KillOutcome run_and_kill(const std::string& exe, const std::vector<std::string>&
                          std::chrono::milliseconds limit) {
   FifoReader reader(fifo);
   const auto start = Clock::now();
-  daemon::test::ChildProcess child(exe, args, {}, fifo);
+  support::ChildProcess child(exe, args, {}, fifo);
   KillOutcome out;
   std::string last_phase = "start";
   int seen = 0;
