@@ -8,14 +8,19 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <set>
 
 #include "connectors/crm/contact_role_sync.hpp"
+#include "connectors/limits/api_client.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/connector_set.hpp"
@@ -76,6 +81,31 @@ void prune_journal(state::Store& store, const config::SyncConfig& sync, std::int
   state::Journal::prune(txn, store, static_cast<std::size_t>(sync.journal_max_entries),
                         sync.journal_max_age.count(), now);
   std::move(txn).commit();
+}
+
+// "projects waits for its request budget until 07:52:10" for each product
+// whose requests wait for its budget now: a paced listing that shows no
+// progress for minutes says why.
+std::string budget_wait_note(const ConnectorSet& set) {
+  std::string note;
+  for (auto product : {connectors::Product::inventory, connectors::Product::projects,
+                       connectors::Product::crm, connectors::Product::contracts}) {
+    const connectors::ApiClient* api = set.api(product);
+    if (api == nullptr)
+      continue;
+    // A wait of a second or two is ordinary pacing, not worth a word.
+    const auto until = api->budget_wait_until();
+    if (!until || *until - std::chrono::system_clock::now() < std::chrono::seconds(2))
+      continue;
+    const std::time_t t = std::chrono::system_clock::to_time_t(*until);
+    std::tm local{};
+    ::localtime_r(&t, &local);
+    char clock[16];
+    std::strftime(clock, sizeof clock, "%H:%M:%S", &local);
+    note += std::string(note.empty() ? "" : "; ") + std::string(connectors::to_string(product)) +
+            " waits for its request budget until " + clock;
+  }
+  return note;
 }
 
 int exit_code_for(const CycleReport& report) {
@@ -147,6 +177,8 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
     std::optional<ContactRolesStep> roles;
     if (!options.dry_run && connectors.contact_roles() != nullptr)
       roles.emplace(*connectors.contact_roles(), store);
+    bool cycle_done = false;
+    boost::asio::steady_timer ticker(io);
     boost::asio::co_spawn(
         io,
         [&]() -> boost::asio::awaitable<void> {
@@ -154,7 +186,27 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
           if (roles && !report.fatal)
             role_problem = co_await roles->sync(config.crm.contact_roles.delete_unused);
         },
-        [&](std::exception_ptr e) { error = e; });
+        [&](std::exception_ptr e) {
+          error = e;
+          cycle_done = true;
+          ticker.cancel();
+        });
+    if (progress.enabled()) {
+      // Once a second: which product waits for its budget, and until when.
+      boost::asio::co_spawn(
+          io,
+          [&]() -> boost::asio::awaitable<void> {
+            while (!cycle_done) {
+              progress.set_note(budget_wait_note(connectors));
+              ticker.expires_after(std::chrono::seconds(1));
+              boost::system::error_code ec;
+              co_await ticker.async_wait(
+                  boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+            }
+          },
+          [](std::exception_ptr) {});
+    }
+
     io.run();
     progress.finish();
     if (error)

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
+#include <utility>
 
 namespace zohosync::daemon {
 
@@ -21,12 +23,27 @@ void ProgressBar::update(std::string_view label, std::size_t done, std::size_t t
   if (!last && drawn_ && now - last_draw_ < std::chrono::milliseconds(100))
     return;
   last_draw_ = now;
+  label_ = label;
+  done_ = done;
+  total_ = total;
+  draw();
+}
+
+void ProgressBar::set_note(std::string note) {
+  if (!enabled_ || note == note_)
+    return;
+  note_ = std::move(note);
+  if (drawn_)
+    draw();
+}
+
+void ProgressBar::draw() {
   constexpr std::size_t kWidth = 30;
-  const std::size_t filled = total == 0 ? kWidth : kWidth * std::min(done, total) / total;
+  const std::size_t filled = total_ == 0 ? kWidth : kWidth * std::min(done_, total_) / total_;
   std::string bar(filled, '#');
   bar.append(kWidth - filled, '-');
-  std::fprintf(stderr, "\r\033[K%.*s [%s] %zu/%zu", static_cast<int>(label.size()), label.data(),
-               bar.c_str(), done, total);
+  std::fprintf(stderr, "\r\033[K%s [%s] %zu/%zu%s%s", label_.c_str(), bar.c_str(), done_, total_,
+               note_.empty() ? "" : "  ", note_.c_str());
   std::fflush(stderr);
   drawn_ = true;
 }

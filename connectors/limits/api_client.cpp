@@ -143,8 +143,19 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
                    options_.rate.requests_per_second * 60.0,
                    shared_ledger() != nullptr ? ", shared by every process on the state dir" : "");
       }
-      if (wait.count() > 0)
+      if (wait.count() > 0) {
+        const auto until = clock_.wall_now() +
+                           std::chrono::duration_cast<std::chrono::system_clock::duration>(wait);
+        if (budget_waits_ == 0 || until > budget_wait_until_)
+          budget_wait_until_ = until;
+        // Counted down also when the wait is cancelled (a stop).
+        struct Waiting {
+          std::size_t& waits;
+          explicit Waiting(std::size_t& n) : waits(n) { ++waits; }
+          ~Waiting() { --waits; }
+        } waiting(budget_waits_);
         co_await clock_.sleep_for(wait);
+      }
       const oauth::AccessToken token = co_await tokens_.token();
 
       http::HttpRequest outgoing;

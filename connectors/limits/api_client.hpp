@@ -106,6 +106,11 @@ class ApiClient {
   }
   std::size_t throttled() const { return throttled_; }
   std::size_t transport_failures() const { return transport_failures_; }
+  // While some request waits for the request budget: until when (the
+  // latest such wait). A progress display says so rather than look stuck.
+  std::optional<std::chrono::system_clock::time_point> budget_wait_until() const {
+    return budget_waits_ > 0 ? std::optional(budget_wait_until_) : std::nullopt;
+  }
 
  private:
   std::string resolve_url(const ApiRequest& request) const;
@@ -129,6 +134,8 @@ class ApiClient {
   bool ledger_usable_ = true;
   // When a long wait for the request budget was last logged (once a minute).
   std::optional<std::chrono::steady_clock::time_point> budget_wait_logged_;
+  std::size_t budget_waits_ = 0;  // requests sleeping for the budget now
+  std::chrono::system_clock::time_point budget_wait_until_{};
   std::size_t transport_failures_ = 0;
 };
 

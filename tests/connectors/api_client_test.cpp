@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include <filesystem>
+#include <functional>
 #include <sstream>
 
 #include <spdlog/sinks/ostream_sink.h>
@@ -433,6 +434,43 @@ TEST_CASE("api client: a long wait for the request budget is logged, at most onc
        at = log.find("waiting", at + 1))
     ++lines;
   CHECK(lines == 1);
+}
+
+namespace {
+
+// A manual clock that lets the test look at the client while it sleeps.
+class WatchedClock final : public Clock {
+ public:
+  std::chrono::steady_clock::time_point now() const override { return inner.now(); }
+  std::chrono::system_clock::time_point wall_now() const override { return inner.wall_now(); }
+  asio::awaitable<void> sleep_for(std::chrono::nanoseconds duration) override {
+    if (on_sleep)
+      on_sleep();
+    co_await inner.sleep_for(duration);
+  }
+  std::function<void()> on_sleep;
+  ManualClock inner;
+};
+
+}  // namespace
+
+TEST_CASE("api client: while a request waits for the budget, the client says until when") {
+  Fixture f;
+  WatchedClock clock;
+  auto options = f.options(Product::projects);
+  options.rate = {0.1, 1.0};  // one request, then one every 10 s
+  ApiClient projects(f.transport, f.tokens, clock, options);
+  std::vector<std::chrono::system_clock::duration> waits;  // until - now, seen while sleeping
+  clock.on_sleep = [&] {
+    const auto until = projects.budget_wait_until();
+    REQUIRE(until.has_value());
+    waits.push_back(*until - clock.wall_now());
+  };
+  CHECK_FALSE(projects.budget_wait_until().has_value());
+  for (int i = 0; i < 3; ++i)
+    CHECK(f.send(projects, request("GET", "/portal/1/clients")).status == 200);
+  CHECK(waits == std::vector<std::chrono::system_clock::duration>{10s, 10s});
+  CHECK_FALSE(projects.budget_wait_until().has_value());  // no request waits now
 }
 
 TEST_CASE(
