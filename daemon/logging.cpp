@@ -4,13 +4,23 @@
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
+// The source location libsystemd would add is this file's, not the caller's.
+#define SD_JOURNAL_SUPPRESS_LOCATION
+#include <systemd/sd-journal.h>
 #include <unistd.h>
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/object.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
+#include <string>
 #include <string_view>
+#include <vector>
 
 namespace zohosync::daemon::logging {
 namespace {
@@ -53,38 +63,6 @@ std::string_view level_name(spdlog::level::level_enum level) {
   }
 }
 
-void append_json_string(std::string& out, std::string_view s) {
-  out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  out += '"';
-}
-
 std::string iso_time(spdlog::log_clock::time_point tp) {
   auto secs = std::chrono::time_point_cast<std::chrono::seconds>(tp);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(tp - secs).count();
@@ -96,12 +74,62 @@ std::string iso_time(spdlog::log_clock::time_point tp) {
   return fmt::format("{}.{:03d}Z", std::string_view(buf, n), static_cast<int>(ms));
 }
 
-// Writes every record as one line to stderr in the chosen format. A sink of
-// our own (rather than pattern strings) because JSON needs escaping and the
-// journal format needs the numeric priority, neither of which patterns offer.
-class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+// The line a record is on stderr, in every format but journal_json (which
+// falls back to json's line).
+std::string stderr_line(const spdlog::details::log_msg& msg, Format format) {
+  std::string_view payload(msg.payload.data(), msg.payload.size());
+  std::string_view logger(msg.logger_name.data(), msg.logger_name.size());
+  std::string line;
+  line.reserve(payload.size() + 64);
+  switch (format) {
+    case Format::journal:
+      line += '<';
+      line += std::to_string(syslog_priority(msg.level));
+      line += '>';
+      line += logger;
+      line += ": ";
+      line += payload;
+      break;
+    case Format::json:
+    case Format::journal_json:
+      line = json_line(msg);
+      break;
+    case Format::text:
+      line += iso_time(msg.time);
+      line += ' ';
+      line += level_name(msg.level);
+      line += ' ';
+      line += logger;
+      line += ": ";
+      line += payload;
+      break;
+  }
+  line += '\n';
+  return line;
+}
+
+// journald's native socket. libsystemd drops a record silently when it is
+// missing, so its presence decides journal_json up front.
+constexpr const char* kJournalSocket = "/run/systemd/journal/socket";
+
+// False when journald refused the record (a socket we may not write to, a
+// record too large for it).
+bool send_to_journal(const std::vector<std::string>& fields) {
+  std::vector<iovec> items;
+  items.reserve(fields.size());
+  for (const auto& field : fields)
+    items.push_back({const_cast<char*>(field.data()), field.size()});
+  return sd_journal_sendv(items.data(), static_cast<int>(items.size())) >= 0;
+}
+
+// Writes every record in the chosen format: to stderr, or to journald in
+// journal_json. A sink of our own (rather than pattern strings or spdlog's
+// systemd sink) because the journal format needs the numeric priority, which
+// patterns do not offer, and journal_json needs the component as a field and
+// stderr when journald refuses a record, which the systemd sink does not offer.
+class RecordSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
-  explicit StderrSink(Format format) : format_(format) {}
+  explicit RecordSink(Format format) : format_(format) {}
   void set_format(Format format) {
     std::lock_guard lock(mutex_);
     format_ = format;
@@ -109,41 +137,9 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    std::string_view payload(msg.payload.data(), msg.payload.size());
-    std::string_view logger(msg.logger_name.data(), msg.logger_name.size());
-    std::string line;
-    line.reserve(payload.size() + 64);
-    switch (format_) {
-      case Format::journal:
-        line += '<';
-        line += std::to_string(syslog_priority(msg.level));
-        line += '>';
-        line += logger;
-        line += ": ";
-        line += payload;
-        break;
-      case Format::json:
-        line += "{\"time\":\"";
-        line += iso_time(msg.time);
-        line += "\",\"level\":\"";
-        line += level_name(msg.level);
-        line += "\",\"component\":";
-        append_json_string(line, logger);
-        line += ",\"message\":";
-        append_json_string(line, payload);
-        line += '}';
-        break;
-      case Format::text:
-        line += iso_time(msg.time);
-        line += ' ';
-        line += level_name(msg.level);
-        line += ' ';
-        line += logger;
-        line += ": ";
-        line += payload;
-        break;
-    }
-    line += '\n';
+    if (format_ == Format::journal_json && send_to_journal(journal_fields(msg)))
+      return;
+    const std::string line = stderr_line(msg, format_);
     std::fwrite(line.data(), 1, line.size(), stderr);
   }
   void flush_() override { std::fflush(stderr); }
@@ -154,7 +150,7 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
 struct State {
   std::mutex mutex;
-  std::shared_ptr<StderrSink> sink;
+  std::shared_ptr<RecordSink> sink;
   spdlog::level::level_enum level = spdlog::level::info;
 };
 
@@ -194,16 +190,47 @@ bool stderr_is_journal() {
 }
 
 Format effective_format(Format configured) {
-  if (configured == Format::text && stderr_is_journal())
-    return Format::journal;
+  if (!stderr_is_journal())
+    return configured;
+  switch (configured) {
+    case Format::text:
+      return Format::journal;
+    case Format::json:
+      return access(kJournalSocket, F_OK) == 0 ? Format::journal_json : Format::json;
+    case Format::journal:
+    case Format::journal_json:
+      break;
+  }
   return configured;
+}
+
+std::string json_line(const spdlog::details::log_msg& msg) {
+  // Room for a typical record, so most lines allocate only their result.
+  unsigned char buffer[1024];
+  boost::json::monotonic_resource resource(buffer, sizeof buffer);
+  boost::json::object record(&resource);
+  // Insertion order is the key order of the line.
+  record.emplace("time", iso_time(msg.time));
+  record.emplace("level", level_name(msg.level));
+  record.emplace("component",
+                 boost::json::string_view(msg.logger_name.data(), msg.logger_name.size()));
+  record.emplace("message", boost::json::string_view(msg.payload.data(), msg.payload.size()));
+  return boost::json::serialize(record);
+}
+
+std::vector<std::string> journal_fields(const spdlog::details::log_msg& msg) {
+  return {
+      "MESSAGE=" + json_line(msg),
+      "PRIORITY=" + std::to_string(syslog_priority(msg.level)),
+      "ZOHOSYNC_COMPONENT=" + std::string(msg.logger_name.data(), msg.logger_name.size()),
+  };
 }
 
 void init(Format format, spdlog::level::level_enum level) {
   auto& s = state();
   std::lock_guard lock(s.mutex);
   if (!s.sink) {
-    s.sink = std::make_shared<StderrSink>(format);
+    s.sink = std::make_shared<RecordSink>(format);
   } else {
     s.sink->set_format(format);
   }
@@ -227,7 +254,7 @@ std::shared_ptr<spdlog::logger> get(const std::string& name) {
   if (auto existing = spdlog::get(name))
     return existing;
   if (!s.sink)
-    s.sink = std::make_shared<StderrSink>(effective_format(Format::text));
+    s.sink = std::make_shared<RecordSink>(effective_format(Format::text));
   auto logger = std::make_shared<spdlog::logger>(name, s.sink);
   logger->set_level(s.level);
   spdlog::register_logger(logger);

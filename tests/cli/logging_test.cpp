@@ -1,5 +1,6 @@
 // What the service writes to stderr: plain lines on a terminal, "<N>" syslog
-// priorities when stderr is the journal, one JSON object per line when asked.
+// priorities when stderr is the journal, one JSON object per line when asked;
+// and the fields a JSON record goes to journald with when stderr is the journal.
 #include <doctest/doctest.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,11 +10,13 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "daemon/logging.hpp"
 
@@ -65,6 +68,16 @@ class StderrCapture {
   fs::path path_;
 };
 
+// A record of `component` at `level`, logged at 2026-03-04T05:06:07.089Z.
+spdlog::details::log_msg record(const char* component, spdlog::level::level_enum level,
+                                const char* message) {
+  using namespace std::chrono;
+  const auto time =
+      sys_days(year(2026) / 3 / 4) + hours(5) + minutes(6) + seconds(7) + milliseconds(89);
+  return spdlog::details::log_msg(time_point_cast<spdlog::log_clock::duration>(time),
+                                  spdlog::source_loc{}, component, level, message);
+}
+
 }  // namespace
 
 TEST_CASE("log levels parse by name") {
@@ -106,5 +119,55 @@ TEST_CASE("a JOURNAL_STREAM naming another file means plain text") {
   CHECK_FALSE(logging::stderr_is_journal());
   CHECK(logging::effective_format(logging::Format::text) == logging::Format::text);
   CHECK(logging::effective_format(logging::Format::json) == logging::Format::json);
+  ::unsetenv("JOURNAL_STREAM");
+}
+
+TEST_CASE("a json line has time, level, component and message, in that order") {
+  CHECK(logging::json_line(record("crm", spdlog::level::warn, "updated \"Ann\"\tnow\n")) ==
+        R"({"time":"2026-03-04T05:06:07.089Z","level":"warn","component":"crm",)"
+        R"("message":"updated \"Ann\"\tnow\n"})");
+  // Every control character is escaped, a backslash too; other bytes pass as they are.
+  auto doc = boost::json::parse(
+      logging::json_line(record("engine", spdlog::level::err, "a\x01b\\c \xc3\xa9")));
+  CHECK(doc.at("message") == "a\x01b\\c \xc3\xa9");
+  CHECK(doc.at("level") == "error");
+}
+
+TEST_CASE("a record goes to journald as its json line with priority and component fields") {
+  CHECK(logging::journal_fields(record("engine", spdlog::level::warn, "person quarantined")) ==
+        std::vector<std::string>{
+            R"(MESSAGE={"time":"2026-03-04T05:06:07.089Z","level":"warn","component":"engine",)"
+            R"("message":"person quarantined"})",
+            "PRIORITY=4",
+            "ZOHOSYNC_COMPONENT=engine",
+        });
+  // The priority is the one the "<N>" prefix of the journal format gives.
+  struct Case {
+    spdlog::level::level_enum level;
+    const char* priority;
+  };
+  const Case cases[] = {
+      {spdlog::level::trace, "PRIORITY=7"},     // debug: journald has nothing finer
+      {spdlog::level::debug, "PRIORITY=7"},     // debug
+      {spdlog::level::info, "PRIORITY=6"},      // info
+      {spdlog::level::warn, "PRIORITY=4"},      // warning
+      {spdlog::level::err, "PRIORITY=3"},       // err
+      {spdlog::level::critical, "PRIORITY=2"},  // crit
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.priority);
+    CHECK(logging::journal_fields(record("cli", c.level, "x")).at(1) == c.priority);
+  }
+}
+
+TEST_CASE("json with stderr connected to the journal goes to journald when journald is there") {
+  StderrCapture capture;
+  ::setenv("JOURNAL_STREAM", capture.journal_stream_id().c_str(), 1);
+  // libsystemd drops records silently without journald's socket: json lines
+  // on stderr then still reach whoever reads it.
+  const bool journald = fs::exists("/run/systemd/journal/socket");
+  CHECK(logging::effective_format(logging::Format::json) ==
+        (journald ? logging::Format::journal_json : logging::Format::json));
+  CHECK(logging::effective_format(logging::Format::text) == logging::Format::journal);
   ::unsetenv("JOURNAL_STREAM");
 }
