@@ -125,17 +125,18 @@ class Planner {
     facts.link = link ? &*link : nullptr;
     facts.person = person ? &*person : nullptr;
     facts.linked_sibling = sibling ? &*sibling : nullptr;
-    std::array<std::optional<ConflictRow>, kFieldCount> conflicts;
+    // One pointer captured: small enough for std::function to hold without
+    // allocating, once per record.
+    struct HeldOn {
+      StateAccess& state;
+      PersonId person;
+      const std::string& collection;
+    } held_on{st_, person ? person->id : 0, cs.id};
     if (person && !sibling) {
-      for (Field f : kAllFields) {
-        if (!spec.carries(f) || cs.direction(f) == Direction::off)
-          continue;
-        if ((conflicts[index_of(f)] = st_.conflict(person->id, f, cs.id)))
-          facts.conflicts[index_of(f)] = &*conflicts[index_of(f)];
-      }
-      const std::string email = record_email(spec, rec);
-      if (!email.empty() && email != normalize_email(person->values[Field::email]))
-        facts.remote_email_owner = st_.person_by_email(email);
+      facts.held = [&held_on](Field f) {
+        return held_on.state.conflict(held_on.person, f, held_on.collection).has_value();
+      };
+      facts.email_owner = [this](const std::string& email) { return st_.person_by_email(email); };
     }
 
     const RecordDecision d = decide(s_, cs, spec, rec, facts);
@@ -231,14 +232,14 @@ class Planner {
         case FieldCase::held:
           break;
         case FieldCase::settled:
-          st_.erase_conflict(person.id, f, cs.id);
-          next.base[f] = remote;
           // The email this record held belongs to someone whose create here
           // waited for it (push): that person is pushed again.
-          if (f == Field::email) {
-            if (auto owner = st_.person_by_email(normalize_email(facts.conflicts[i]->remote_value)))
+          if (auto open = st_.conflict(person.id, f, cs.id); open && f == Field::email) {
+            if (auto owner = st_.person_by_email(normalize_email(open->remote_value)))
               touched_.insert(*owner);
           }
+          st_.erase_conflict(person.id, f, cs.id);
+          next.base[f] = remote;
           break;
         case FieldCase::email_taken:
           hold(cs, rec, person, f, remote,

@@ -68,9 +68,8 @@ FieldDecision decide_field(const SyncSettings& s, const CollectionSettings& cs,
     return {f, FieldCase::invalid_email};
   if (!reads(dir))
     return {f, FieldCase::write_only};
-  if (const ConflictRow* open = facts.conflicts[i]; open != nullptr) {
+  if (facts.held && facts.held(f))
     return {f, equivalent(f, remote[f], person.values[f]) ? FieldCase::settled : FieldCase::held};
-  }
   MergeInput in;
   in.field = f;
   in.base = facts.link != nullptr ? &facts.link->base[f] : nullptr;
@@ -83,9 +82,10 @@ FieldDecision decide_field(const SyncSettings& s, const CollectionSettings& cs,
   in.policy = s.conflict_policy;
   in.blank_overwrites = f != Field::email && (s.blank_overwrites[i] || cs.blank_overwrites[i]);
   const MergeOutcome outcome = merge_field(in);
-  if (takes_remote(outcome) && f == Field::email && facts.remote_email_owner &&
-      *facts.remote_email_owner != person.id)
-    return {f, FieldCase::email_taken, outcome};
+  if (takes_remote(outcome) && f == Field::email && facts.email_owner) {
+    if (auto owner = facts.email_owner(normalize_email(remote[f])); owner && *owner != person.id)
+      return {f, FieldCase::email_taken, outcome};
+  }
   if (outcome == MergeOutcome::conflict_held)
     return {f, FieldCase::conflict_held, outcome};
   return {f, takes_remote(outcome) ? FieldCase::adopt : FieldCase::keep, outcome};
@@ -134,7 +134,7 @@ RecordDecision decide(const SyncSettings& s, const CollectionSettings& cs,
   const PersonRow& person = *facts.person;
   d.remote = project(spec, rec.fields, facts.link != nullptr ? &facts.link->base : nullptr,
                      &person.values);
-  d.email = normalize_email(d.remote[Field::email]);
+  d.fields.reserve(kFieldCount);
   for (Field f : kAllFields) {
     if (!spec.carries(f) || cs.direction(f) == Direction::off || !observed(spec, rec.fields, f))
       continue;

@@ -38,8 +38,8 @@
 // adopt and keep carry the merge's outcome: a conflict among them (policy
 // newest or priority chose a side) is reported as one.
 
-#include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,11 +90,12 @@ struct RecordFacts {
   const PersonRow* person = nullptr;
   // Not linked: the record of `person` already linked in this collection.
   const LinkRow* linked_sibling = nullptr;
-  // Linked or matched: the open conflict held on this record, per field.
-  std::array<const ConflictRow*, kFieldCount> conflicts{};
-  // Linked or matched, when the record's email differs from the person's:
-  // the person that email belongs to (nullopt: nobody).
-  std::optional<PersonId> remote_email_owner;
+  // Linked or matched: whether an open conflict holds this field of the
+  // record, asked for each field read from it.
+  std::function<bool(Field)> held;
+  // Linked or matched: the person a (normalized) email belongs to, asked
+  // only when the merge would take the record's email (nullopt: nobody).
+  std::function<std::optional<PersonId>(const std::string&)> email_owner;
 };
 
 struct RecordDecision {
@@ -102,7 +103,7 @@ struct RecordDecision {
   // The record in canonical form (full names split with the link's base and
   // the person's values as hints).
   FieldValues remote;
-  std::string email;          // the record's email, normalized
+  std::string email;          // not linked: the record's email, normalized
   std::string email_problem;  // invalid_email: why it cannot identify anyone
   // linked, matched: the fields read from the record, in field order.
   std::vector<FieldDecision> fields;

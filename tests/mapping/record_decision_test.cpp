@@ -133,20 +133,18 @@ TEST_CASE("decide: the record-level rule, row by row") {
     }
     LinkRow sibling = link;
     sibling.record_id = "c0";
-    ConflictRow held;
-    held.person = kPerson;
-    held.field = Field::first_name;
-    held.collection = "crm.contacts";
-    held.record_id = "c1";
-
     RecordFacts facts;
     facts.link = c.base_first ? &link : nullptr;
     facts.person = c.person_first ? &person : nullptr;
     facts.linked_sibling = c.sibling_linked ? &sibling : nullptr;
-    if (c.first_held)
-      facts.conflicts[index_of(Field::first_name)] = &held;
-    if (c.email_is_someone_elses)
-      facts.remote_email_owner = kSomeoneElse;
+    facts.held = [&](Field f) { return c.first_held && f == Field::first_name; };
+    facts.email_owner = [&](const std::string& email) -> std::optional<PersonId> {
+      if (email == "ann@x.com")
+        return kPerson;
+      if (c.email_is_someone_elses)
+        return kSomeoneElse;
+      return std::nullopt;
+    };
 
     const RecordDecision d = decide(settings, crm, spec, rec, facts);
     CHECK(to_string(d.what) == to_string(c.expected));
