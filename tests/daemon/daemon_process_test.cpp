@@ -19,9 +19,8 @@
 #include <thread>
 
 #include "tests/sandbox/test_client.hpp"
-#include "tests/support/child_process.hpp"
+#include "tests/support/daemon_process.hpp"
 #include "tests/support/files.hpp"
-#include "tests/support/notify_socket.hpp"
 #include "tests/support/sandbox_config.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -33,10 +32,8 @@ using namespace std::chrono_literals;
 using sandbox::test::http_client;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
-using support::ChildProcess;
 using support::free_listen_address;
 using support::Millis;
-using support::NotifySocket;
 using support::read_file;
 using support::TempDir;
 using support::wait_for_line;
@@ -91,21 +88,14 @@ std::string daemon_config(const std::filesystem::path& dir, std::uint16_t port, 
       .string();
 }
 
-// One running daemon with its notify socket and log.
-struct Daemon {
-  Daemon(const std::filesystem::path& dir, const std::string& config, const std::string& tag)
-      : log(dir / ("daemon-" + tag + ".log")),
-        notify(dir / ("notify-" + tag)),
-        process(ZOHOSYNC_EXE, {"daemon", "--config", config}, {{"NOTIFY_SOCKET", notify.path()}},
-                log) {}
+// One running daemon with its notify socket and log; its admin port must show.
+struct Daemon : support::DaemonProcess {
+  using DaemonProcess::DaemonProcess;
   std::uint16_t admin_port() {
-    auto rest = wait_for_line(log, "metrics and health on http://127.0.0.1:", 20s);
-    REQUIRE_MESSAGE(rest.has_value(), read_file(log));
-    return static_cast<std::uint16_t>(std::stoi(*rest));
+    const auto port = metrics_port(20s);
+    REQUIRE_MESSAGE(port.has_value(), read_file(log));
+    return *port;
   }
-  std::filesystem::path log;
-  NotifySocket notify;
-  ChildProcess process;
 };
 
 // Polls the sandbox dump until `done(dump)` holds or `limit` passes.

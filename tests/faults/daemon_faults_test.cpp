@@ -11,9 +11,8 @@
 #include <thread>
 
 #include "tests/faults/fault_support.hpp"
-#include "tests/support/child_process.hpp"
+#include "tests/support/daemon_process.hpp"
 #include "tests/support/files.hpp"
-#include "tests/support/notify_socket.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace zohosync::faults::test {
@@ -24,23 +23,16 @@ using namespace std::chrono_literals;
 using sandbox::test::http_client;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
-using support::ChildProcess;
-using support::NotifySocket;
 using support::read_file;
 using support::TempDir;
-using support::wait_for_line;
 
 // One daemon with its notify socket, log and metrics port.
-struct Daemon {
-  Daemon(const fs::path& dir, const std::string& config)
-      : log(dir / "daemon.log"),
-        notify(dir / "notify"),
-        process(ZOHOSYNC_EXE, {"daemon", "--config", config}, {{"NOTIFY_SOCKET", notify.path()}},
-                log) {}
+struct Daemon : support::DaemonProcess {
+  Daemon(const fs::path& dir, const std::string& config) : DaemonProcess(dir, config, "faults") {}
   std::uint16_t metrics_port() {
-    auto rest = wait_for_line(log, "metrics and health on http://127.0.0.1:", 20s);
-    REQUIRE_MESSAGE(rest.has_value(), read_file(log));
-    return static_cast<std::uint16_t>(std::stoi(*rest));
+    const auto port = DaemonProcess::metrics_port(20s);
+    REQUIRE_MESSAGE(port.has_value(), read_file(log));
+    return *port;
   }
   void stop() {
     process.signal(SIGTERM);
@@ -48,9 +40,6 @@ struct Daemon {
     REQUIRE_MESSAGE(status.has_value(), read_file(log));
     CHECK(*status == 0);
   }
-  fs::path log;
-  NotifySocket notify;
-  ChildProcess process;
 };
 
 // The sum of every sample of `metric` whose labels contain `labels`.
