@@ -201,7 +201,8 @@ int run_daemon(const GlobalOptions& global) {
 
   try {
     asio::io_context io;
-    ConnectorSet connectors(io.get_executor(), config, state_dir, spdlog::default_logger());
+    ConnectorSet connectors(io.get_executor(), config, state_dir, spdlog::default_logger(),
+                            /*write_token_cache=*/true, ListingMode::sliced);
     metrics::Registry registry;
     describe_runtime_metrics(registry);
     Scheduler scheduler(io.get_executor(), *store, connectors.connectors(),

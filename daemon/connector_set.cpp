@@ -87,7 +87,8 @@ std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir
 
 ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
                            const std::filesystem::path& state_dir,
-                           std::shared_ptr<spdlog::logger> logger, bool write_token_cache)
+                           std::shared_ptr<spdlog::logger> logger, bool write_token_cache,
+                           ListingMode listings)
     : clock_(std::make_unique<connectors::SystemClock>()) {
   connectors::http::HttpClientOptions http_options;
   http_options.request_timeout = config.http.timeout;
@@ -149,6 +150,7 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       options.portal_id = config.projects.portal_id;
       options.default_client_id = collection.default_parent;
       options.create_batch = collection.create_batch;
+      options.sliced_listings = listings == ListingMode::sliced;
       connector = connectors::make_projects_contacts(*apis_.at(Product::projects), options);
     } else if (id == "crm.contacts") {
       connectors::CrmContactsOptions options;

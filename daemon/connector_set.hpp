@@ -39,6 +39,12 @@ std::filesystem::path token_cache_path(const std::filesystem::path& state_dir);
 // Where the request budgets shared by every process on the state dir live.
 std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir);
 
+// How listings read Projects, which has no incremental listing: every
+// client each time (a one-shot run), or in slices the request budget allows
+// without waiting, a pass over the clients spread over several cycles (the
+// daemon, so that a large portal never holds back the other products).
+enum class ListingMode { whole, sliced };
+
 class ConnectorSet {
  public:
   // Throws connectors::ConnectorError (configuration) when the config cannot
@@ -47,7 +53,7 @@ class ConnectorSet {
   // cached in the state dir; a dry run reads the cache but never writes it.
   ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
                const std::filesystem::path& state_dir, std::shared_ptr<spdlog::logger> logger,
-               bool write_token_cache = true);
+               bool write_token_cache = true, ListingMode listings = ListingMode::whole);
   ~ConnectorSet();
   ConnectorSet(const ConnectorSet&) = delete;
   ConnectorSet& operator=(const ConnectorSet&) = delete;

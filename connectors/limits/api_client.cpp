@@ -270,6 +270,17 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
   }
 }
 
+double ApiClient::requests_available_now() const {
+  if (RequestLedger* ledger = shared_ledger()) {
+    try {
+      return ledger->available(options_.product, options_.rate, clock_.wall_now());
+    } catch (const std::system_error&) {
+      // Read again at the next request, which logs the failure once.
+    }
+  }
+  return bucket_.available(clock_.now());
+}
+
 RequestLedger* ApiClient::shared_ledger() const {
   return ledger_usable_ ? options_.ledger : nullptr;
 }

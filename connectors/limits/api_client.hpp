@@ -106,6 +106,10 @@ class ApiClient {
   }
   std::size_t throttled() const { return throttled_; }
   std::size_t transport_failures() const { return transport_failures_; }
+  // Requests that may go out now without waiting for the budget (the shared
+  // ledger's when there is one, else this client's own bucket's): a listing
+  // that may stop early reads only as much as this allows.
+  double requests_available_now() const;
   // While some request waits for the request budget: until when (the
   // latest such wait). A progress display says so rather than look stuck.
   std::optional<std::chrono::system_clock::time_point> budget_wait_until() const {

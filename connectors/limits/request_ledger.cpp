@@ -118,6 +118,21 @@ std::chrono::milliseconds RequestLedger::reserve(Product product, const RateLimi
   return std::chrono::milliseconds(wait_ms);
 }
 
+double RequestLedger::available(Product product, const RateLimit& limit,
+                                std::chrono::system_clock::time_point now) const {
+  const Locked lock(fd_, LOCK_SH);
+  const Slot slot = load(fd_).slots[index_of(product)];
+  const std::int64_t now_ms = ms_of(now);
+  if (slot.blocked_until_ms > now_ms)
+    return std::min(0.0, slot.tokens);
+  if (slot.updated_ms == 0)
+    return limit.burst;  // never used: a full budget
+  const double rate = std::max(limit.requests_per_second, 1e-9);
+  const double elapsed_s =
+      static_cast<double>(std::max<std::int64_t>(0, now_ms - slot.updated_ms)) / 1000.0;
+  return std::min(limit.burst, slot.tokens + elapsed_s * rate);
+}
+
 void RequestLedger::block_until(Product product, std::chrono::system_clock::time_point until) {
   const Locked lock(fd_, LOCK_EX);
   Layout layout = load(fd_);

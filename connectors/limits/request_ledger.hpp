@@ -35,6 +35,11 @@ class RequestLedger {
   std::chrono::milliseconds reserve(Product product, const RateLimit& limit,
                                     std::chrono::system_clock::time_point now);
 
+  // The requests `product`'s budget holds at `now` without anyone waiting
+  // (negative while callers wait, 0 under a throttle), taking none.
+  double available(Product product, const RateLimit& limit,
+                   std::chrono::system_clock::time_point now) const;
+
   // The product answered that it throttles until `until` (never shortened).
   void block_until(Product product, std::chrono::system_clock::time_point until);
 

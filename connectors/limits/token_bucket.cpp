@@ -20,6 +20,13 @@ void TokenBucket::refill(std::chrono::steady_clock::time_point now) {
   updated_ = now;
 }
 
+double TokenBucket::available(std::chrono::steady_clock::time_point now) const {
+  if (now <= updated_)
+    return tokens_;
+  const double elapsed = std::chrono::duration<double>(now - updated_).count();
+  return std::min(limit_.burst, tokens_ + elapsed * limit_.requests_per_second);
+}
+
 std::chrono::nanoseconds TokenBucket::reserve(std::chrono::steady_clock::time_point now) {
   refill(now);
   tokens_ -= 1.0;

@@ -19,6 +19,8 @@ class TokenBucket {
   // Takes one token; returns how long the caller must wait before sending
   // (zero when a token was available).
   std::chrono::nanoseconds reserve(std::chrono::steady_clock::time_point now);
+  // Tokens there at `now` (negative while callers wait), taking none.
+  double available(std::chrono::steady_clock::time_point now) const;
 
   const RateLimit& limit() const { return limit_; }
 

@@ -36,6 +36,9 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kCollection = "projects.contacts";
+// Listing cursors: a pass over the clients done, or going on at a client.
+constexpr const char* kPassDone = "full";
+const std::string kPassAt = "pass:";
 constexpr int kMaxRange = 200;  // Zoho cuts larger ranges to 200
 // The largest create batch is not documented; 100 bounds a request body.
 constexpr int kMaxCreateBatch = 100;
@@ -76,30 +79,93 @@ class ProjectsContacts final : public Connector {
 
   std::string_view collection() const override { return kCollection; }
 
-  asio::awaitable<Listing> list(std::string) override {
-    // No modified-since filter exists: whatever `since` says, list everything.
+  asio::awaitable<Listing> list(std::string since) override {
+    // No modified-since filter exists: each client's contacts are read whole.
+    const bool sliced =
+        options_.sliced_listings && (since == kPassDone || since.rfind(kPassAt, 0) == 0);
     Listing listing;
-    listing.full = true;
     std::size_t skipped = 0;
-    const auto clients = co_await client_ids(skipped);
+    const bool resumed =
+        sliced && pass_next_ < pass_clients_.size() && since == kPassAt + pass_clients_[pass_next_];
+    if (!resumed) {
+      std::size_t unreadable_clients = 0;
+      pass_clients_ = co_await client_ids(unreadable_clients);
+      skipped += unreadable_clients;
+      pass_next_ = 0;
+      if (sliced && since.rfind(kPassAt, 0) == 0) {
+        // A restart goes on where the pass stopped (from the start, should
+        // that client be gone).
+        auto at = std::find(pass_clients_.begin(), pass_clients_.end(),
+                            since.substr(std::string_view(kPassAt).size()));
+        if (at != pass_clients_.end())
+          pass_next_ = static_cast<std::size_t>(at - pass_clients_.begin());
+      }
+      // Clients the list names, for the engine to confirm the linked ones
+      // that are gone; not when a client row could not be read.
+      if (unreadable_clients == 0)
+        listing.existing_parents = pass_clients_;
+    }
+    const std::size_t first = pass_next_;
     std::unordered_map<std::string, std::string> index;
-    for (const std::string& client : clients) {
+    while (pass_next_ < pass_clients_.size()) {
+      // Stop while the budget still has a request to spare for the writes
+      // this cycle plans; the next listing goes on from here.
+      if (sliced && pass_next_ > first && api_.requests_available_now() < 2.0)
+        break;
+      const std::string& client = pass_clients_[pass_next_];
+      const std::size_t skipped_before = skipped;
       std::string no_search;
       auto records = co_await client_contacts(client, std::move(no_search), skipped);
+      if (skipped == skipped_before)
+        listing.complete_parents.push_back(client);
       for (Record& record : records) {
         index[common::normalize_email(email_of(record))] = client;
         listing.records.push_back(std::move(record));
       }
+      ++pass_next_;
+    }
+    const bool whole = !resumed && first == 0 && pass_next_ == pass_clients_.size();
+    if (whole) {
+      listing.full = true;
+      listing.complete_parents.clear();
+      listing.existing_parents.reset();
+      index_ = std::move(index);
+    } else {
+      // The contacts of the clients read replace what the index said of them.
+      std::set<std::string, std::less<>> read(pass_clients_.begin() + first,
+                                              pass_clients_.begin() + pass_next_);
+      std::erase_if(index_, [&](const auto& entry) { return read.count(entry.second) != 0; });
+      for (auto& [email, client] : index)
+        index_[email] = std::move(client);
     }
     if (skipped > 0) {
       // A row we could not read looks deleted in a full listing: say it is not one.
       listing.full = false;
-      log().warn("[{}] {} unreadable row(s) skipped; this listing infers no deletes", kCollection,
-                 skipped);
+      log().warn("[{}] {} unreadable row(s) skipped; this listing infers no deletes there",
+                 kCollection, skipped);
     }
-    index_ = std::move(index);
-    listing.cursor = "full";
+    listing.cursor = pass_next_ < pass_clients_.size() ? kPassAt + pass_clients_[pass_next_]
+                                                       : std::string(kPassDone);
     co_return listing;
+  }
+
+  asio::awaitable<std::vector<std::string>> confirm_gone_parents(
+      std::vector<std::string> parents) override {
+    // A client that is gone answers 404 INVALID_CLIENT for its contacts.
+    std::vector<std::string> gone;
+    for (std::string& client : parents) {
+      const std::string path =
+          portal_path_ + "/client/" + http::percent_encode(client) + "/contacts";
+      http::QueryParams query{{"index", "1"}, {"range", "1"}};
+      const http::HttpResponse response = co_await get(path, std::move(query));
+      if (!refused(response))
+        continue;
+      if (response.status == 404 && api_.error_for(response).product_code() == "INVALID_CLIENT")
+        gone.push_back(std::move(client));
+      else
+        throw_listing_error(response);
+    }
+    co_return gone;
   }
 
   asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
@@ -438,6 +504,10 @@ class ProjectsContacts final : public Connector {
   ProjectsOptions options_;
   std::string portal_path_;
   std::unordered_map<std::string, std::string> index_;  // email key -> client id
+  // The pass over the client companies a sliced listing is making, and the
+  // next client it reads.
+  std::vector<std::string> pass_clients_;
+  std::size_t pass_next_ = 0;
   batch::WriteCoalescer<NewContact, Record> creates_;
 };
 

@@ -39,6 +39,13 @@ struct ProjectsOptions {
   // array per client, each contact's outcome read from the 201/207 answer.
   // Clamped to 1..100 (Zoho documents no largest batch).
   int create_batch = 20;
+  // A listing given the cursor of an earlier one reads the clients in
+  // slices: from where the last slice stopped, as many clients as the
+  // request budget allows without waiting (at least one), so a large portal
+  // never holds back the other products (the daemon). Deletes are then
+  // inferred under the clients read whole. The first listing, and every one
+  // when off (a one-shot run), reads every client.
+  bool sliced_listings = false;
 };
 
 // `api` is the Projects ApiClient (base URL https://projectsapi.zoho.<dc>, the

@@ -383,6 +383,23 @@ TEST_CASE("request ledger: two processes on one state dir draw from one budget p
   CHECK(sent >= 5 + 79);
 }
 
+TEST_CASE("request ledger: what the budget holds now, without taking from it") {
+  LedgerFile file;
+  RequestLedger first(file.path), second(file.path);
+  const RateLimit limit{1.0, 3.0};
+  const auto t0 = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  CHECK(second.available(Product::projects, limit, t0) == doctest::Approx(3.0));  // never used
+  CHECK(first.reserve(Product::projects, limit, t0) == 0ms);
+  CHECK(first.reserve(Product::projects, limit, t0) == 0ms);
+  CHECK(second.available(Product::projects, limit, t0) == doctest::Approx(1.0));
+  CHECK(second.available(Product::projects, limit, t0) == doctest::Approx(1.0));  // took none
+  CHECK(second.available(Product::projects, limit, t0 + 1500ms) == doctest::Approx(2.5));
+  CHECK(second.available(Product::projects, limit, t0 + 60s) == doctest::Approx(3.0));
+  first.block_until(Product::projects, t0 + 10s);
+  CHECK(second.available(Product::projects, limit, t0 + 5s) == doctest::Approx(0.0));
+  CHECK(second.available(Product::crm, limit, t0) == doctest::Approx(3.0));
+}
+
 TEST_CASE("request ledger: a throttle one process met binds the others, across restarts") {
   LedgerFile file;
   Fixture f;

@@ -134,6 +134,119 @@ TEST_CASE("projects.contacts: a full listing holds every contact, at one request
                                                   << " requests");
 }
 
+namespace {
+
+// A daemon's projects.contacts: slices sized by a small request budget
+// (a burst of 6, then 20 a second).
+struct SlicedProjects : SandboxStack {
+  SlicedProjects(session& admin_in, bool sliced)
+      : SandboxStack(admin_in, Product::projects, [](ApiClientOptions& options) {
+          options.rate = {20.0, 6.0};
+        }) {
+    ProjectsOptions options;
+    options.portal_id = text(admin.info.at("projects").as_object().at("portal_id"));
+    options.sliced_listings = sliced;
+    connector = make_projects_contacts(*api, options);
+  }
+  Listing list(std::string since) { return run(context, connector->list(std::move(since))); }
+  std::vector<std::string> confirm_gone(std::vector<std::string> clients) {
+    return run(context, connector->confirm_gone_parents(std::move(clients)));
+  }
+  std::unique_ptr<Connector> connector;
+};
+
+std::vector<std::string> client_order(session& admin) {
+  std::vector<std::string> ids;
+  const json::object dump = admin.dump();
+  for (const auto& client : dump.at("projects").as_object().at("clients").as_array())
+    ids.push_back(text(client.at("id")));
+  return ids;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "projects.contacts: a daemon's listings read the clients in budget-sized slices, each "
+    "client whole, a pass over them all in turn") {
+  sandbox_process proc({"--people", "300", "--seed", "8", "--no-limits"});
+  session admin(proc.port());
+  const auto per_client = contacts_per_client(admin);
+  const std::size_t clients = per_client.size();
+  REQUIRE(clients > 40);
+  const std::size_t contacts = dump_contacts(admin).size();
+  SlicedProjects projects(admin, /*sliced=*/true);
+
+  SUBCASE("the first listing of all (no cursor) reads every client, as a full listing") {
+    const Listing first = projects.list("");
+    CHECK(first.full);
+    CHECK(first.records.size() == contacts);
+    CHECK(first.cursor == "full");
+  }
+
+  SUBCASE("after a pass, the next ones go slice by slice until every client was read") {
+    std::vector<std::string> read;  // clients read whole, in the order read
+    std::size_t records = 0;
+    std::size_t slices = 0;
+    std::string cursor = "full";
+    do {
+      REQUIRE(slices <= clients);  // each slice reads a client at least
+      const Listing slice = projects.list(cursor);
+      ++slices;
+      CHECK_FALSE(slice.full);
+      CHECK(slice.complete);
+      REQUIRE_FALSE(slice.complete_parents.empty());
+      // Every record is under a client the slice read whole.
+      for (const Record& record : slice.records) {
+        CHECK(std::find(slice.complete_parents.begin(), slice.complete_parents.end(),
+                        record.parent_id) != slice.complete_parents.end());
+      }
+      if (slices == 1) {
+        // The pass began: the clients that exist, for gone ones to be confirmed.
+        REQUIRE(slice.existing_parents.has_value());
+        CHECK(slice.existing_parents->size() == clients);
+        CHECK(slice.complete_parents.size() < clients);  // the budget cut it short
+      }
+      read.insert(read.end(), slice.complete_parents.begin(), slice.complete_parents.end());
+      records += slice.records.size();
+      cursor = slice.cursor;
+    } while (cursor != "full");
+    CHECK(slices > 2);
+    CHECK(records == contacts);
+    CHECK(read == client_order(admin));  // each client once, in the list's order
+
+    SUBCASE("a restarted daemon goes on where the pass stopped") {
+      const Listing first = projects.list("full");
+      REQUIRE(first.cursor.rfind("pass:", 0) == 0);
+      const std::string next = first.cursor.substr(5);
+      SlicedProjects restarted(admin, /*sliced=*/true);
+      const Listing resumed = restarted.list(first.cursor);
+      REQUIRE_FALSE(resumed.complete_parents.empty());
+      CHECK(resumed.complete_parents.front() == next);
+    }
+
+    SUBCASE("a client deleted is confirmed gone, one that exists is not") {
+      const std::vector<std::string> ids = client_order(admin);
+      const std::string gone = ids.back();
+      admin.admin_post(
+          "edit",
+          R"({"product":"projects","collection":"clients","op":"delete","id":")" + gone + R"("})");
+      const Listing fresh = projects.list("full");
+      REQUIRE(fresh.existing_parents.has_value());
+      CHECK(std::find(fresh.existing_parents->begin(), fresh.existing_parents->end(), gone) ==
+            fresh.existing_parents->end());
+      CHECK(projects.confirm_gone({gone, ids.front()}) == std::vector<std::string>{gone});
+    }
+  }
+
+  SUBCASE("a one-shot run's listing reads every client whatever the cursor says") {
+    SlicedProjects whole(admin, /*sliced=*/false);
+    const Listing listing = whole.list("full");
+    CHECK(listing.full);
+    CHECK(listing.records.size() == contacts);
+    CHECK(listing.cursor == "full");
+  }
+}
+
 TEST_CASE("projects.contacts: paging stops on a short page (exactly range, range + 1)") {
   sandbox_process proc({"--people", "60", "--seed", "2", "--no-limits"});
   session admin(proc.port());

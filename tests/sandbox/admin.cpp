@@ -53,6 +53,10 @@ std::optional<collection_ref> find_collection(store& d, const std::string& prod,
           &d.inventory.users, &d.inventory.user_ids, "user_id", nullptr, nullptr, nullptr,
           time_style::date,   product::inventory};
     }
+  } else if (prod == "projects" && coll == "clients") {
+    return collection_ref{
+        &d.projects.clients, &d.projects.client_ids, "id", nullptr, nullptr, nullptr,
+        time_style::crm,     product::projects};
   } else if (prod == "projects" && (coll.empty() || coll == "contacts")) {
     return collection_ref{
         &d.projects.contacts, &d.projects.contact_ids, "id", "clientId", nullptr, nullptr,
@@ -162,6 +166,12 @@ response edit(sandbox& sb, const json::object& body) {
           {"type", "recycle"},
           {"created_by", json::object{{"name", "Sandbox UI"}, {"id", "4150868000000225013"}}},
           {"deleted_time", now}});
+    }
+    if (coll->records == &sb.data.projects.clients) {
+      // A client company goes with its contacts.
+      std::erase_if(sb.data.projects.contacts, [&](const auto& contact) {
+        return string_or(contact.second, "clientId") == id;
+      });
     }
     if (coll->records == &sb.data.inventory.contacts) {
       // Inventory deletes a contact with its contact persons.
