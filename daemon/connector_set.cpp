@@ -151,6 +151,12 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       options.default_client_id = collection.default_parent;
       options.create_batch = collection.create_batch;
       options.sliced_listings = listings == ListingMode::sliced;
+      // A sliced pass never hands the engine a full listing, so every create
+      // is looked up first: asking the client the index names, or the default
+      // client, keeps that to a request or two. A contact elsewhere is still
+      // found: Projects refuses a second contact with its email, and create()
+      // turns that refusal into a link.
+      options.find_scans_all_clients = listings != ListingMode::sliced;
       connector = connectors::make_projects_contacts(*apis_.at(Product::projects), options);
     } else if (id == "crm.contacts") {
       connectors::CrmContactsOptions options;
