@@ -84,6 +84,12 @@ class ProjectsContacts final : public Connector {
     const bool sliced =
         options_.sliced_listings && (since == kPassDone || since.rfind(kPassAt, 0) == 0);
     Listing listing;
+    if (sliced && api_.requests_available_now() < 1.0) {
+      // Nothing to spare now (the writes took it): this poll reads nothing
+      // rather than wait, and the pass goes on at the next one.
+      listing.cursor = std::move(since);
+      co_return listing;
+    }
     std::size_t skipped = 0;
     const bool resumed =
         sliced && pass_next_ < pass_clients_.size() && since == kPassAt + pass_clients_[pass_next_];

@@ -189,7 +189,8 @@ TEST_CASE(
     std::size_t slices = 0;
     std::string cursor = "full";
     do {
-      REQUIRE(slices <= clients);  // each slice reads a client at least
+      REQUIRE(slices <= clients);     // each slice reads a client at least
+      projects.clock.advance(200ms);  // a poll later: 4 more requests in the budget
       const Listing slice = projects.list(cursor);
       ++slices;
       CHECK_FALSE(slice.full);
@@ -214,7 +215,25 @@ TEST_CASE(
     CHECK(records == contacts);
     CHECK(read == client_order(admin));  // each client once, in the list's order
 
+    SUBCASE("a poll finding no request to spare reads nothing and keeps its place") {
+      std::string at = "full";
+      std::optional<Listing> idle;
+      for (int i = 0; i < 20 && !idle; ++i) {  // no time passes: the budget runs dry
+        Listing slice = projects.list(at);
+        if (slice.records.empty() && slice.complete_parents.empty())
+          idle = std::move(slice);
+        else
+          at = slice.cursor;
+      }
+      REQUIRE(idle.has_value());
+      CHECK(idle->cursor == at);
+      CHECK(idle->complete);
+      CHECK_FALSE(idle->full);
+      CHECK_FALSE(idle->existing_parents.has_value());
+    }
+
     SUBCASE("a restarted daemon goes on where the pass stopped") {
+      projects.clock.advance(1s);  // the budget full again
       const Listing first = projects.list("full");
       REQUIRE(first.cursor.rfind("pass:", 0) == 0);
       const std::string next = first.cursor.substr(5);
@@ -230,6 +249,7 @@ TEST_CASE(
       admin.admin_post(
           "edit",
           R"({"product":"projects","collection":"clients","op":"delete","id":")" + gone + R"("})");
+      projects.clock.advance(1s);  // the budget full again
       const Listing fresh = projects.list("full");
       REQUIRE(fresh.existing_parents.has_value());
       CHECK(std::find(fresh.existing_parents->begin(), fresh.existing_parents->end(), gone) ==
