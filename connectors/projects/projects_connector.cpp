@@ -84,9 +84,10 @@ class ProjectsContacts final : public Connector {
     const bool sliced =
         options_.sliced_listings && (since == kPassDone || since.rfind(kPassAt, 0) == 0);
     Listing listing;
-    if (sliced && api_.requests_available_now() < 1.0) {
-      // Nothing to spare now (the writes took it): this poll reads nothing
-      // rather than wait, and the pass goes on at the next one.
+    if (sliced && api_.requests_available_now() < 2.0) {
+      // Nothing to spare now: this poll reads nothing rather than wait, and
+      // leaves the request there for a write waiting in the outbox (writes
+      // go first); the pass goes on at the next poll.
       listing.cursor = std::move(since);
       co_return listing;
     }
@@ -114,9 +115,10 @@ class ProjectsContacts final : public Connector {
     const std::size_t first = pass_next_;
     std::unordered_map<std::string, std::string> index;
     while (pass_next_ < pass_clients_.size()) {
-      // Stop while the budget still has a request to spare for the writes
-      // this cycle plans; the next listing goes on from here.
-      if (sliced && pass_next_ > first && api_.requests_available_now() < 2.0)
+      // The first client takes what the budget holds now; after it, stop
+      // while a request is still spare for the writes this cycle plans. The
+      // next listing goes on from here.
+      if (sliced && api_.requests_available_now() < (pass_next_ > first ? 2.0 : 1.0))
         break;
       const std::string& client = pass_clients_[pass_next_];
       const std::size_t skipped_before = skipped;

@@ -41,8 +41,8 @@ struct ProjectsOptions {
   int create_batch = 20;
   // A listing given the cursor of an earlier one reads the clients in
   // slices: from where the last slice stopped, as many clients as the
-  // request budget allows without waiting (at least one; none while it has
-  // no request to spare), so a large portal never holds back the other products (the daemon).
+  // request budget allows without waiting (none while it has no request to
+  // spare), so a large portal never holds back the other products (the daemon).
   // Deletes are then inferred under the clients read whole. The first listing, and every one when
   // off (a one-shot run), reads every client.
   bool sliced_listings = false;

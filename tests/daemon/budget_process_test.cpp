@@ -1,0 +1,175 @@
+// `zohosync daemon` with a Projects request budget far too small to read the
+// portal in one poll: Projects is read a slice per poll, so a CRM edit still
+// reaches Inventory within a couple of poll intervals, and no product ever
+// answers that a limit was passed. Every wait is a bounded polling loop;
+// every process started is stopped.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <thread>
+
+#include "tests/sandbox/test_client.hpp"
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/files.hpp"
+#include "tests/support/run_zohosync.hpp"
+#include "tests/support/sandbox_config.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace zohosync::daemon::test {
+namespace {
+
+namespace json = boost::json;
+using namespace std::chrono_literals;
+using sandbox::test::sandbox_process;
+using sandbox::test::session;
+using support::Millis;
+using support::read_file;
+
+std::string text(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+
+std::string field(const json::object& o, const char* key) {
+  auto it = o.find(key);
+  return it == o.end() ? std::string() : text(it->value());
+}
+
+// The records of `list` in `product` whose `email_field` is `email`.
+std::vector<json::object> with_email(const json::object& dump, const char* product,
+                                     const char* list, const char* email_field,
+                                     const std::string& email) {
+  std::vector<json::object> out;
+  for (const auto& v : dump.at(product).as_object().at(list).as_array()) {
+    if (field(v.as_object(), email_field) == email)
+      out.push_back(v.as_object());
+  }
+  return out;
+}
+
+std::int64_t projects_requests(session& sb) {
+  const json::object counters = sb.client.get("/__sandbox/counters").obj();
+  const auto* n = counters.at("by_product").as_object().if_contains("projects");
+  return n ? n->to_number<std::int64_t>() : 0;
+}
+
+// Projects: `projects_per_minute`. Contracts and Inventory (no limit in
+// this sandbox): generous, so their listings are quick. CRM: zohosync's
+// default, within the sandbox's limit.
+std::map<std::string, support::Budget> budgets(int projects_per_minute) {
+  return {{"projects", {.requests = projects_per_minute, .window = "1m"}},
+          {"contracts", support::generous_budgets().at("contracts")},
+          {"inventory", support::generous_budgets().at("inventory")}};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "daemon process: with Projects' budget too small for its portal, Projects is read a slice "
+    "per poll, a CRM edit still arrives within two polls, and no limit is passed") {
+  support::TempDir dir;
+  // The sandbox enforces Projects' request limit (here 200 per minute, so
+  // that the first reconcile reads the whole portal at once) and CRM's;
+  // Inventory's is off, for a quick first reconcile.
+  sandbox_process sandbox({"--seed", "5", "--people", "150", "--overlap", "1",
+                           "--person-bumps-contact", "--projects-per-window", "200",
+                           "--projects-window", "60", "--inventory-per-minute", "0"});
+  session sb(sandbox.port());
+  const std::size_t clients = sb.dump().at("projects").as_object().at("clients").as_array().size();
+  REQUIRE(clients > 30);
+
+  // A reconcile links everyone first, reading every Projects client once.
+  std::filesystem::create_directories(dir.path() / "first");
+  std::filesystem::create_directories(dir.path() / "daemon");
+  const auto first =
+      support::write_config(dir.path() / "first", {.base_url = support::sandbox_url(sandbox.port()),
+                                                   .state_dir = dir.path() / "state",
+                                                   .budgets = budgets(150)});
+  const support::Run linked = support::run_zohosync({"reconcile", "--config", first.string()});
+  const std::string linked_output = linked.out + linked.err;
+  REQUIRE_MESSAGE(linked.exit_code == 0, linked_output);
+
+  // The daemon: every product polled each second; Projects may spend 6
+  // requests a minute, a tenth of one per poll, against more than 30
+  // clients to read.
+  constexpr Millis kPoll = 1s;
+  const auto config = support::write_config(dir.path() / "daemon",
+                                            {.base_url = support::sandbox_url(sandbox.port()),
+                                             .state_dir = dir.path() / "state",
+                                             .budgets = budgets(6),
+                                             .poll = kPoll,
+                                             .jitter = 100ms});
+  support::DaemonProcess daemon(dir.path(), config.string(), "budget");
+  REQUIRE_MESSAGE(daemon.notify.wait_for("READY=1", 60s), read_file(daemon.log));
+  const std::int64_t projects_before = projects_requests(sb);
+
+  // A person every product holds: CRM's first contact with an email.
+  json::object dump = sb.dump();
+  std::string email, crm_id;
+  for (const auto& c : dump.at("crm").as_object().at("contacts").as_array()) {
+    const std::string e = field(c.as_object(), "Email");
+    if (!e.empty() && with_email(dump, "inventory", "contact_persons", "email", e).size() == 1) {
+      email = e;
+      crm_id = field(c.as_object(), "id");
+      break;
+    }
+  }
+  REQUIRE_FALSE(email.empty());
+  CAPTURE(email);
+
+  // A CRM edit reaches Inventory within two polls. (With whole Projects
+  // listings, every Projects poll would wait minutes for the budget.)
+  const json::object edit{{"product", "crm"},
+                          {"op", "update"},
+                          {"id", crm_id},
+                          {"fields", json::object{{"Last_Name", "Sliced"}}}};
+  const auto edited = std::chrono::steady_clock::now();
+  REQUIRE(sb.admin_post("edit", json::serialize(edit)).status == 200);
+  bool arrived = false;
+  while (!arrived && std::chrono::steady_clock::now() - edited < 30s) {
+    const auto persons = with_email(sb.dump(), "inventory", "contact_persons", "email", email);
+    arrived = persons.size() == 1 && field(persons[0], "last_name") == "Sliced";
+    if (!arrived)
+      std::this_thread::sleep_for(50ms);
+  }
+  const auto delay = std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - edited);
+  REQUIRE_MESSAGE(arrived, read_file(daemon.log));
+  std::printf("CRM -> Inventory with Projects' budget exhausted: %lld ms (poll %lld ms)\n",
+              static_cast<long long>(delay.count()), static_cast<long long>(kPoll.count()));
+  CHECK(delay <= 2 * kPoll + 2s);
+
+  // The Projects write waits for its budget (a request every 12 s), then
+  // goes out.
+  const auto write_watch = std::chrono::steady_clock::now();
+  bool in_projects = false;
+  while (!in_projects && std::chrono::steady_clock::now() - write_watch < 45s) {
+    const auto contacts = with_email(sb.dump(), "projects", "contacts", "email", email);
+    in_projects = contacts.size() == 1 && field(contacts[0], "last_name") == "Sliced";
+    if (!in_projects)
+      std::this_thread::sleep_for(200ms);
+  }
+  CHECK_MESSAGE(in_projects, read_file(daemon.log));
+
+  // The Projects pass goes on meanwhile, as its budget refills, and no
+  // product refused a request over its limit.
+  const auto pass_watch = std::chrono::steady_clock::now();
+  while (projects_requests(sb) == projects_before &&
+         std::chrono::steady_clock::now() - pass_watch < 30s)
+    std::this_thread::sleep_for(200ms);
+  CHECK(projects_requests(sb) > projects_before);
+  const json::object counters = sb.client.get("/__sandbox/counters").obj();
+  CHECK(counters.at("limited_total").to_number<std::int64_t>() == 0);
+
+  daemon.process.signal(SIGTERM);
+  const auto status = daemon.process.wait(10s);
+  REQUIRE(status.has_value());
+  CHECK(*status == 0);
+  sandbox.stop();
+}
+
+}  // namespace zohosync::daemon::test
