@@ -1,40 +1,18 @@
-// A scratch directory for one test, removed with everything in it afterwards.
+// Scratch directories and file helpers for the state tests.
 #pragma once
 
-#include <stdlib.h>
 #include <sys/stat.h>
 
-#include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <stdexcept>
 #include <string>
+
+#include "tests/support/temp_dir.hpp"
 
 namespace zohosync::state::testing {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "zohosync-state-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-
-  // A path inside the scratch dir (not created).
-  std::string sub(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+// The one scratch-dir class of the tests (tests/support).
+using support::TempDir;
 
 inline std::string read_bytes(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
