@@ -6,6 +6,10 @@
 // so a scrape never reads a stale copy and the hot path never pays for them.
 //
 // Not thread-safe: the daemon runs everything on one io_context thread.
+// Hand-written: prometheus-cpp (Debian's prometheus-cpp-dev) would add a
+// registry and, to serve it, an HTTP server of its own (civetweb), where the
+// daemon's loopback listener already serves /metrics; the text format of a
+// few dozen series is a page of code.
 
 #include <functional>
 #include <map>

@@ -1,7 +1,8 @@
 #pragma once
 // Request-rate limiting per product: a token bucket (rate + burst) whose
 // reservations may go into debt, so concurrent callers are spaced out in the
-// order they asked without a waiter queue.
+// order they asked without a waiter queue. Hand-written: a few lines, and no
+// Debian-packaged C++ library offers one that reserves ahead like this.
 
 #include <chrono>
 

@@ -16,6 +16,11 @@ namespace zohosync::daemon {
 // deadline, or stopped): then the tasks are cancelled too and still waited
 // for, so none outlives the cycle's state, the connectors or the API clients,
 // and nothing is planned from a half-done listing.
+//
+// Not Asio's experimental parallel_group: its ranged form (Boost 1.81)
+// cancels every operation together, where a listing cut at its deadline is
+// cancelled alone while the others go on, and it delivers the results only
+// at the end, where a listing's progress is reported as each one ends.
 class ChildTasks {
  public:
   explicit ChildTasks(const boost::asio::any_io_executor& executor)
