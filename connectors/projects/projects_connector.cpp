@@ -159,16 +159,13 @@ class ProjectsContacts final : public Connector {
 
   asio::awaitable<std::vector<std::string>> confirm_gone_parents(
       std::vector<std::string> parents) override {
-    // A client that is gone answers 404 INVALID_CLIENT for its contacts.
     std::vector<std::string> gone;
     for (std::string& client : parents) {
-      const std::string path =
-          portal_path_ + "/client/" + http::percent_encode(client) + "/contacts";
       http::QueryParams query{{"index", "1"}, {"range", "1"}};
-      const http::HttpResponse response = co_await get(path, std::move(query));
+      const http::HttpResponse response = co_await get(contacts_path(client), std::move(query));
       if (!refused(response))
         continue;
-      if (response.status == 404 && api_.error_for(response).product_code() == "INVALID_CLIENT")
+      if (client_gone(response))
         gone.push_back(std::move(client));
       else
         throw_listing_error(response);
@@ -274,12 +271,21 @@ class ProjectsContacts final : public Connector {
     co_return ids;
   }
 
+  std::string contacts_path(const std::string& client) const {
+    return portal_path_ + "/client/" + http::percent_encode(client) + "/contacts";
+  }
+
+  // A client that is gone answers 404 INVALID_CLIENT for its contacts.
+  bool client_gone(const http::HttpResponse& response) const {
+    return response.status == 404 && api_.error_for(response).product_code() == "INVALID_CLIENT";
+  }
+
   // One client's contacts (optionally filtered by search_string), paged with
   // index/range until a short page.
   asio::awaitable<std::vector<Record>> client_contacts(std::string client, std::string search,
                                                        std::size_t& skipped) {
     std::vector<Record> records;
-    const std::string path = portal_path_ + "/client/" + http::percent_encode(client) + "/contacts";
+    const std::string path = contacts_path(client);
     for (int index = 1;; index += options_.range) {
       http::QueryParams query{{"index", std::to_string(index)},
                               {"range", std::to_string(options_.range)}};
@@ -288,7 +294,7 @@ class ProjectsContacts final : public Connector {
       const http::HttpResponse response = co_await get(path, std::move(query));
       if (refused(response)) {
         // The client was removed between the client list and now: it has no contacts.
-        if (response.status == 404 && api_.error_for(response).product_code() == "INVALID_CLIENT")
+        if (client_gone(response))
           break;
         throw_listing_error(response);
       }
