@@ -102,4 +102,14 @@ class Connector {
   virtual bool create_matches_email() const { return false; }
 };
 
+// The connector of `collection` among `connectors`, or nullptr.
+inline Connector* find_connector(const std::vector<Connector*>& connectors,
+                                 std::string_view collection) {
+  for (Connector* c : connectors) {
+    if (c->collection() == collection)
+      return c;
+  }
+  return nullptr;
+}
+
 }  // namespace zohosync::connectors

@@ -53,8 +53,7 @@ Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
 Scheduler::~Scheduler() = default;
 
 bool Scheduler::has_connector(const std::string& collection) const {
-  return std::any_of(connectors_.begin(), connectors_.end(),
-                     [&](const connectors::Connector* c) { return c->collection() == collection; });
+  return connectors::find_connector(connectors_, collection) != nullptr;
 }
 
 Millis Scheduler::jitter(Millis max) {

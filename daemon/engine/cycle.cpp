@@ -48,10 +48,8 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
 
   // 3. Send.
   co_await sender_.drain(report, options, &fresh);
-  std::size_t confirmed = 0;
-  for (const auto& [collection, counts] : report.collections)
-    confirmed += counts.confirmed;
-  spdlog::debug("cycle phase=done: {} writes confirmed, {} pending", confirmed, report.pending);
+  spdlog::debug("cycle phase=done: {} writes confirmed, {} pending",
+                report.total(&CollectionCounts::confirmed), report.pending);
   co_return report;
 }
 

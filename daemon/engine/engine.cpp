@@ -31,11 +31,7 @@ Engine::Engine(state::Store& store, mapping::SyncSettings settings,
     : store_(store), settings_(std::move(settings)), connectors_(std::move(connectors)) {}
 
 connectors::Connector* Engine::connector(std::string_view collection) const {
-  for (auto* c : connectors_) {
-    if (c->collection() == collection)
-      return c;
-  }
-  return nullptr;
+  return connectors::find_connector(connectors_, collection);
 }
 
 std::size_t Engine::settings_rank(std::string_view collection) const {

@@ -67,11 +67,7 @@ connectors::Fields missing_fields(const mapping::CollectionSpec* spec, const Act
 }  // namespace
 
 connectors::Connector* OutboxSender::connector(std::string_view collection) const {
-  for (auto* c : connectors_) {
-    if (c->collection() == collection)
-      return c;
-  }
-  return nullptr;
+  return connectors::find_connector(connectors_, collection);
 }
 
 boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const CycleOptions& options,
