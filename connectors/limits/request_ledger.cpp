@@ -80,6 +80,19 @@ std::optional<std::chrono::system_clock::time_point> blocked_in(
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
 }
 
+// The requests `slot` holds at `now_ms`: a slot never used holds a full
+// budget; otherwise what it held plus what refilled since, up to the burst
+// (also a smaller burst configured since). A clock stepped back refills
+// nothing.
+double tokens_at(const Slot& slot, const RateLimit& limit, std::int64_t now_ms) {
+  if (slot.updated_ms == 0)
+    return limit.burst;
+  const double rate = std::max(limit.requests_per_second, 1e-9);
+  const double elapsed_s =
+      static_cast<double>(std::max<std::int64_t>(0, now_ms - slot.updated_ms)) / 1000.0;
+  return std::min(limit.burst, slot.tokens + elapsed_s * rate);
+}
+
 }  // namespace
 
 RequestLedger::RequestLedger(const std::filesystem::path& file) : file_(file) {
@@ -100,16 +113,8 @@ std::chrono::milliseconds RequestLedger::reserve(Product product, const RateLimi
   Slot& slot = layout.slots[index_of(product)];
   const std::int64_t now_ms = ms_of(now);
   const double rate = std::max(limit.requests_per_second, 1e-9);
-  if (slot.updated_ms == 0) {
-    slot.tokens = limit.burst;
-    slot.updated_ms = now_ms;
-  } else if (now_ms > slot.updated_ms) {
-    slot.tokens = std::min(
-        limit.burst, slot.tokens + static_cast<double>(now_ms - slot.updated_ms) / 1000.0 * rate);
-    slot.updated_ms = now_ms;
-  }
-  slot.tokens = std::min(slot.tokens, limit.burst);  // a smaller burst configured since
-  slot.tokens -= 1.0;
+  slot.tokens = tokens_at(slot, limit, now_ms) - 1.0;
+  slot.updated_ms = std::max(slot.updated_ms, now_ms);
   std::int64_t wait_ms = 0;
   if (slot.tokens < 0)
     wait_ms = static_cast<std::int64_t>(-slot.tokens / rate * 1000.0 + 0.999);
@@ -123,14 +128,8 @@ double RequestLedger::available(Product product, const RateLimit& limit,
   const Locked lock(fd_, LOCK_SH);
   const Slot slot = load(fd_).slots[index_of(product)];
   const std::int64_t now_ms = ms_of(now);
-  if (slot.blocked_until_ms > now_ms)
-    return std::min(0.0, slot.tokens);
-  if (slot.updated_ms == 0)
-    return limit.burst;  // never used: a full budget
-  const double rate = std::max(limit.requests_per_second, 1e-9);
-  const double elapsed_s =
-      static_cast<double>(std::max<std::int64_t>(0, now_ms - slot.updated_ms)) / 1000.0;
-  return std::min(limit.burst, slot.tokens + elapsed_s * rate);
+  const double tokens = tokens_at(slot, limit, now_ms);
+  return slot.blocked_until_ms > now_ms ? std::min(0.0, tokens) : tokens;
 }
 
 void RequestLedger::block_until(Product product, std::chrono::system_clock::time_point until) {

@@ -13,11 +13,8 @@ TokenBucket::TokenBucket(RateLimit limit, std::chrono::steady_clock::time_point 
 }
 
 void TokenBucket::refill(std::chrono::steady_clock::time_point now) {
-  if (now <= updated_)
-    return;
-  const double elapsed = std::chrono::duration<double>(now - updated_).count();
-  tokens_ = std::min(limit_.burst, tokens_ + elapsed * limit_.requests_per_second);
-  updated_ = now;
+  tokens_ = available(now);
+  updated_ = std::max(updated_, now);
 }
 
 double TokenBucket::available(std::chrono::steady_clock::time_point now) const {
