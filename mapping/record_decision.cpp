@@ -105,26 +105,23 @@ RecordDecision decide(const SyncSettings& s, const CollectionSettings& cs,
                       const RecordFacts& facts) {
   RecordDecision d;
   if (facts.link == nullptr) {
-    const FieldValues plain = project(spec, rec.fields);
-    d.email = normalize_email(plain[Field::email]);
+    // Without hints: a record that matches a person is projected again below.
+    d.remote = project(spec, rec.fields);
+    d.email = normalize_email(d.remote[Field::email]);
     if (d.email.empty()) {
       d.what = RecordCase::no_email;
-      d.remote = plain;
       return d;
     }
-    if (d.email_problem = email_problem(plain[Field::email]); !d.email_problem.empty()) {
+    if (d.email_problem = email_problem(d.remote[Field::email]); !d.email_problem.empty()) {
       d.what = RecordCase::invalid_email;
-      d.remote = plain;
       return d;
     }
     if (facts.person == nullptr) {
       d.what = RecordCase::new_person;
-      d.remote = plain;
       return d;
     }
     if (facts.linked_sibling != nullptr) {
       d.what = RecordCase::duplicate;
-      d.remote = plain;
       return d;
     }
     d.what = RecordCase::matched;
