@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "tests/sandbox/test_client.hpp"
+#include "tests/support/census.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/run_zohosync.hpp"
@@ -38,18 +39,6 @@ std::string text(const json::value& v) {
 std::string field(const json::object& o, const char* key) {
   auto it = o.find(key);
   return it == o.end() ? std::string() : text(it->value());
-}
-
-// The records of `list` in `product` whose `email_field` is `email`.
-std::vector<json::object> with_email(const json::object& dump, const char* product,
-                                     const char* list, const char* email_field,
-                                     const std::string& email) {
-  std::vector<json::object> out;
-  for (const auto& v : dump.at(product).as_object().at(list).as_array()) {
-    if (field(v.as_object(), email_field) == email)
-      out.push_back(v.as_object());
-  }
-  return out;
 }
 
 std::int64_t projects_requests(session& sb) {
@@ -113,7 +102,8 @@ TEST_CASE(
   std::string email, crm_id;
   for (const auto& c : dump.at("crm").as_object().at("contacts").as_array()) {
     const std::string e = field(c.as_object(), "Email");
-    if (!e.empty() && with_email(dump, "inventory", "contact_persons", "email", e).size() == 1) {
+    if (!e.empty() &&
+        support::records_with(dump, support::place("inventory.contact_persons"), e).size() == 1) {
       email = e;
       crm_id = field(c.as_object(), "id");
       break;
@@ -132,7 +122,8 @@ TEST_CASE(
   REQUIRE(sb.admin_post("edit", json::serialize(edit)).status == 200);
   bool arrived = false;
   while (!arrived && std::chrono::steady_clock::now() - edited < 30s) {
-    const auto persons = with_email(sb.dump(), "inventory", "contact_persons", "email", email);
+    const auto persons =
+        support::records_with(sb.dump(), support::place("inventory.contact_persons"), email);
     arrived = persons.size() == 1 && field(persons[0], "last_name") == "Sliced";
     if (!arrived)
       std::this_thread::sleep_for(50ms);
@@ -148,7 +139,8 @@ TEST_CASE(
   const auto write_watch = std::chrono::steady_clock::now();
   bool in_projects = false;
   while (!in_projects && std::chrono::steady_clock::now() - write_watch < 45s) {
-    const auto contacts = with_email(sb.dump(), "projects", "contacts", "email", email);
+    const auto contacts =
+        support::records_with(sb.dump(), support::place("projects.contacts"), email);
     in_projects = contacts.size() == 1 && field(contacts[0], "last_name") == "Sliced";
     if (!in_projects)
       std::this_thread::sleep_for(200ms);

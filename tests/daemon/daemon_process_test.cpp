@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +18,7 @@
 #include <thread>
 
 #include "tests/sandbox/test_client.hpp"
+#include "tests/support/census.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/sandbox_config.hpp"
@@ -41,38 +41,17 @@ using support::wait_for_line;
 constexpr Millis kPoll = 2s;
 constexpr Millis kJitter = 200ms;
 
-std::string lower(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string text(const json::object& o, const char* key) {
   auto it = o.find(key);
   return it != o.end() && it->value().is_string() ? std::string(it->value().as_string()) : "";
 }
 
-// Where each collection sits in the sandbox dump and its email field.
-struct Place {
-  const char* product;
-  const char* list;
-  const char* email;
-};
-constexpr Place kPersons{"inventory", "contact_persons", "email"};
-constexpr Place kProjects{"projects", "contacts", "email"};
-constexpr Place kCrm{"crm", "contacts", "Email"};
-constexpr Place kContracts{"contracts", "counterpartyusers", "emailId"};
-
-std::vector<json::object> records_with(const json::object& dump, const Place& place,
-                                       const std::string& email) {
-  std::vector<json::object> out;
-  for (const auto& v : dump.at(place.product).as_object().at(place.list).as_array()) {
-    const auto& o = v.as_object();
-    if (lower(text(o, place.email)) == lower(email))
-      out.push_back(o);
-  }
-  return out;
-}
+using support::Place;
+using support::records_with;
+const Place& kPersons = support::place("inventory.contact_persons");
+const Place& kProjects = support::place("projects.contacts");
+const Place& kCrm = support::place("crm.contacts");
+const Place& kContracts = support::place("contracts.counterparty_contacts");
 
 // Every product polled every `poll`; /healthz turns unhealthy after three
 // missed polls.

@@ -1,6 +1,7 @@
 #include "tests/support/census.hpp"
 
 #include <boost/json.hpp>
+#include <stdexcept>
 
 #include "common/email_address.hpp"
 
@@ -39,6 +40,25 @@ const std::vector<Place>& places() {
       {"contracts.counterparty_contacts", "contracts", "counterpartyusers", "emailId", "id"},
   };
   return all;
+}
+
+const Place& place(std::string_view collection) {
+  for (const Place& p : places()) {
+    if (p.collection == collection)
+      return p;
+  }
+  throw std::invalid_argument("no such collection: " + std::string(collection));
+}
+
+std::vector<json::object> records_with(const json::object& dump, const Place& place,
+                                       const std::string& email) {
+  const std::string wanted = common::normalize_email(email);
+  std::vector<json::object> out;
+  for (const auto& v : dump.at(place.product).as_object().at(place.list).as_array()) {
+    if (email_of(v.as_object(), place.email) == wanted)
+      out.push_back(v.as_object());
+  }
+  return out;
 }
 
 const std::vector<std::string>& create_collections() {

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zohosync::support {
@@ -24,6 +25,12 @@ struct Place {
 };
 // The five collections zohosync syncs.
 const std::vector<Place>& places();
+// The place of `collection` ("crm.contacts"); throws for an unknown one.
+const Place& place(std::string_view collection);
+// The records of `place` in the dump whose email is `email`, compared as
+// zohosync keys people (common::normalize_email).
+std::vector<boost::json::object> records_with(const boost::json::object& dump, const Place& place,
+                                              const std::string& email);
 // The collections people are created in (inventory.users is not one).
 const std::vector<std::string>& create_collections();
 
