@@ -42,6 +42,17 @@ void on_deleted(StateAccess& st, const SyncSettings& s, const CollectionSettings
         st.put_tombstone(cs.id, email, now);
       reason = "deleted in " + cs.id + ": on_delete = propagate deletes it everywhere";
       deleting.insert(link->person);
+      // Every enabled collection gets a tombstone, not only those holding a
+      // record now: a create planned there earlier may still wait in the
+      // outbox (its product paced or down), and sent after this delete it
+      // would bring the person back everywhere. The sender drops a create
+      // that meets a tombstone.
+      if (!email.empty()) {
+        for (const CollectionSettings& each : s.collections) {
+          if (each.enabled)
+            st.put_tombstone(each.id, email, now);
+        }
+      }
       for (const LinkRow& other : st.links_of(link->person)) {
         const CollectionSettings* ocs = s.collection(other.collection);
         if (ocs == nullptr || !ocs->enabled)
@@ -50,8 +61,6 @@ void on_deleted(StateAccess& st, const SyncSettings& s, const CollectionSettings
         // same: it waits in the outbox until the product takes it. Planned
         // later there would be no trace of it: this record's link, the one
         // thing that says the person was deleted, is gone after this cycle.
-        if (!email.empty())
-          st.put_tombstone(other.collection, email, now);
         sink.emit(make_action(
             ActionKind::remove, {other.collection, other.record_id, link->person, person_email},
             "deleted in " + cs.id + " (record " + record_id + "); on_delete = propagate", cs.id,

@@ -192,6 +192,11 @@ std::optional<mapping::LinkRow> read_link(const Txn& txn, const Store& store,
   return decode_link(collection, record_id, *bytes);
 }
 
+bool read_tombstoned(const Txn& txn, const Store& store, std::string_view collection,
+                     std::string_view normalized_email) {
+  return txn.get(store.db("tombstones"), link_key(collection, normalized_email)).has_value();
+}
+
 void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
                    const std::function<void(const mapping::LinkRow&)>& fn) {
   const std::string prefix = link_key(collection, {});

@@ -75,6 +75,11 @@ class Tables final : public mapping::StateAccess {
 std::optional<mapping::LinkRow> read_link(const Txn& txn, const Store& store,
                                           std::string_view collection, std::string_view record_id);
 
+// Whether a tombstone stops creating the (normalized) email in the
+// collection, read in any transaction.
+bool read_tombstoned(const Txn& txn, const Store& store, std::string_view collection,
+                     std::string_view normalized_email);
+
 // Every link of one collection, read in any transaction (fn must not write).
 void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
                    const std::function<void(const mapping::LinkRow&)>& fn);

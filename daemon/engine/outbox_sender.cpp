@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/engine/child_tasks.hpp"
+#include "mapping/actions.hpp"
 #include "mapping/confirmed_link.hpp"
 #include "mapping/normalize.hpp"
 #include "state/journal.hpp"
@@ -31,7 +32,8 @@ using mapping::Action;
 using mapping::ActionKind;
 
 struct PendingWrite {
-  enum class Status { not_sent, done, failed };
+  // dropped: not sent and not to be sent (the person was deleted since).
+  enum class Status { not_sent, done, failed, dropped };
   std::string key;
   Action action;
   Status status = Status::not_sent;
@@ -177,6 +179,14 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
       continue;
     }
     state::Outbox::erase(txn, store_, w.key);
+    if (w.status == PendingWrite::Status::dropped) {
+      ++counts.skipped;
+      spdlog::info(
+          "{}: create for {} dropped: the person was deleted after it "
+          "was planned",
+          a.collection, mapping::quoted_email(a.person_email));
+      continue;
+    }
     if (w.status == PendingWrite::Status::failed) {
       // Refused by the product: dropped from the outbox; the person is
       // planned again when one of its records changes.
@@ -302,6 +312,11 @@ std::optional<mapping::PersonId> OutboxSender::linked_person(std::string_view co
   return std::nullopt;
 }
 
+bool OutboxSender::tombstoned(std::string_view collection, std::string_view email) const {
+  auto txn = store_.begin_read();
+  return state::read_tombstoned(txn, store_, collection, mapping::normalize_email(email));
+}
+
 boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
   const Action& a = w.action;
   connectors::Connector* conn = connector(a.collection);
@@ -314,6 +329,13 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
   try {
     switch (a.kind) {
       case ActionKind::create: {
+        // Deleted everywhere since this create was planned (on_delete =
+        // propagate leaves a tombstone in every collection): sent now, it
+        // would bring the person back in every product.
+        if (tombstoned(a.collection, a.person_email)) {
+          w.status = PendingWrite::Status::dropped;
+          co_return false;
+        }
         // Look first: a retry or a resumed create must never duplicate.
         std::optional<connectors::Record> found;
         if (w.lookup_first)

@@ -7,6 +7,8 @@
 //     resumed create never makes a duplicate, unless this cycle's listing
 //     proves the email is not there, or the product's create matches by
 //     email itself;
+//   - a create that meets a tombstone (its person deleted everywhere since
+//     it was planned) is dropped, not sent;
 //   - a collection whose product did not answer this cycle's listing, or
 //     that failed transiently in several batches in a row with no success,
 //     gets no more writes this cycle: they stay pending.
@@ -75,6 +77,8 @@ class OutboxSender {
   // The person a record is linked to now (a short read transaction).
   std::optional<mapping::PersonId> linked_person(std::string_view collection,
                                                  std::string_view record_id) const;
+  // Whether a tombstone stops creating the email there (a short read transaction).
+  bool tombstoned(std::string_view collection, std::string_view email) const;
   connectors::Connector* connector(std::string_view collection) const;
 
   state::Store& store_;

@@ -141,3 +141,33 @@ TEST_CASE("a confirmed delete drops the conflict held on the deleted record") {
   CHECK(w.conflicts().empty());
   CHECK(disagreements(w).empty());
 }
+
+TEST_CASE("a create waiting in the outbox is dropped when its person is deleted everywhere") {
+  // Ann's create in Projects fails and waits; it still fails while Ann is
+  // deleted in CRM (propagate). Sent once Projects takes it, the create
+  // would bring Ann back there.
+  World w(propagating());
+  const std::string crm_id = w.add(kCrm, "ann@x.example", "Ann", "Lee");
+  w.add(kCrm, "bob@x.example", "Bob", "Ray");
+  w.product(kProjects).fail_op(connectors::Op::create, connectors::ErrorClass::transient, 1);
+  w.run();
+  REQUIRE(pending_in(w, kProjects).creates == 1);
+  REQUIRE(id_with_email(w, kInvPersons, "ann@x.example"));
+
+  // Failing again when resumed, and when sent after the plan.
+  w.product(kProjects).fail_op(connectors::Op::create, connectors::ErrorClass::transient, 2);
+  w.product(kCrm).erase(crm_id);
+  w.run();
+  REQUIRE_FALSE(id_with_email(w, kInvPersons, "ann@x.example"));
+
+  const auto report = w.run();
+  CHECK_FALSE(report.fatal);
+  CHECK(report.failures.empty());
+  CHECK(w.outbox_size() == 0);
+  CHECK(w.run().planned_writes == 0);
+  for (const auto& collection : kAll)
+    CHECK_FALSE(id_with_email(w, collection, "ann@x.example"));
+  CHECK_FALSE(w.person_by_email("ann@x.example"));
+  CHECK(id_with_email(w, kProjects, "bob@x.example"));
+  CHECK(disagreements(w).empty());
+}
