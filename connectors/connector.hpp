@@ -100,6 +100,9 @@ class Connector {
   // it instead of adding a second one (an upsert keyed by email): the engine
   // then skips its lookup before a create.
   virtual bool create_matches_email() const { return false; }
+  // The requests one create costs: below 1 where creates are sent together
+  // (a budget deciding how many writes it can pay for asks).
+  virtual double requests_per_create() const { return 1.0; }
 };
 
 // The connector of `collection` among `connectors`, or nullptr.

@@ -205,8 +205,15 @@ int run_daemon(const GlobalOptions& global) {
                             /*write_token_cache=*/true, ListingMode::sliced);
     metrics::Registry registry;
     describe_runtime_metrics(registry);
+    // A write to Projects (read in slices) waits in the outbox while its
+    // budget has nothing to spare, rather than hold back the other products.
+    auto scheduler_options_for = [&connectors](const config::Config& c) {
+      SchedulerOptions options = scheduler_options(c);
+      options.write_budget = &connectors.write_budget();
+      return options;
+    };
     Scheduler scheduler(io.get_executor(), *store, connectors.connectors(),
-                        to_sync_settings(config), scheduler_options(config), registry);
+                        to_sync_settings(config), scheduler_options_for(config), registry);
     add_collectors(registry, connectors, *store);
     scheduler.set_cycle_lock([dir = std::filesystem::path(state_dir)]() -> std::shared_ptr<void> {
       auto lock = StateLock::try_acquire(dir);
@@ -308,7 +315,7 @@ int run_daemon(const GlobalOptions& global) {
       } else {
         for (const auto& key : config::non_reloadable_changes(config, *next.config))
           spdlog::warn("{} changed: takes effect after a restart", key);
-        scheduler.reload(scheduler_options(*next.config), to_sync_settings(*next.config));
+        scheduler.reload(scheduler_options_for(*next.config), to_sync_settings(*next.config));
         max_missed = next.config->service.health_max_missed_polls;
         spdlog::default_logger()->flush_on(spdlog::level::trace);
         spdlog::info("configuration reloaded");

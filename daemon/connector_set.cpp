@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "connectors/contracts/contracts_connectors.hpp"
 #include "connectors/crm/contact_role_sync.hpp"
@@ -157,6 +158,8 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       // found: Projects refuses a second contact with its email, and create()
       // turns that refusal into a link.
       options.find_scans_all_clients = listings != ListingMode::sliced;
+      if (listings == ListingMode::sliced)
+        paced_writes_.apis[id] = apis_.at(Product::projects).get();
       connector = connectors::make_projects_contacts(*apis_.at(Product::projects), options);
     } else if (id == "crm.contacts") {
       connectors::CrmContactsOptions options;
@@ -193,6 +196,20 @@ connectors::Connector* ConnectorSet::connector(std::string_view collection) cons
       return c.get();
   }
   return nullptr;
+}
+
+std::optional<double> ConnectorSet::PacedWrites::available(std::string_view collection) const {
+  auto it = apis.find(collection);
+  if (it == apis.end())
+    return std::nullopt;
+  return it->second->requests_available_now();
+}
+
+std::chrono::milliseconds ConnectorSet::PacedWrites::time_until(std::string_view collection,
+                                                                double requests) const {
+  auto it = apis.find(collection);
+  return it == apis.end() ? std::chrono::milliseconds{0}
+                          : it->second->time_until_available(requests);
 }
 
 connectors::ApiClient* ConnectorSet::api(connectors::Product product) const {

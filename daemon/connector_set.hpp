@@ -17,6 +17,7 @@
 #include "config/config.hpp"
 #include "connectors/connector.hpp"
 #include "connectors/limits/api_client.hpp"
+#include "daemon/engine/write_budget.hpp"
 
 namespace spdlog {
 class logger;
@@ -64,6 +65,10 @@ class ConnectorSet {
 
   // The product's ApiClient, or nullptr when the product is disabled.
   connectors::ApiClient* api(connectors::Product product) const;
+  // The daemon's write budget: writes to a product read in slices
+  // (ListingMode::sliced: Projects) take only what its budget holds now, as
+  // its listings do; writes to the others wait for their budget in line.
+  const WriteBudget& write_budget() const { return paced_writes_; }
   // Present when crm.contact_roles.sync is on.
   connectors::ContactRoleSync* contact_roles() const { return contact_roles_.get(); }
 
@@ -79,6 +84,15 @@ class ConnectorSet {
   std::unique_ptr<connectors::oauth::TokenSource> tokens_;
   std::map<connectors::Product, std::unique_ptr<connectors::ApiClient>> apis_;
   std::vector<std::unique_ptr<connectors::Connector>> connectors_;
+  // The products read in slices, by collection: their writes are paced.
+  class PacedWrites final : public WriteBudget {
+   public:
+    std::optional<double> available(std::string_view collection) const override;
+    std::chrono::milliseconds time_until(std::string_view collection,
+                                         double requests) const override;
+    std::map<std::string, const connectors::ApiClient*, std::less<>> apis;
+  };
+  PacedWrites paced_writes_;
   std::unique_ptr<connectors::ContactRoleSync> contact_roles_;
 };
 

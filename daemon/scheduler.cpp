@@ -31,6 +31,12 @@ std::int64_t system_now_ms() {
 // holds the state-dir lock.
 constexpr Millis kLockRetry{500};
 
+// Bounds on the wait before a pass for writes held back for a budget: not a
+// busy loop when the budget says "now", and back within a minute whatever a
+// throttle says (the pass holds them again if the budget is still empty).
+constexpr Millis kHeldWritesMinWait{200};
+constexpr Millis kHeldWritesMaxWait{std::chrono::minutes(1)};
+
 }  // namespace
 
 Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
@@ -45,6 +51,7 @@ Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
       wall_clock_(system_now_ms),
       wake_timer_(executor),
       deadline_timer_(executor),
+      held_writes_timer_(executor),
       random_(options_.seed != 0 ? options_.seed : std::random_device{}()) {
   engine_ = std::make_unique<Engine>(store_, settings_, connectors_);
   describe_cycle_metrics(registry_);
@@ -153,6 +160,7 @@ asio::awaitable<void> Scheduler::run_loop() {
     queue_.pop_front();
     CycleOutcome outcome = co_await run_one(std::move(collection));
     lock.reset();
+    come_back_for_held_writes(outcome.report);
     ++cycles_finished_;
     record_cycle(registry_, outcome, wall_clock_());
     if (on_cycle_)
@@ -195,7 +203,10 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
   // Listings get two thirds of the cycle's time; the rest is for the writes
   // the answering products' changes need.
   options.listing_timeout = options_.cycle_timeout * 2 / 3;
+  options.write_budget = options_.write_budget;
   const bool every = collection == kEveryCollection;
+  const bool held_writes = collection == kHeldWrites;
+  options.send_only = held_writes;
   if (!every)
     options.only = {collection};
   auto schedule =
@@ -240,6 +251,8 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
         last_success_ms_[c] = now_ms;
       }
     }
+  } else if (held_writes) {
+    outcome.ok = clean;  // lists nothing
   } else {
     outcome.ok = clean && listed(collection);
     if (outcome.ok) {
@@ -250,7 +263,12 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
   }
   prune_journal(outcome, now_ms);
 
-  if (outcome.ok) {
+  if (outcome.ok && held_writes) {
+    spdlog::debug("{}: {} held writes confirmed, {} failed, {} still pending in {} ms", collection,
+                  outcome.report.total(&CollectionCounts::confirmed),
+                  outcome.report.total(&CollectionCounts::failed), outcome.report.pending,
+                  outcome.duration.count());
+  } else if (outcome.ok) {
     spdlog::info("{}: cycle ok in {} ms: seen {}, writes {} confirmed {} failed {}, pending {}",
                  collection, outcome.duration.count(),
                  outcome.report.total(&CollectionCounts::records_seen),
@@ -272,6 +290,31 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
   co_return outcome;
 }
 
+void Scheduler::come_back_for_held_writes(const CycleReport& report) {
+  if (report.held_for_budget.empty() || options_.write_budget == nullptr || stopping_)
+    return;
+  Millis wait = kHeldWritesMaxWait;
+  for (const auto& [collection, count] : report.held_for_budget)
+    wait = std::min(wait, options_.write_budget->time_until(collection, 1.0));
+  wait = std::max(wait, kHeldWritesMinWait);
+  const auto now = SteadyClock::now();
+  if (!held_writes_logged_ || now - *held_writes_logged_ >= std::chrono::minutes(1)) {
+    held_writes_logged_ = now;
+    for (const auto& [collection, count] : report.held_for_budget) {
+      spdlog::info(
+          "{}: {} write(s) wait in the outbox for the request budget; they go out as it refills "
+          "(next in {} ms), without holding back the other collections",
+          collection, count, wait.count());
+    }
+  }
+  // Re-arming drops the wait armed by an earlier cycle.
+  held_writes_timer_.expires_after(wait);
+  held_writes_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec)
+      poll_now(kHeldWrites);
+  });
+}
+
 void Scheduler::prune_journal(CycleOutcome& outcome, std::int64_t now_ms) {
   if (options_.journal_max_entries == 0 && options_.journal_max_age.count() == 0)
     return;
@@ -290,6 +333,7 @@ void Scheduler::stop(Millis grace, std::function<void()> on_stopped) {
   const bool was_stopping = stopping_;
   stopping_ = true;
   queue_.clear();
+  held_writes_timer_.cancel();
   for (auto& [name, timer] : poll_timers_)
     timer->cancel();
   if (in_flight_) {

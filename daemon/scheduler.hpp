@@ -36,6 +36,7 @@
 
 #include "connectors/connector.hpp"
 #include "daemon/engine/engine.hpp"
+#include "daemon/engine/write_budget.hpp"
 #include "daemon/health.hpp"
 #include "mapping/settings.hpp"
 
@@ -57,6 +58,9 @@ using Millis = std::chrono::milliseconds;
 // others already hold (found again by email, but at the cost of a lookup per
 // person per product); listing all of them first links everyone at once.
 inline constexpr const char* kEveryCollection = "*";
+// The queue entry (and metrics label) of a pass that only sends the writes
+// held back for a request budget (SchedulerOptions::write_budget).
+inline constexpr const char* kHeldWrites = "outbox";
 
 struct CollectionSchedule {
   std::string collection;
@@ -74,6 +78,11 @@ struct SchedulerOptions {
   Millis journal_max_age{0};
   std::size_t batch = 64;
   std::uint64_t seed = 0;  // jitter randomness; 0 = random
+  // CycleOptions::write_budget for every cycle (nullptr: writes wait for
+  // their budget). Writes it holds back are sent by a pass (kHeldWrites)
+  // queued once the budget has a request for them again. Outlives the
+  // scheduler.
+  const WriteBudget* write_budget = nullptr;
 };
 
 // One finished (or abandoned) cycle.
@@ -142,6 +151,9 @@ class Scheduler {
   Millis jitter(Millis max);
   void prune_journal(CycleOutcome& outcome, std::int64_t now_ms);
   bool has_connector(const std::string& collection) const;
+  // Arms the pass for writes the cycle held back for a budget, and says
+  // (once a minute) that they wait.
+  void come_back_for_held_writes(const CycleReport& report);
 
   boost::asio::any_io_executor executor_;
   state::Store& store_;
@@ -158,8 +170,10 @@ class Scheduler {
   std::map<std::string, std::unique_ptr<boost::asio::steady_timer>> poll_timers_;
   std::uint64_t generation_ = 0;  // bumped on reload: older poll loops exit
   std::deque<std::string> queue_;
-  boost::asio::steady_timer wake_timer_;      // the idle runner waits on it
-  boost::asio::steady_timer deadline_timer_;  // the in-flight cycle's deadline
+  boost::asio::steady_timer wake_timer_;         // the idle runner waits on it
+  boost::asio::steady_timer deadline_timer_;     // the in-flight cycle's deadline
+  boost::asio::steady_timer held_writes_timer_;  // queues kHeldWrites
+  std::optional<std::chrono::steady_clock::time_point> held_writes_logged_;
   boost::asio::cancellation_signal cancel_cycle_;
   std::chrono::steady_clock::time_point deadline_{};
   std::chrono::steady_clock::time_point cycle_started_{};

@@ -1,5 +1,7 @@
 #include "connectors/limits/api_client.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <system_error>
 
 #include <spdlog/spdlog.h>
@@ -279,6 +281,25 @@ double ApiClient::requests_available_now() const {
     }
   }
   return bucket_.available(clock_.now());
+}
+
+std::chrono::milliseconds ApiClient::time_until_available(double requests) const {
+  using std::chrono::milliseconds;
+  milliseconds wait{0};
+  const double missing = requests - requests_available_now();
+  if (missing > 0 && options_.rate.requests_per_second > 0)
+    wait = milliseconds(
+        static_cast<std::int64_t>(std::ceil(missing / options_.rate.requests_per_second * 1000.0)));
+  if (RequestLedger* ledger = shared_ledger()) {
+    try {
+      const auto now = clock_.wall_now();
+      if (auto until = ledger->blocked_until(options_.product, now))
+        wait = std::max(wait, std::chrono::ceil<milliseconds>(*until - now));
+    } catch (const std::system_error&) {
+      // Read again at the next request, which logs the failure once.
+    }
+  }
+  return wait;
 }
 
 RequestLedger* ApiClient::shared_ledger() const {

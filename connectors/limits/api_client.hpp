@@ -110,6 +110,9 @@ class ApiClient {
   // ledger's when there is one, else this client's own bucket's): a listing
   // that may stop early reads only as much as this allows.
   double requests_available_now() const;
+  // How long until the budget holds `requests` (0 when it does now), counting
+  // a throttle the product announced.
+  std::chrono::milliseconds time_until_available(double requests) const;
   // While some request waits for the request budget: until when (the
   // latest such wait). A progress display says so rather than look stuck.
   std::optional<std::chrono::system_clock::time_point> budget_wait_until() const {

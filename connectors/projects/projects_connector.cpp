@@ -78,6 +78,10 @@ class ProjectsContacts final : public Connector {
   }
 
   std::string_view collection() const override { return kCollection; }
+  // Creates under one client go create_batch to a request.
+  double requests_per_create() const override {
+    return 1.0 / static_cast<double>(std::clamp(options_.create_batch, 1, kMaxCreateBatch));
+  }
 
   asio::awaitable<Listing> list(std::string since) override {
     // No modified-since filter exists: each client's contacts are read whole.

@@ -14,6 +14,7 @@
 #include "daemon/engine/engine.hpp"
 #include "daemon/engine/listing.hpp"
 #include "daemon/engine/plan_recorder.hpp"
+#include "daemon/engine/write_budget.hpp"
 #include "mapping/normalize.hpp"
 #include "mapping/planner.hpp"
 #include "state/email_keyed_links.hpp"
@@ -35,7 +36,7 @@ boost::asio::awaitable<CycleReport> Engine::run_cycle(CycleOptions options) {
   // 0. Resume what an earlier cycle planned but did not finish.
   if (!options.dry_run) {
     co_await resume(report, options);
-    if (report.fatal)
+    if (report.fatal || options.send_only)
       co_return report;
   }
 
@@ -63,7 +64,7 @@ boost::asio::awaitable<void> Engine::resume(CycleReport& report, const CycleOpti
     co_return;
   spdlog::debug("cycle phase=resume: {} outbox entries left by an earlier run", before);
   report.resumed = before;
-  const FreshWrites listed = co_await list_resumed_targets(options.listing_timeout);
+  const FreshWrites listed = co_await list_resumed_targets(options);
   co_await sender_.drain(report, options, &listed);
 }
 
@@ -218,8 +219,7 @@ boost::asio::awaitable<void> Engine::list_unlisted(
 
 // Lists in full the collections many resumed creates go to (one listing
 // instead of one lookup per create, which may scan every parent).
-boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(
-    std::chrono::milliseconds listing_timeout) {
+boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(const CycleOptions& options) {
   // Below this many, looking each create up costs less than a listing.
   constexpr std::size_t kListAbove = 10;
   std::map<std::string, std::size_t, std::less<>> creates;
@@ -235,6 +235,11 @@ boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(
   std::vector<std::pair<connectors::Connector*, std::string>> jobs;
   std::vector<std::string> collections;
   for (const auto& [collection, n] : creates) {
+    // A product whose writes must not wait for its budget is not listed
+    // whole here either (that is what reading it in slices avoids): its
+    // creates are looked up one by one, as its budget allows.
+    if (options.write_budget != nullptr && options.write_budget->available(collection))
+      continue;
     if (n >= kListAbove) {
       jobs.emplace_back(connector(collection), std::string());
       collections.push_back(collection);
@@ -244,7 +249,7 @@ boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(
     co_return fresh;
   std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)
   std::vector<ListResult> listings = co_await list_concurrently(
-      std::move(jobs), std::move(no_progress), listing_timeout, cancel_listings_);
+      std::move(jobs), std::move(no_progress), options.listing_timeout, cancel_listings_);
   for (std::size_t i = 0; i < listings.size(); ++i) {
     const ListResult& result = listings[i];
     const mapping::CollectionSpec* spec = mapping::find_collection(collections[i]);

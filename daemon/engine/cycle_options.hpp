@@ -12,6 +12,8 @@
 
 namespace zohosync::daemon {
 
+class WriteBudget;
+
 // Where a fault hook is called (tests stop the executor there).
 enum class FaultPoint {
   after_list,         // every collection listed, nothing written
@@ -43,6 +45,14 @@ struct CycleOptions {
   // Called as the cycle moves on: listing (collections listed of those to
   // list) and sending (writes done of those queued). Must not throw.
   std::function<void(CyclePhase phase, std::size_t done, std::size_t total)> progress;
+  // When set (the daemon): a write to a collection whose product's budget
+  // cannot pay for it now is not sent this cycle but stays in the outbox,
+  // and the report says so (CycleReport::held_for_budget). Unset, writes
+  // wait for their budget (a one-shot run).
+  const WriteBudget* write_budget = nullptr;
+  // Send what the outbox holds and list nothing: the pass that comes back for
+  // writes held for a budget.
+  bool send_only = false;
   // Called at each FaultPoint; a test throws from it to simulate a crash.
   std::function<void(FaultPoint)> fault_hook;
 };

@@ -80,8 +80,7 @@ class Engine {
   boost::asio::awaitable<void> resume(CycleReport& report, const CycleOptions& options);
   // Lists in full the collections many resumed creates go to (one listing
   // instead of one lookup per create, which may scan every parent).
-  boost::asio::awaitable<FreshWrites> list_resumed_targets(
-      std::chrono::milliseconds listing_timeout);
+  boost::asio::awaitable<FreshWrites> list_resumed_targets(const CycleOptions& options);
   // Steps 1 and 2: list, then plan into the outbox in one transaction.
   boost::asio::awaitable<FreshWrites> list_and_plan(CycleReport& report,
                                                     const CycleOptions& options);

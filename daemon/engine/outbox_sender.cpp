@@ -16,6 +16,7 @@
 #include <spdlog/spdlog.h>
 
 #include "daemon/engine/child_tasks.hpp"
+#include "daemon/engine/write_budget.hpp"
 #include "mapping/actions.hpp"
 #include "mapping/confirmed_link.hpp"
 #include "mapping/normalize.hpp"
@@ -32,8 +33,9 @@ using mapping::Action;
 using mapping::ActionKind;
 
 struct PendingWrite {
-  // dropped: not sent and not to be sent (the person was deleted since).
-  enum class Status { not_sent, done, failed, dropped };
+  // dropped: not sent and not to be sent (the person was deleted since);
+  // held: not sent, its product's budget could not pay for it now.
+  enum class Status { not_sent, done, failed, dropped, held };
   std::string key;
   Action action;
   Status status = Status::not_sent;
@@ -131,6 +133,7 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
           w.lookup_first = false;
       }
     }
+    hold_for_budget(writes, options);
     spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());
     std::exception_ptr crash;
     co_await send_batch(writes, blocked, options, sent, entries.size(), crash);
@@ -160,6 +163,39 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
   }
 }
 
+double OutboxSender::request_cost(const PendingWrite& w) const {
+  if (w.action.kind != ActionKind::create)
+    return 1.0;
+  const connectors::Connector* conn = connector(w.action.collection);
+  return (w.lookup_first ? 1.0 : 0.0) + (conn != nullptr ? conn->requests_per_create() : 1.0);
+}
+
+void OutboxSender::hold_for_budget(std::vector<PendingWrite>& writes,
+                                   const CycleOptions& options) const {
+  if (options.write_budget == nullptr)
+    return;
+  // What each collection's budget holds now (nullopt: not held back), read
+  // once per batch and spent write by write.
+  std::map<std::string, std::optional<double>, std::less<>> left;
+  for (PendingWrite& w : writes) {
+    auto it = left.find(w.action.collection);
+    if (it == left.end())
+      it = left.emplace(w.action.collection, options.write_budget->available(w.action.collection))
+               .first;
+    if (!it->second)
+      continue;
+    const double cost = request_cost(w);
+    // A write that costs more than one request (a lookup, then its share of
+    // a batched create) goes once one whole request is there: it overdraws
+    // by less than one request, a wait shorter than the budget's spacing.
+    if (*it->second < std::min(cost, 1.0)) {
+      w.status = PendingWrite::Status::held;
+      continue;
+    }
+    *it->second -= cost;
+  }
+}
+
 void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
                           CycleReport& report, const CycleOptions& options) {
   spdlog::debug("cycle phase=journal: recording writes {}..{}", first, last);
@@ -168,6 +204,11 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
   for (PendingWrite& w : writes) {
     const Action& a = w.action;
     CollectionCounts& counts = report.collections[a.collection];
+    if (w.status == PendingWrite::Status::held) {
+      ++report.pending;
+      ++report.held_for_budget[a.collection];
+      continue;
+    }
     if (w.status == PendingWrite::Status::not_sent ||
         (w.status == PendingWrite::Status::failed && w.error_class != ErrorClass::per_record)) {
       ++report.pending;  // stays in the outbox for the next cycle
@@ -181,10 +222,8 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
     state::Outbox::erase(txn, store_, w.key);
     if (w.status == PendingWrite::Status::dropped) {
       ++counts.skipped;
-      spdlog::info(
-          "{}: create for {} dropped: the person was deleted after it "
-          "was planned",
-          a.collection, mapping::quoted_email(a.person_email));
+      spdlog::info("{}: create for {} dropped: the person was deleted after it was planned",
+                   a.collection, mapping::quoted_email(a.person_email));
       continue;
     }
     if (w.status == PendingWrite::Status::failed) {
@@ -275,7 +314,7 @@ boost::asio::awaitable<void> OutboxSender::send_batch(
   auto executor = co_await boost::asio::this_coro::executor;
   auto shared = std::make_shared<Shared>(executor, std::move(writes));
   for (PendingWrite& w : shared->writes) {
-    if (blocked.count(w.action.collection))
+    if (blocked.count(w.action.collection) || w.status == PendingWrite::Status::held)
       continue;
     auto send = [](OutboxSender* sender, PendingWrite* write,
                    const CycleOptions* opts) -> boost::asio::awaitable<void> {

@@ -9,6 +9,8 @@
 //     email itself;
 //   - a create that meets a tombstone (its person deleted everywhere since
 //     it was planned) is dropped, not sent;
+//   - with a write budget (the daemon), a write its product's budget cannot
+//     pay for now is not sent: it stays in the outbox for a later pass;
 //   - a collection whose product did not answer this cycle's listing, or
 //     that failed transiently in several batches in a row with no success,
 //     gets no more writes this cycle: they stay pending.
@@ -77,6 +79,12 @@ class OutboxSender {
   // The person a record is linked to now (a short read transaction).
   std::optional<mapping::PersonId> linked_person(std::string_view collection,
                                                  std::string_view record_id) const;
+  // What sending the write may cost in requests: a lookup first, then the
+  // write (a batched create costs its share of one request).
+  double request_cost(const PendingWrite& write) const;
+  // Marks held the writes their product's budget cannot pay for now
+  // (CycleOptions::write_budget): they stay in the outbox.
+  void hold_for_budget(std::vector<PendingWrite>& writes, const CycleOptions& options) const;
   // Whether a tombstone stops creating the email there (a short read transaction).
   bool tombstoned(std::string_view collection, std::string_view email) const;
   connectors::Connector* connector(std::string_view collection) const;

@@ -47,6 +47,9 @@ struct CycleReport {
   std::size_t resumed = 0;                       // outbox entries from an earlier cycle, sent first
   std::size_t pending = 0;  // outbox entries left for the next cycle (transient failures)
   std::size_t planned_writes = 0;
+  // Of `pending`: writes not sent because their product's budget could not
+  // pay for them now (CycleOptions::write_budget), by collection.
+  std::map<std::string, std::size_t, std::less<>> held_for_budget;
   bool fatal = false;  // a configuration or fatal error stopped the cycle
 
   // True when nothing failed, nothing was held back, and nothing was left pending.
