@@ -88,7 +88,11 @@ class ProjectsContacts final : public Connector {
     const bool sliced =
         options_.sliced_listings && (since == kPassDone || since.rfind(kPassAt, 0) == 0);
     Listing listing;
-    if (sliced && api_.requests_available_now() < 2.0) {
+    // Two requests spare to start (one for a write this cycle plans), or all
+    // the budget holds at once when that is less: a budget whose burst is
+    // below two must still let a pass move.
+    const double spare = std::min(2.0, std::max(1.0, api_.options().rate.burst));
+    if (sliced && api_.requests_available_now() < spare) {
       // Nothing to spare now: this poll reads nothing rather than wait, and
       // leaves the request there for a write waiting in the outbox (writes
       // go first); the pass goes on at the next poll.
@@ -122,7 +126,7 @@ class ProjectsContacts final : public Connector {
       // The first client takes what the budget holds now; after it, stop
       // while a request is still spare for the writes this cycle plans. The
       // next listing goes on from here.
-      if (sliced && api_.requests_available_now() < (pass_next_ > first ? 2.0 : 1.0))
+      if (sliced && api_.requests_available_now() < (pass_next_ > first ? spare : 1.0))
         break;
       const std::string& client = pass_clients_[pass_next_];
       const std::size_t skipped_before = skipped;

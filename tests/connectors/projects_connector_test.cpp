@@ -12,6 +12,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "connectors/http/http_client.hpp"
 #include "connectors/limits/api_client.hpp"
@@ -137,12 +138,11 @@ TEST_CASE("projects.contacts: a full listing holds every contact, at one request
 namespace {
 
 // A daemon's projects.contacts: slices sized by a small request budget
-// (a burst of 6, then 20 a second).
+// (by default a burst of 6, then 20 a second).
 struct SlicedProjects : SandboxStack {
-  SlicedProjects(session& admin_in, bool sliced)
-      : SandboxStack(admin_in, Product::projects, [](ApiClientOptions& options) {
-          options.rate = {20.0, 6.0};
-        }) {
+  SlicedProjects(session& admin_in, bool sliced, RateLimit rate = {20.0, 6.0})
+      : SandboxStack(admin_in, Product::projects,
+                     [rate](ApiClientOptions& options) { options.rate = rate; }) {
     ProjectsOptions options;
     options.portal_id = text(admin.info.at("projects").as_object().at("portal_id"));
     options.sliced_listings = sliced;
@@ -164,6 +164,28 @@ std::vector<std::string> client_order(session& admin) {
 }
 
 }  // namespace
+
+TEST_CASE(
+    "projects.contacts: a budget that never holds two requests at once still moves a pass, a "
+    "client a poll") {
+  // 12 requests a minute: a burst of 1.2. A pass that waits for two spare
+  // requests would never read a client.
+  sandbox_process proc({"--people", "60", "--seed", "8", "--no-limits"});
+  session admin(proc.port());
+  const std::size_t clients = contacts_per_client(admin).size();
+  REQUIRE(clients > 5);
+  SlicedProjects projects(admin, /*sliced=*/true, RateLimit{0.18, 1.2});
+  std::set<std::string> read;
+  std::string cursor = "full";
+  for (int poll = 0; poll < 3 * static_cast<int>(clients) && read.size() < clients; ++poll) {
+    projects.clock.advance(6s);  // a poll later: about one more request
+    const Listing slice = projects.list(cursor);
+    CHECK(slice.complete_parents.size() <= 1);
+    read.insert(slice.complete_parents.begin(), slice.complete_parents.end());
+    cursor = slice.cursor;
+  }
+  CHECK(read.size() == clients);
+}
 
 TEST_CASE(
     "projects.contacts: a daemon's listings read the clients in budget-sized slices, each "
