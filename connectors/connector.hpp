@@ -69,6 +69,14 @@ struct Listing {
   bool full = false;     // true: `records` is every record (since was "")
 };
 
+// Where a listing over parents stands (Connector::listing_progress).
+struct ListingProgress {
+  std::size_t parents_read = 0;        // of the pass under way
+  std::size_t parents_total = 0;       // 0: not known yet
+  std::uint64_t passes_completed = 0;  // since the connector was made
+  const char* parent_noun = "parent";  // singular: "client"
+};
+
 class Connector {
  public:
   virtual ~Connector() = default;
@@ -100,6 +108,10 @@ class Connector {
   // it instead of adding a second one (an upsert keyed by email): the engine
   // then skips its lookup before a create.
   virtual bool create_matches_email() const { return false; }
+  // A listing that reads its parents one by one (Projects: each client's
+  // contacts), whether in one go or spread over polls a slice at a time: how
+  // far the pass under way has got. nullopt for other listings.
+  virtual std::optional<ListingProgress> listing_progress() const { return std::nullopt; }
   // The requests one create costs: below 1 where creates are sent together
   // (a budget deciding how many writes it can pay for asks).
   virtual double requests_per_create() const { return 1.0; }

@@ -9,6 +9,7 @@
 
 #include <boost/json.hpp>
 
+#include "daemon/cadence_tracker.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/connector_set.hpp"
@@ -42,6 +43,42 @@ std::map<std::string, std::string> throttles(const std::string& dir) {
   return out;
 }
 
+// What the daemon measured of a collection's cadence, in one line.
+std::string cadence_line(const std::string& collection, const state::Cadence& c) {
+  std::string line =
+      "cadence of " + collection + ": polled every " + rounded_duration(c.poll_interval_ms);
+  if (c.effective_interval_ms > 0)
+    line += ", read every " + rounded_duration(c.effective_interval_ms) + " on average";
+  if (c.parents_total > 0) {
+    line += "; pass " + std::to_string(c.parents_read) + " of " + std::to_string(c.parents_total);
+    if (c.pass_remaining_ms > 0)
+      line += ", about " + rounded_duration(c.pass_remaining_ms) + " to go";
+    if (c.last_pass_ms > 0)
+      line += ", last whole pass " + rounded_duration(c.last_pass_ms);
+  }
+  return line;
+}
+
+boost::json::object cadence_json(const state::Cadence& c) {
+  boost::json::object o{
+      {"poll_interval_s", static_cast<double>(c.poll_interval_ms) / 1000.0},
+      {"effective_interval_s", static_cast<double>(c.effective_interval_ms) / 1000.0},
+      {"measured_at_ms", c.updated_ms}};
+  if (c.parents_total > 0) {
+    o["pass"] = {
+        {"parents_read", c.parents_read},
+        {"parents_total", c.parents_total},
+        {"remaining_s",
+         c.pass_remaining_ms < 0
+             ? boost::json::value(nullptr)
+             : boost::json::value(static_cast<double>(c.pass_remaining_ms) / 1000.0)},
+        {"last_pass_s", c.last_pass_ms > 0
+                            ? boost::json::value(static_cast<double>(c.last_pass_ms) / 1000.0)
+                            : boost::json::value(nullptr)}};
+  }
+  return o;
+}
+
 void print_text(const std::string& dir, const state::StatusReport* report) {
   std::printf("state dir: %s\n", dir.c_str());
   if (report == nullptr) {
@@ -72,6 +109,8 @@ void print_text(const std::string& dir, const state::StatusReport* report) {
     std::printf("%-34s %s\n", collection,
                 it == report->cursors.end() ? "never synced" : it->second.c_str());
   }
+  for (const auto& [collection, c] : report->cadences)
+    std::printf("%s\n", cadence_line(collection, c).c_str());
   for (const auto& [product, until] : throttles(dir))
     std::printf("throttled: %s until %s (every zohosync process on this state dir waits)\n",
                 product.c_str(), until.c_str());
@@ -109,6 +148,8 @@ void print_json(const std::string& dir, const state::StatusReport* report) {
       if (auto p = report->pending.find(collection); p != report->pending.end())
         n = p->second;
       c["pending"] = {{"creates", n.creates}, {"updates", n.updates}, {"deletes", n.deletes}};
+      if (auto cad = report->cadences.find(collection); cad != report->cadences.end())
+        c["cadence"] = cadence_json(cad->second);
     }
     collections[collection] = std::move(c);
   }

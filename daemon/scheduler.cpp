@@ -13,6 +13,8 @@
 #include <exception>
 
 #include "daemon/cycle_metrics.hpp"
+#include "state/cadence.hpp"
+#include "state/journal.hpp"
 #include "state/store.hpp"
 
 namespace zohosync::daemon {
@@ -48,6 +50,7 @@ Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
       settings_(std::move(settings)),
       options_(std::move(options)),
       registry_(registry),
+      cadence_(connectors_),
       wall_clock_(system_now_ms),
       wake_timer_(executor),
       deadline_timer_(executor),
@@ -55,6 +58,18 @@ Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
       random_(options_.seed != 0 ? options_.seed : std::random_device{}()) {
   engine_ = std::make_unique<Engine>(store_, settings_, connectors_);
   describe_cycle_metrics(registry_);
+  CadenceTracker::describe_metrics(registry_);
+  configure_cadence();
+}
+
+void Scheduler::configure_cadence() {
+  std::map<std::string, Millis> intervals;
+  for (const auto& c : options_.collections) {
+    if (has_connector(c.collection))
+      intervals[c.collection] = c.poll_interval;
+  }
+  cadence_.configure(intervals);
+  cadence_.export_metrics(registry_);
 }
 
 Scheduler::~Scheduler() = default;
@@ -75,6 +90,12 @@ void Scheduler::start() {
     return;
   started_ = true;
   started_ms_ = wall_clock_();
+  try {
+    auto txn = store_.begin_read();
+    cadence_.log_start(state::read_cadences(txn, store_));
+  } catch (const std::exception& e) {
+    spdlog::warn("the cadence of the last run cannot be read: {}", e.what());
+  }
   queue_.push_back(kEveryCollection);
   arm_timers();
   asio::co_spawn(executor_, run_loop(), [](std::exception_ptr e) {
@@ -243,12 +264,14 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
            outcome.report.collections.count(c) > 0;
   };
   const bool clean = outcome.error.empty() && !outcome.timed_out && !outcome.report.fatal;
+  std::vector<std::string> answered;  // the collections this cycle listed
   if (every) {
     // Ok when at least one collection was listed; each listed one counts as synced.
     for (const auto& [c, counts] : outcome.report.collections) {
       if (clean && listed(c) && has_connector(c)) {
         outcome.ok = true;
         last_success_ms_[c] = now_ms;
+        answered.push_back(c);
       }
     }
   } else if (held_writes) {
@@ -257,11 +280,16 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
     outcome.ok = clean && listed(collection);
     if (outcome.ok) {
       last_success_ms_[collection] = now_ms;
+      answered.push_back(collection);
       if (full_listing)
         last_full_ms_[collection] = now_ms;
     }
   }
-  prune_journal(outcome, now_ms);
+  for (const std::string& c : answered)
+    cadence_.listed(c, now_ms);
+  if (!answered.empty())
+    cadence_.export_metrics(registry_);
+  store_after_cycle(outcome, now_ms, answered);
 
   if (outcome.ok && held_writes) {
     spdlog::debug("{}: {} held writes confirmed, {} failed, {} still pending in {} ms", collection,
@@ -315,16 +343,24 @@ void Scheduler::come_back_for_held_writes(const CycleReport& report) {
   });
 }
 
-void Scheduler::prune_journal(CycleOutcome& outcome, std::int64_t now_ms) {
-  if (options_.journal_max_entries == 0 && options_.journal_max_age.count() == 0)
+void Scheduler::store_after_cycle(CycleOutcome& outcome, std::int64_t now_ms,
+                                  const std::vector<std::string>& listed) {
+  const bool prune = options_.journal_max_entries != 0 || options_.journal_max_age.count() != 0;
+  if (!prune && listed.empty())
     return;
   try {
     auto txn = store_.begin_write();
-    outcome.pruned = state::Journal::prune(txn, store_, options_.journal_max_entries,
-                                           options_.journal_max_age.count(), now_ms);
+    if (prune)
+      outcome.pruned = state::Journal::prune(txn, store_, options_.journal_max_entries,
+                                             options_.journal_max_age.count(), now_ms);
+    for (const std::string& c : listed) {
+      auto it = cadence_.cadences().find(c);
+      if (it != cadence_.cadences().end())
+        state::write_cadence(txn, store_, c, it->second);
+    }
     std::move(txn).commit();
   } catch (const std::exception& e) {
-    spdlog::warn("journal retention failed: {}", e.what());
+    spdlog::warn("journal retention or cadence not stored: {}", e.what());
   }
 }
 
@@ -360,6 +396,7 @@ void Scheduler::stop(Millis grace, std::function<void()> on_stopped) {
 void Scheduler::reload(SchedulerOptions options, mapping::SyncSettings settings) {
   options.seed = options_.seed;
   options_ = std::move(options);
+  configure_cadence();
   pending_settings_ = std::move(settings);
   if (started_ && !stopping_)
     arm_timers();

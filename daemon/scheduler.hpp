@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "connectors/connector.hpp"
+#include "daemon/cadence_tracker.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/engine/write_budget.hpp"
 #include "daemon/health.hpp"
@@ -140,6 +141,7 @@ class Scheduler {
   bool progressing() const;
   std::int64_t started_ms() const { return started_ms_; }
   const SchedulerOptions& options() const { return options_; }
+  const CadenceTracker& cadence() const { return cadence_; }
 
  private:
   boost::asio::awaitable<void> poll_loop(std::string collection, std::uint64_t generation);
@@ -149,7 +151,11 @@ class Scheduler {
   void arm_deadline(std::chrono::steady_clock::time_point when);
   void wake();
   Millis jitter(Millis max);
-  void prune_journal(CycleOutcome& outcome, std::int64_t now_ms);
+  // After each cycle, in one transaction: the journal pruned to its
+  // retention, and the cadence of the collections the cycle listed.
+  void store_after_cycle(CycleOutcome& outcome, std::int64_t now_ms,
+                         const std::vector<std::string>& listed);
+  void configure_cadence();
   bool has_connector(const std::string& collection) const;
   // Arms the pass for writes the cycle held back for a budget, and says
   // (once a minute) that they wait.
@@ -163,6 +169,7 @@ class Scheduler {
   std::unique_ptr<Engine> engine_;
   SchedulerOptions options_;
   metrics::Registry& registry_;
+  CadenceTracker cadence_;
   WallClock wall_clock_;
   CycleLock cycle_lock_;
   std::function<void(const CycleOutcome&)> on_cycle_;

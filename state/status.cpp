@@ -27,6 +27,7 @@ StatusReport read_status(const Store& store) {
     }
   }
   report.pending = Outbox::counts(txn, store);
+  report.cadences = read_cadences(txn, store);
   return report;
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "state/cadence.hpp"
 #include "state/outbox.hpp"
 
 namespace zohosync::state {
@@ -17,6 +18,7 @@ struct StatusReport {
   std::uint64_t journal_first_seq = 0, journal_last_seq = 0;  // 0 when the journal is empty
   std::map<std::string, std::string> cursors;                 // collection id -> stored cursor text
   std::map<std::string, OutboxCounts> pending;  // collection id -> writes waiting in the outbox
+  std::map<std::string, Cadence> cadences;      // as the daemon last measured them
 };
 
 // Reads everything in one snapshot (one read transaction).

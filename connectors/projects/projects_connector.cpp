@@ -78,6 +78,9 @@ class ProjectsContacts final : public Connector {
   }
 
   std::string_view collection() const override { return kCollection; }
+  std::optional<ListingProgress> listing_progress() const override {
+    return ListingProgress{pass_next_, pass_clients_.size(), passes_completed_, "client"};
+  }
   // Creates under one client go create_batch to a request.
   double requests_per_create() const override {
     return 1.0 / static_cast<double>(std::clamp(options_.create_batch, 1, kMaxCreateBatch));
@@ -140,6 +143,8 @@ class ProjectsContacts final : public Connector {
       }
       ++pass_next_;
     }
+    if (pass_next_ == pass_clients_.size())
+      ++passes_completed_;
     const bool whole = !resumed && first == 0 && pass_next_ == pass_clients_.size();
     if (whole) {
       listing.full = true;
@@ -530,6 +535,7 @@ class ProjectsContacts final : public Connector {
   // next client it reads.
   std::vector<std::string> pass_clients_;
   std::size_t pass_next_ = 0;
+  std::uint64_t passes_completed_ = 0;
   batch::WriteCoalescer<NewContact, Record> creates_;
 };
 

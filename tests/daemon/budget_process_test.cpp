@@ -84,14 +84,14 @@ TEST_CASE(
   const std::string linked_output = linked.out + linked.err;
   REQUIRE_MESSAGE(linked.exit_code == 0, linked_output);
 
-  // The daemon: every product polled each second; Projects may spend 6
-  // requests a minute, a tenth of one per poll, against more than 30
+  // The daemon: every product polled each second; Projects may spend 12
+  // requests a minute, a fifth of one per poll, against more than 30
   // clients to read.
   constexpr Millis kPoll = 1s;
   const auto config = support::write_config(dir.path() / "daemon",
                                             {.base_url = support::sandbox_url(sandbox.port()),
                                              .state_dir = dir.path() / "state",
-                                             .budgets = budgets(6),
+                                             .budgets = budgets(12),
                                              .poll = kPoll,
                                              .jitter = 100ms});
   support::DaemonProcess daemon(dir.path(), config.string(), "budget");
@@ -114,7 +114,7 @@ TEST_CASE(
   CAPTURE(email);
 
   // Three CRM edits in a row each reach Inventory within two polls. Each
-  // also needs a Projects write, and Projects has a request every 10 s:
+  // also needs a Projects write, and Projects has a request every 5 s:
   // those writes wait in the outbox for its budget, not in a cycle, so they
   // hold back neither the next poll nor the next edit. (With whole Projects
   // listings, or writes that wait in the cycle, a poll would wait for
@@ -157,11 +157,13 @@ TEST_CASE(
   }
   CHECK_MESSAGE(in_projects, read_file(daemon.log));
 
-  // The Projects pass goes on meanwhile, as its budget refills, and no
-  // product refused a request over its limit.
+  // The Projects pass goes on meanwhile, as its budget refills: once its
+  // pace is known, the daemon says (once) that a whole pass takes longer
+  // than the poll interval. No product refused a request over its limit.
+  const std::string too_slow = "projects.contacts: a whole pass over its ";
   const auto pass_watch = std::chrono::steady_clock::now();
-  while (projects_requests(sb) == projects_before &&
-         std::chrono::steady_clock::now() - pass_watch < 30s)
+  while (read_file(daemon.log).find(too_slow) == std::string::npos &&
+         std::chrono::steady_clock::now() - pass_watch < 60s)
     std::this_thread::sleep_for(200ms);
   CHECK(projects_requests(sb) > projects_before);
   const json::object counters = sb.client.get("/__sandbox/counters").obj();
@@ -171,6 +173,31 @@ TEST_CASE(
   const auto status = daemon.process.wait(10s);
   REQUIRE(status.has_value());
   CHECK(*status == 0);
+
+  // What an admin reads: each collection's interval at start; once, that a
+  // whole Projects pass takes longer than its interval; and in `status`,
+  // where the pass stands and how often each collection was really read.
+  const std::string log = read_file(daemon.log);
+  CHECK(log.find("projects.contacts: polled every 1s") != std::string::npos);
+  CHECK(log.find("crm.contacts: polled every 1s") != std::string::npos);
+  CHECK_MESSAGE(log.find(too_slow) != std::string::npos, log);
+  CHECK(log.find(too_slow) == log.rfind(too_slow));
+  CHECK(log.find("longer than its poll interval (1s)") != std::string::npos);
+  const support::Run shown =
+      support::run_zohosync({"status", "--json", "--config", config.string()});
+  REQUIRE_MESSAGE(shown.exit_code == 0, shown.err);
+  const json::object collections = json::parse(shown.out).at("collections").as_object();
+  const json::object& projects_cadence =
+      collections.at("projects.contacts").at("cadence").as_object();
+  CHECK(projects_cadence.at("poll_interval_s").to_number<double>() == 1.0);
+  const json::object& pass = projects_cadence.at("pass").as_object();
+  CHECK(pass.at("parents_total").to_number<std::size_t>() >= clients);
+  CHECK(pass.at("parents_read").to_number<std::size_t>() <=
+        pass.at("parents_total").to_number<std::size_t>());
+  const double crm_every =
+      collections.at("crm.contacts").at("cadence").at("effective_interval_s").to_number<double>();
+  CHECK(crm_every > 0.5);
+  CHECK(crm_every < 3.0);
   sandbox.stop();
 }
 

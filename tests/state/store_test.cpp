@@ -10,6 +10,8 @@
 #include <fstream>
 #include <string>
 
+#include "state/cadence.hpp"
+#include "state/status.hpp"
 #include "state/store.hpp"
 #include "temp_dir.hpp"
 
@@ -310,6 +312,42 @@ TEST_CASE("read_status of a fresh store") {
   CHECK(report.journal_last_seq == 0);
   CHECK(report.cursors.empty());
   CHECK(report.entries_per_db.at("people") == 0);
+}
+
+TEST_CASE("each collection's cadence is kept in meta and read back by read_status") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  Cadence projects;
+  projects.poll_interval_ms = 300'000;
+  projects.effective_interval_ms = 301'500;
+  projects.parents_read = 120;
+  projects.parents_total = 2'000;
+  projects.last_pass_ms = 3'900'000;
+  projects.pass_remaining_ms = 3'650'000;
+  projects.updated_ms = 1'800'000'000'000;
+  Cadence crm;
+  crm.poll_interval_ms = 60'000;
+  {
+    auto txn = store.begin_write();
+    write_cadence(txn, store, "projects.contacts", projects);
+    write_cadence(txn, store, "crm.contacts", crm);
+    crm.effective_interval_ms = 61'000;  // written again: replaced
+    write_cadence(txn, store, "crm.contacts", crm);
+    std::move(txn).commit();
+  }
+  const auto report = read_status(store);
+  REQUIRE(report.cadences.size() == 2);
+  const Cadence& p = report.cadences.at("projects.contacts");
+  CHECK(p.poll_interval_ms == 300'000);
+  CHECK(p.effective_interval_ms == 301'500);
+  CHECK(p.parents_read == 120);
+  CHECK(p.parents_total == 2'000);
+  CHECK(p.last_pass_ms == 3'900'000);
+  CHECK(p.pass_remaining_ms == 3'650'000);
+  CHECK(p.updated_ms == 1'800'000'000'000);
+  CHECK(report.cadences.at("crm.contacts").effective_interval_ms == 61'000);
+  // Cadence rows do not pass for anything else kept in meta.
+  CHECK(report.schema_version != 0);
 }
 
 }  // namespace
