@@ -83,11 +83,20 @@ void prune_journal(state::Store& store, const config::SyncConfig& sync, std::int
   std::move(txn).commit();
 }
 
-// "projects waits for its request budget until 07:52:10" for each product
-// whose requests wait for its budget now: a paced listing that shows no
-// progress for minutes says why.
-std::string budget_wait_note(const ConnectorSet& set) {
+// "projects.contacts 120 of 2000 clients read" for each listing over parents
+// under way, and "projects waits for its request budget until 07:52:10" for
+// each product whose requests wait for its budget now: a paced listing that
+// takes minutes shows how far it has got, and why it is slow.
+std::string progress_note(const ConnectorSet& set) {
   std::string note;
+  for (const connectors::Connector* conn : set.connectors()) {
+    const auto pass = conn->listing_progress();
+    if (!pass || pass->parents_total == 0 || pass->parents_read >= pass->parents_total)
+      continue;
+    note += std::string(note.empty() ? "" : "; ") + std::string(conn->collection()) + " " +
+            std::to_string(pass->parents_read) + " of " + std::to_string(pass->parents_total) +
+            " " + pass->parent_noun + "s read";
+  }
   for (auto product : {connectors::Product::inventory, connectors::Product::projects,
                        connectors::Product::crm, connectors::Product::contracts}) {
     const connectors::ApiClient* api = set.api(product);
@@ -197,7 +206,7 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
           io,
           [&]() -> boost::asio::awaitable<void> {
             while (!cycle_done) {
-              progress.set_note(budget_wait_note(connectors));
+              progress.set_note(progress_note(connectors));
               ticker.expires_after(std::chrono::seconds(1));
               boost::system::error_code ec;
               co_await ticker.async_wait(

@@ -202,3 +202,44 @@ TEST_CASE(
 }
 
 }  // namespace zohosync::daemon::test
+
+namespace zohosync::daemon::test {
+
+TEST_CASE(
+    "reconcile on a terminal: a paced Projects listing shows how many of its clients it has "
+    "read") {
+  support::TempDir dir;
+  sandbox_process sandbox({"--seed", "5", "--people", "90", "--no-limits"});
+  session sb(sandbox.port());
+  const std::size_t clients = sb.dump().at("projects").as_object().at("clients").as_array().size();
+  REQUIRE(clients > 15);
+  std::filesystem::create_directories(dir.path() / "conf");
+  // 100 requests a minute: a client every 0.6 s or so, a listing of several
+  // seconds, redrawn once a second.
+  const auto config = support::write_config(
+      dir.path() / "conf", {.base_url = support::sandbox_url(sandbox.port()),
+                            .state_dir = dir.path() / "state",
+                            .budgets = {{"projects", {.requests = 100, .window = "1m"}},
+                                        {"contracts", support::generous_budgets().at("contracts")},
+                                        {"inventory", support::generous_budgets().at("inventory")},
+                                        {"crm", support::generous_budgets().at("crm")}}});
+  // script(1) gives the run a terminal (the progress line is drawn only on
+  // one) and copies what it draws into a file.
+  const auto typescript = dir.path() / "typescript";
+  support::ChildProcess run(
+      "script",
+      {"-q", "-e", "-c", std::string(ZOHOSYNC_EXE) + " reconcile --config " + config.string(),
+       typescript.string()},
+      {{"TERM", "xterm"}});
+  const auto status = run.wait(120s);
+  REQUIRE(status.has_value());
+  const std::string shown = read_file(typescript);
+  CHECK_MESSAGE(*status == 0, shown);
+  // "projects.contacts 7 of 19 clients read", counting up.
+  const std::string total = " of " + std::to_string(clients) + " clients read";
+  CHECK_MESSAGE(shown.find("projects.contacts ") != std::string::npos, shown);
+  CHECK_MESSAGE(shown.find(total) != std::string::npos, shown);
+  sandbox.stop();
+}
+
+}  // namespace zohosync::daemon::test
