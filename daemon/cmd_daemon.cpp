@@ -205,8 +205,9 @@ int run_daemon(const GlobalOptions& global) {
                             /*write_token_cache=*/true, ListingMode::sliced);
     metrics::Registry registry;
     describe_runtime_metrics(registry);
-    // A write to Projects (read in slices) waits in the outbox while its
-    // budget has nothing to spare, rather than hold back the other products.
+    // A write to Projects or Contracts (read in slices) waits in the outbox
+    // while its budget has nothing to spare, rather than hold back the other
+    // products.
     auto scheduler_options_for = [&connectors](const config::Config& c) {
       SchedulerOptions options = scheduler_options(c);
       options.write_budget = &connectors.write_budget();

@@ -170,6 +170,11 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       connectors::ContractsOptions options;
       options.organizations = config.contracts.counterparties;
       options.default_counterparty = collection.default_parent;
+      // Read a slice per poll as Projects is: a whole listing costs a
+      // request per counterparty, minutes of Contracts' budget.
+      options.sliced_listings = listings == ListingMode::sliced;
+      if (listings == ListingMode::sliced)
+        paced_writes_.apis[id] = apis_.at(Product::contracts).get();
       connector =
           connectors::make_contracts_counterparty_contacts(*apis_.at(Product::contracts), options);
     }

@@ -40,10 +40,11 @@ std::filesystem::path token_cache_path(const std::filesystem::path& state_dir);
 // Where the request budgets shared by every process on the state dir live.
 std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir);
 
-// How listings read Projects, which has no incremental listing: every
-// client each time (a one-shot run), or in slices the request budget allows
-// without waiting, a pass over the clients spread over several cycles (the
-// daemon, so that a large portal never holds back the other products).
+// How listings read Projects and Contracts, which have no incremental
+// listing: every client or counterparty each time (a one-shot run), or in
+// slices the request budget allows without waiting, a pass over them spread
+// over several cycles (the daemon, so that a large portal never holds back
+// the other products).
 enum class ListingMode { whole, sliced };
 
 class ConnectorSet {
@@ -66,7 +67,7 @@ class ConnectorSet {
   // The product's ApiClient, or nullptr when the product is disabled.
   connectors::ApiClient* api(connectors::Product product) const;
   // The daemon's write budget: writes to a product read in slices
-  // (ListingMode::sliced: Projects) take only what its budget holds now, as
+  // (ListingMode::sliced: Projects, Contracts) take only what its budget holds now, as
   // its listings do; writes to the others wait for their budget in line.
   const WriteBudget& write_budget() const { return paced_writes_; }
   // Present when crm.contact_roles.sync is on.

@@ -20,6 +20,7 @@
 #include <boost/json/object.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 
@@ -37,6 +38,10 @@ namespace json = boost::json;
 namespace {
 
 constexpr const char* kCollection = "contracts.counterparty_contacts";
+// The cursors of a sliced listing: a pass ended (the next one starts over),
+// or the counterparty it goes on from.
+constexpr const char* kPassDone = "full";
+constexpr const char* kPassAt = "pass:";
 
 bool refused(const http::HttpResponse& response) {
   return response.status >= 400;
@@ -56,22 +61,74 @@ class CounterpartyContacts final : public Connector {
 
   std::string_view collection() const override { return kCollection; }
 
-  asio::awaitable<Listing> list(std::string) override {
-    // No modified-since filter exists: whatever `since` says, list everything.
+  std::optional<ListingProgress> listing_progress() const override {
+    return ListingProgress{pass_next_, pass_organizations_.size(), passes_completed_,
+                           "counterparty"};
+  }
+
+  asio::awaitable<Listing> list(std::string since) override {
+    // No modified-since filter exists: each counterparty's contacts are read
+    // whole, every one of them (a one-shot run), or in slices the request
+    // budget holds now, a pass over them spread over polls (the daemon).
+    const bool sliced =
+        options_.sliced_listings && (since == kPassDone || since.rfind(kPassAt, 0) == 0);
     Listing listing;
-    listing.full = true;
+    // Two requests spare to start (one for a write this cycle plans), or all
+    // the burst when that is less.
+    const double spare = std::min(2.0, std::max(1.0, api_.options().rate.burst));
+    if (sliced && api_.requests_available_now() < spare) {
+      listing.cursor = std::move(since);  // nothing read; the pass goes on next poll
+      co_return listing;
+    }
     std::size_t skipped = 0;
-    const auto organizations = co_await organization_list(skipped);
-    // This listing replaces what earlier answers said about where contacts
-    // are (contacts_of remembers what it reads).
-    addresses_.clear();
-    email_index_.clear();
-    for (const std::string& organization : organizations) {
+    const bool resumed = sliced && pass_next_ < pass_organizations_.size() &&
+                         since == kPassAt + pass_organizations_[pass_next_];
+    if (!resumed) {
+      std::size_t unreadable = 0;
+      pass_organizations_ = co_await organization_list(unreadable);
+      skipped += unreadable;
+      pass_next_ = 0;
+      if (sliced && since.rfind(kPassAt, 0) == 0) {
+        // A restart goes on where the pass stopped.
+        auto at = std::find(pass_organizations_.begin(), pass_organizations_.end(),
+                            since.substr(std::string_view(kPassAt).size()));
+        if (at != pass_organizations_.end())
+          pass_next_ = static_cast<std::size_t>(at - pass_organizations_.begin());
+      }
+    }
+    const std::size_t first = pass_next_;
+    if (!sliced) {
+      // This listing replaces what earlier answers said about where contacts
+      // are (contacts_of remembers what it reads).
+      addresses_.clear();
+      email_index_.clear();
+    }
+    while (pass_next_ < pass_organizations_.size()) {
+      if (sliced && api_.requests_available_now() < (pass_next_ > first ? spare : 1.0))
+        break;
+      const std::string& organization = pass_organizations_[pass_next_];
+      if (sliced)
+        forget_organization(organization);  // what it holds now replaces what it held
       // One email in two counterparties is two contacts (two ids): the
       // engine links the older one and reports the other as a duplicate.
+      const std::size_t skipped_before = skipped;
       std::vector<Record> contacts = co_await contacts_of(organization, skipped);
+      if (skipped == skipped_before)
+        listing.complete_parents.push_back(organization);
       for (Record& record : contacts)
         listing.records.push_back(std::move(record));
+      ++pass_next_;
+    }
+    if (pass_next_ == pass_organizations_.size()) {
+      ++passes_completed_;
+      if (sliced)
+        index_complete_ = true;  // every counterparty read since this process began
+    }
+    listing.full = !resumed && first == 0 && pass_next_ == pass_organizations_.size();
+    if (listing.full) {
+      listing.complete_parents.clear();
+      if (!sliced)
+        index_complete_ = true;
     }
     if (skipped > 0) {
       // A row we could not read looks deleted in a full listing: say it is not one.
@@ -79,7 +136,9 @@ class CounterpartyContacts final : public Connector {
       log().warn("[{}] {} unreadable row(s) skipped; this listing infers no deletes", kCollection,
                  skipped);
     }
-    listing.cursor = "full";
+    listing.cursor = pass_next_ < pass_organizations_.size()
+                         ? kPassAt + pass_organizations_[pass_next_]
+                         : std::string(kPassDone);
     co_return listing;
   }
 
@@ -211,7 +270,13 @@ class CounterpartyContacts final : public Connector {
       if (auto found = co_await read_back(organization, email))
         co_return found;
     }
-    // Otherwise every counterparty: one request each, plus the list of them.
+    // A daemon reading in slices has seen every counterparty once its first
+    // pass ended: an email its index does not hold is not there (a contact
+    // added since is found by the next pass; the engine then reports the two
+    // as a duplicate). Until then, and in a one-shot run, every counterparty
+    // is asked: one request each, plus the list of them.
+    if (options_.sliced_listings && index_complete_)
+      co_return std::nullopt;
     std::size_t skipped = 0;
     const auto organizations = co_await organization_list(skipped);
     std::optional<Record> best;
@@ -313,6 +378,19 @@ class CounterpartyContacts final : public Connector {
     addresses_[record.id] = Address{email, record.parent_id};
     email_index_[common::normalize_email(email)] = record.parent_id;
   }
+  // Drops what the index says of one counterparty's contacts.
+  void forget_organization(const std::string& organization) {
+    for (auto it = addresses_.begin(); it != addresses_.end();) {
+      if (it->second.organization == organization) {
+        if (auto at = email_index_.find(common::normalize_email(it->second.email));
+            at != email_index_.end() && at->second == organization)
+          email_index_.erase(at);
+        it = addresses_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
   void forget(const std::string& id) {
     if (auto it = addresses_.find(id); it != addresses_.end()) {
       email_index_.erase(common::normalize_email(it->second.email));
@@ -401,6 +479,14 @@ class CounterpartyContacts final : public Connector {
   // -> counterparty (find_by_email's first guess).
   std::unordered_map<std::string, Address> addresses_;
   std::unordered_map<std::string, std::string> email_index_;
+  // True once every counterparty has been read since the process began (a
+  // pass ended): the index then holds every contact's email.
+  bool index_complete_ = false;
+  // The pass over the counterparties a sliced listing is making, and the
+  // next one it reads.
+  std::vector<std::string> pass_organizations_;
+  std::size_t pass_next_ = 0;
+  std::uint64_t passes_completed_ = 0;
 };
 
 }  // namespace

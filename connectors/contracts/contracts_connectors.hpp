@@ -8,9 +8,10 @@
 // current one itself (from its latest answers, else one read of the
 // counterparty). An id holding an '@' is taken as such an email key (links
 // and outbox entries written before contacts were keyed by id). Contracts
-// has no modified-since filter: every list() is a full listing, one request
-// for the counterparties (skipped when `organizations` names them) plus one
-// per counterparty.
+// has no modified-since filter: a listing reads each counterparty whole, one
+// request for the counterparties (skipped when `organizations` names them)
+// plus one per counterparty; all of them at once, or a slice per poll
+// (sliced_listings).
 
 #include <memory>
 #include <string>
@@ -29,6 +30,13 @@ struct ContractsOptions {
   std::string default_counterparty;
   // The update method: the seed's sample says "UPDATE"; PUT is what HTTP has.
   std::string update_method = "PUT";
+  // Read the counterparties a slice at a time, as many as the request
+  // budget holds without waiting, a pass over them spread over polls (the
+  // daemon): the cursor says where the pass stands ("pass:<organization>",
+  // or "full" once it ended). The first listing ever, and every listing from
+  // an empty cursor, reads them all. Once a pass ended, find_by_email asks
+  // only the counterparty the index names.
+  bool sliced_listings = false;
 };
 
 // `api` is the Contracts ApiClient (base URL https://contracts.zoho.<dc>, the

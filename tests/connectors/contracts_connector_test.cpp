@@ -315,3 +315,92 @@ TEST_CASE("contracts.counterparty_contacts: request counts over 10k people" * do
                          << listing_cost << " requests; 1% change cycle " << listing_cost << " + "
                          << write_cost << " = " << listing_cost + write_cost << " requests");
 }
+
+namespace {
+
+// A daemon's contracts.counterparty_contacts: slices sized by a small request
+// budget (a burst of 4, then 10 a second).
+struct SlicedContracts : SandboxStack {
+  explicit SlicedContracts(session& admin_in)
+      : SandboxStack(admin_in, Product::contracts, [](ApiClientOptions& options) {
+          options.rate = {10.0, 4.0};
+        }) {
+    ContractsOptions options;
+    options.sliced_listings = true;
+    options.default_counterparty = "NewPeople";
+    connector = make_contracts_counterparty_contacts(*api, options);
+  }
+  Listing list(std::string since) { return run(context, connector->list(std::move(since))); }
+  std::optional<Record> find(std::string email) {
+    return run(context, connector->find_by_email(std::move(email)));
+  }
+  std::unique_ptr<Connector> connector;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "contracts.counterparty_contacts: a daemon's listings read the counterparties in "
+    "budget-sized slices, each whole, a pass over them all in turn") {
+  sandbox_process proc({"--people", "200", "--seed", "4", "--no-limits"});
+  session admin(proc.port());
+  const std::size_t counterparties = organizations(admin).size();
+  REQUIRE(counterparties > 10);
+  const std::size_t contacts = dump_users(admin).size();
+  SlicedContracts contracts(admin);
+
+  SUBCASE("the first listing of all (no cursor) reads every counterparty, as a full listing") {
+    const Listing first = contracts.list("");
+    CHECK(first.full);
+    CHECK(first.records.size() == contacts);
+    CHECK(first.cursor == "full");
+    CHECK(first.complete_parents.empty());
+  }
+
+  SUBCASE("after a pass, the next ones go slice by slice until every counterparty was read") {
+    std::set<std::string> read;
+    std::size_t records = 0, slices = 0;
+    std::string cursor = "full";
+    do {
+      REQUIRE(slices <= counterparties);
+      contracts.clock.advance(300ms);  // a poll later: 3 more requests in the budget
+      const Listing slice = contracts.list(cursor);
+      ++slices;
+      CHECK_FALSE(slice.full);
+      CHECK(slice.complete);
+      for (const Record& record : slice.records) {
+        CHECK(std::find(slice.complete_parents.begin(), slice.complete_parents.end(),
+                        record.parent_id) != slice.complete_parents.end());
+      }
+      for (const std::string& organization : slice.complete_parents)
+        CHECK(read.insert(organization).second);  // each counterparty once a pass
+      records += slice.records.size();
+      cursor = slice.cursor;
+    } while (cursor != "full");
+    CHECK(slices > 2);
+    CHECK(read.size() == counterparties);
+    CHECK(records == contacts);
+
+    // The pass ended: an email nobody holds costs no request at all, one the
+    // index names costs one.
+    const std::int64_t before = contracts.calls();
+    CHECK_FALSE(contracts.find("nobody.here@nowhere.example").has_value());
+    CHECK(contracts.calls() == before);
+    const std::string known = text(dump_users(admin).at(0).at("emailId"));
+    contracts.clock.advance(1s);
+    const auto found = contracts.find(known);
+    REQUIRE(found.has_value());
+    CHECK(contracts.calls() == before + 1);
+  }
+
+  SUBCASE("a restarted daemon goes on where the pass stopped") {
+    contracts.clock.advance(1s);
+    const Listing first = contracts.list("full");
+    REQUIRE(first.cursor.rfind("pass:", 0) == 0);
+    const std::string next = first.cursor.substr(5);
+    SlicedContracts restarted(admin);
+    const Listing resumed = restarted.list(first.cursor);
+    REQUIRE_FALSE(resumed.complete_parents.empty());
+    CHECK(resumed.complete_parents.front() == next);
+  }
+}
