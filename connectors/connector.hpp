@@ -71,10 +71,11 @@ struct Listing {
 
 // Where a listing over parents stands (Connector::listing_progress).
 struct ListingProgress {
-  std::size_t parents_read = 0;        // of the pass under way
-  std::size_t parents_total = 0;       // 0: not known yet
-  std::uint64_t passes_completed = 0;  // since the connector was made
-  const char* parent_noun = "parent";  // singular: "client"
+  std::size_t parents_read = 0;          // of the pass under way
+  std::size_t parents_total = 0;         // 0: not known yet
+  std::uint64_t passes_completed = 0;    // since the connector was made
+  const char* parent_noun = "parent";    // "client"
+  const char* parents_noun = "parents";  // "clients"
 };
 
 class Connector {

@@ -144,18 +144,18 @@ void CadenceTracker::follow_pass(const std::string& collection,
       static_cast<double>(whole) > kNotServedFactor * static_cast<double>(interval)) {
     track.slow_reported = true;
     spdlog::warn(
-        "{}: a whole pass over its {} {}s takes about {} within its request budget, longer "
+        "{}: a whole pass over its {} {} takes about {} within its request budget, longer "
         "than its poll interval ({}): each poll reads a slice of them; a change there arrives "
         "within a pass, and a delete is seen once its {} is read",
-        collection, progress.parents_total, progress.parent_noun, rounded_duration(whole),
+        collection, progress.parents_total, progress.parents_noun, rounded_duration(whole),
         rounded_duration(interval), progress.parent_noun);
   }
   // Once a minute while a pass has more than a minute to go.
   if (left > 0 && cadence.pass_remaining_ms > kMinute &&
       (!track.progress_logged_ms || now_ms - *track.progress_logged_ms >= kMinute)) {
     track.progress_logged_ms = now_ms;
-    spdlog::info("{}: pass over its {}s: {} of {} read, about {} to go within its request budget",
-                 collection, progress.parent_noun, progress.parents_read, progress.parents_total,
+    spdlog::info("{}: pass over its {}: {} of {} read, about {} to go within its request budget",
+                 collection, progress.parents_noun, progress.parents_read, progress.parents_total,
                  rounded_duration(cadence.pass_remaining_ms));
   }
 }

@@ -95,7 +95,7 @@ std::string progress_note(const ConnectorSet& set) {
       continue;
     note += std::string(note.empty() ? "" : "; ") + std::string(conn->collection()) + " " +
             std::to_string(pass->parents_read) + " of " + std::to_string(pass->parents_total) +
-            " " + pass->parent_noun + "s read";
+            " " + pass->parents_noun + " read";
   }
   for (auto product : {connectors::Product::inventory, connectors::Product::projects,
                        connectors::Product::crm, connectors::Product::contracts}) {

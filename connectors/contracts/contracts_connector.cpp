@@ -63,7 +63,7 @@ class CounterpartyContacts final : public Connector {
 
   std::optional<ListingProgress> listing_progress() const override {
     return ListingProgress{pass_next_, pass_organizations_.size(), passes_completed_,
-                           "counterparty"};
+                           "counterparty", "counterparties"};
   }
 
   asio::awaitable<Listing> list(std::string since) override {

@@ -79,7 +79,8 @@ class ProjectsContacts final : public Connector {
 
   std::string_view collection() const override { return kCollection; }
   std::optional<ListingProgress> listing_progress() const override {
-    return ListingProgress{pass_next_, pass_clients_.size(), passes_completed_, "client"};
+    return ListingProgress{pass_next_, pass_clients_.size(), passes_completed_, "client",
+                           "clients"};
   }
   // Creates under one client go create_batch to a request.
   double requests_per_create() const override {

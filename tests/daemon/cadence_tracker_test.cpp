@@ -102,7 +102,7 @@ TEST_CASE("cadence: a pass spread over polls has a length, a progress and an est
   tracker.configure({{"projects.contacts", 10s}});
   const std::int64_t t0 = 2'000'000;
   // Seen mid-pass at start (a pass begun by an earlier run): no length yet.
-  projects.progress = connectors::ListingProgress{40, 100, 0, "client"};
+  projects.progress = connectors::ListingProgress{40, 100, 0, "client", "clients"};
   tracker.listed("projects.contacts", t0);
   const state::Cadence& c = tracker.cadences().at("projects.contacts");
   CHECK(c.parents_read == 40);
@@ -118,13 +118,13 @@ TEST_CASE("cadence: a pass spread over polls has a length, a progress and an est
   CHECK(c.last_pass_ms == 0);  // that pass began before this run
 
   // The next pass, seen from its start: 100 clients in 100 s.
-  projects.progress = connectors::ListingProgress{10, 100, 1, "client"};
+  projects.progress = connectors::ListingProgress{10, 100, 1, "client", "clients"};
   tracker.listed("projects.contacts", t0 + 70'000);
   for (int k = 2; k <= 10; ++k) {
     projects.progress->parents_read = static_cast<std::size_t>(10 * k);
     tracker.listed("projects.contacts", t0 + 70'000 + 10'000 * (k - 1));
   }
-  projects.progress = connectors::ListingProgress{10, 100, 2, "client"};
+  projects.progress = connectors::ListingProgress{10, 100, 2, "client", "clients"};
   tracker.listed("projects.contacts", t0 + 170'000);
   CHECK(c.last_pass_ms == 100'000);
   // Before this pass's pace is known, the last pass's length estimates it.
