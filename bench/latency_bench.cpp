@@ -76,20 +76,26 @@ bool shows(const json::object& record, const Place& p, const std::string& last) 
   return value == last;
 }
 
-std::string write_config(const fs::path& dir, std::uint16_t port, int poll_ms) {
-  const auto path = dir / "daemon.toml";
+// `generous`: budgets far above any limit (the sandbox enforces none);
+// otherwise zohosync's defaults, as a new user runs it.
+std::string write_config(const fs::path& dir, std::uint16_t port, int poll_ms, bool generous,
+                         const std::string& name) {
+  const auto path = dir / name;
   std::ofstream out(path);
   out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
-      << "metrics_listen = \"\"\nlog_level = \"warn\"\n"
+      << "metrics_listen = \"\"\nlog_level = \"info\"\n"
       << "[zoho]\nbase_url = \"http://127.0.0.1:" << port << "\"\n"
       << "[oauth]\nclient_id = \"1000.SANDBOXCLIENT\"\nallow_inline_secrets = true\n"
       << "client_secret = \"sandbox-secret\"\nrefresh_token = \"1000.sandbox.refresh\"\n"
-      << "[http]\ntimeout = \"30s\"\nretries = 2\n"
-      << "[http.inventory]\nrequests = 1000000\n[http.projects]\nrequests = 1000000\n"
-      << "[http.crm]\nrequests = 1000000\n[http.contracts]\nrequests = 1000000\n"
-      << "[inventory]\nenabled = true\norganization_id = \"10234695\"\n"
+      << "[http]\ntimeout = \"30s\"\nretries = 2\n";
+  if (generous) {
+    out << "[http.inventory]\nrequests = 1000000\n[http.projects]\nrequests = 1000000\n"
+        << "[http.crm]\nrequests = 1000000\n[http.contracts]\nrequests = 1000000\n";
+  }
+  out << "[inventory]\nenabled = true\norganization_id = \"10234695\"\n"
       << "[projects]\nenabled = true\nportal_id = \"60012345678\"\n"
-      << "[crm]\nenabled = true\ndaily_credits = 1000000\n[contracts]\nenabled = true\n";
+      << "[crm]\nenabled = true\n"
+      << (generous ? "daily_credits = 1000000\n" : "") << "[contracts]\nenabled = true\n";
   const int jitter = std::max(1, poll_ms / 10);
   for (const char* c : {"inventory.contact_persons", "inventory.users", "projects.contacts",
                         "crm.contacts", "contracts.counterparty_contacts"}) {
@@ -116,7 +122,13 @@ class TempDir {
       throw std::runtime_error("bench: cannot create a temp dir");
     path_ = pattern;
   }
+  // ZOHOSYNC_BENCH_KEEP=1 keeps it (the daemon's log, its state) to look at.
   ~TempDir() {
+    const char* keep = std::getenv("ZOHOSYNC_BENCH_KEEP");
+    if (keep != nullptr && std::string(keep) == "1") {
+      std::fprintf(stderr, "zohosync-bench: kept %s\n", path_.c_str());
+      return;
+    }
     std::error_code ec;
     fs::remove_all(path_, ec);
   }
@@ -135,14 +147,53 @@ double quantile(std::vector<double> v, double q) {
   return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
 }
 
+std::map<std::string, std::int64_t> requests_by_product(session& sb, std::int64_t& limited) {
+  const json::object counters = sb.client.get("/__sandbox/counters").obj();
+  std::map<std::string, std::int64_t> out;
+  for (const auto& [product, n] : counters.at("by_product").as_object())
+    out[std::string(product)] = n.to_number<std::int64_t>();
+  limited = counters.at("limited_total").to_number<std::int64_t>();
+  return out;
+}
+
 LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
   LatencyRun run;
   run.poll_ms = poll_ms;
   TempDir dir;
   sandbox_process sandbox({"--seed", "5", "--people", std::to_string(options.people), "--no-limits",
-                           "--person-bumps-contact", "--duplicates", "0"});
+                           "--person-bumps-contact", "--duplicates", "0", "--projects-only",
+                           std::to_string(options.projects_only)});
   session sb(sandbox.port());
-  const std::string config = write_config(dir.path(), sandbox.port(), poll_ms);
+  const std::string config =
+      write_config(dir.path(), sandbox.port(), poll_ms, !options.limits, "daemon.toml");
+  if (options.limits) {
+    // Everyone linked first, limits off; then Zoho's limits on, and the
+    // daemon runs with zohosync's default budgets.
+    const std::string first =
+        write_config(dir.path(), sandbox.port(), poll_ms, /*generous=*/true, "first.toml");
+    ChildProcess reconcile(ZOHOSYNC_EXE, {"reconcile", "--config", first}, {},
+                           dir.path() / "reconcile.log");
+    const auto status = reconcile.wait(std::chrono::milliseconds(600s));
+    if (!status || *status != 0)
+      throw std::runtime_error("bench: the first reconcile failed:\n" +
+                               daemon::test::read_file(dir.path() / "reconcile.log"));
+    const json::object limits{{"limits", json::object{{"crm_concurrency", 10},
+                                                      {"crm_daily_credits", 50000},
+                                                      {"inventory_per_minute", 100},
+                                                      {"inventory_concurrency", 10},
+                                                      {"inventory_daily", 10000},
+                                                      {"projects_per_window", 100},
+                                                      {"projects_window_s", 120},
+                                                      {"projects_lockout_s", 1800}}}};
+    // The reconcile's requests are still in the sandbox's windows (2 minutes
+    // for Projects): they must not count against the daemon's budget. The
+    // sandbox clock steps past them.
+    if (sb.admin_post("clock", R"({"advance":121})").status != 200 ||
+        sb.admin_post("knobs", json::serialize(limits)).status != 200)
+      throw std::runtime_error("bench: the sandbox refused its clock or its limits");
+  }
+  std::int64_t limited_before = 0;
+  const auto requests_before = requests_by_product(sb, limited_before);
   NotifySocket notify(dir.path() / "notify");
   ChildProcess zohosync(ZOHOSYNC_EXE, {"daemon", "--config", config},
                         {{"NOTIFY_SOCKET", notify.path()}}, dir.path() / "daemon.log");
@@ -154,6 +205,18 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
   // second): at the default 5-minute interval the edits start before the
   // second poll, whose writes then meet them like any other cycle's.
   std::this_thread::sleep_for(std::chrono::milliseconds(std::min(2 * poll_ms + 500, 15'000)));
+
+  std::vector<const Place*> places;
+  for (const std::string& product : options.products) {
+    for (const Place& p : kPlaces) {
+      if (product == p.product)
+        places.push_back(&p);
+    }
+  }
+  if (places.size() < 2)
+    throw std::runtime_error("bench: --products needs two of crm, projects, inventory, contracts");
+  // A dump of a large portal is big: looked at less often.
+  const auto look_every = options.people + options.projects_only > 5'000 ? 250ms : 50ms;
 
   // People every product holds once.
   json::object dump = sb.dump();
@@ -172,7 +235,7 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
   }
   const auto bound = std::chrono::milliseconds(4 * poll_ms + 20'000);
   for (std::size_t i = 0; i < emails.size(); ++i) {
-    const Place& where = kPlaces[i % 4];
+    const Place& where = *places[i % places.size()];
     const std::string& email = emails[i];
     const json::object before = sb.dump();
     const json::object* mine = find(before, where, email);
@@ -198,24 +261,44 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
     while (std::chrono::steady_clock::now() - edited < bound) {
       json::object now = sb.dump();
       bool seen = true;
-      for (const Place& p : kPlaces) {
-        if (&p == &where)
+      for (const Place* p : places) {
+        if (p == &where)
           continue;
-        const json::object* r = find(now, p, email);
-        seen = seen && r != nullptr && shows(*r, p, last);
+        const json::object* r = find(now, *p, email);
+        seen = seen && r != nullptr && shows(*r, *p, last);
       }
       if (seen) {
         sample.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - edited).count();
         break;
       }
-      std::this_thread::sleep_for(50ms);
+      std::this_thread::sleep_for(look_every);
     }
     run.samples.push_back(sample);
+  }
+  std::int64_t limited_after = 0;
+  const auto requests_after = requests_by_product(sb, limited_after);
+  run.limited = limited_after - limited_before;
+  for (const auto& [product, n] : requests_after) {
+    auto before = requests_before.find(product);
+    run.requests[product] = n - (before == requests_before.end() ? 0 : before->second);
   }
   zohosync.signal(SIGTERM);
   if (!zohosync.wait(std::chrono::milliseconds(20s)))
     zohosync.signal(SIGKILL);
+  // Where the daemon's Projects pass stood.
+  ChildProcess status(ZOHOSYNC_EXE, {"status", "--json", "--config", config}, {});
+  if (status.wait(std::chrono::milliseconds(30s)) == 0) {
+    try {
+      const json::value doc = json::parse(status.out());
+      const json::object& pass =
+          doc.at("collections").at("projects.contacts").at("cadence").at("pass").as_object();
+      run.pass_read = pass.at("parents_read").to_number<std::int64_t>();
+      run.pass_total = pass.at("parents_total").to_number<std::int64_t>();
+    } catch (const std::exception&) {
+      // No pass recorded (a portal read whole each poll).
+    }
+  }
   sandbox.stop();
 
   std::vector<double> seen;
@@ -235,6 +318,9 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
 LatencyBenchResult run_latency_bench(const LatencyBenchOptions& options) {
   LatencyBenchResult result;
   result.people = options.people;
+  result.projects_only = options.projects_only;
+  result.limits = options.limits;
+  result.products = options.products;
   for (int poll : options.poll_ms)
     result.runs.push_back(run_one(options, poll));
   return result;
@@ -251,7 +337,14 @@ std::string latency_json(const LatencyBenchResult& r) {
         missed_by[s.product] =
             missed_by.contains(s.product) ? missed_by[s.product].as_int64() + 1 : std::int64_t{1};
     }
+    json::object requests;
+    for (const auto& [product, n] : run.requests)
+      requests[product] = n;
     runs.push_back(json::object{{"poll_interval_s", run.poll_ms / 1000.0},
+                                {"limited_answers", run.limited},
+                                {"requests", std::move(requests)},
+                                {"projects_pass_read", run.pass_read},
+                                {"projects_pass_total", run.pass_total},
                                 {"median_s", run.median_s},
                                 {"p95_s", run.p95_s},
                                 {"seen", run.samples.size() - run.missed},
@@ -259,17 +352,33 @@ std::string latency_json(const LatencyBenchResult& r) {
                                 {"missed_by_product", std::move(missed_by)},
                                 {"samples", std::move(samples)}});
   }
-  json::object out{{"bench", "latency"}, {"people", r.people}, {"runs", std::move(runs)}};
+  json::array products;
+  for (const auto& p : r.products)
+    products.push_back(json::value(p));
+  json::object out{{"bench", "latency"},
+                   {"people", r.people},
+                   {"projects_only", r.projects_only},
+                   {"limits", r.limits},
+                   {"products", std::move(products)},
+                   {"runs", std::move(runs)}};
   return json::serialize(out);
 }
 
 std::string latency_table(const LatencyBenchResult& r) {
   std::string out;
   char buf[256];
+  std::string products;
+  for (const auto& p : r.products)
+    products += (products.empty() ? "" : ", ") + p;
   std::snprintf(buf, sizeof buf,
-                "latency bench: zohosync daemon, %zu people, edit -> visible in every other "
-                "product\n%-10s %8s %8s %6s %7s  %s\n",
-                r.people, "poll", "median", "p95", "seen", "missed", "goal: p95 <= poll + 2 s");
+                "latency bench: zohosync daemon, %zu people%s%s, edits in %s, each until visible "
+                "in the others\n%-10s %8s %8s %6s %7s %8s  %s\n",
+                r.people,
+                r.projects_only > 0
+                    ? (" + " + std::to_string(r.projects_only) + " in Projects alone").c_str()
+                    : "",
+                r.limits ? ", Zoho's limits on, default budgets" : "", products.c_str(), "poll",
+                "median", "p95", "seen", "missed", "limited", "goal: p95 <= poll + 2 s");
   out += buf;
   for (const LatencyRun& run : r.runs) {
     std::string missed;
@@ -277,10 +386,22 @@ std::string latency_table(const LatencyBenchResult& r) {
       if (s.seconds < 0)
         missed += " " + s.product;
     }
-    std::snprintf(buf, sizeof buf, "%-10.1f %7.2fs %7.2fs %6zu %7zu %s\n", run.poll_ms / 1000.0,
-                  run.median_s, run.p95_s, run.samples.size() - run.missed, run.missed,
+    std::snprintf(buf, sizeof buf, "%-10.1f %7.2fs %7.2fs %6zu %7zu %8lld %s\n",
+                  run.poll_ms / 1000.0, run.median_s, run.p95_s, run.samples.size() - run.missed,
+                  run.missed, static_cast<long long>(run.limited),
                   missed.empty() ? "" : (" (not seen: edits in" + missed + ")").c_str());
     out += buf;
+    std::string requests;
+    for (const auto& [product, n] : run.requests)
+      requests += " " + product + " " + std::to_string(n);
+    std::snprintf(buf, sizeof buf, "           requests during the run:%s", requests.c_str());
+    out += buf;
+    if (run.pass_total > 0) {
+      std::snprintf(buf, sizeof buf, "; Projects pass at %lld of %lld clients",
+                    static_cast<long long>(run.pass_read), static_cast<long long>(run.pass_total));
+      out += buf;
+    }
+    out += "\n";
   }
   return out;
 }

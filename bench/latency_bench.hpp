@@ -7,6 +7,8 @@
 // interval.
 
 #include <cstddef>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,13 @@ struct LatencyBenchOptions {
   std::size_t people = 1'000;
   std::size_t samples = 12;  // edits per poll interval
   std::vector<int> poll_ms = {2'000};
+  // Where edits are made, in turn; each is timed until every other product
+  // of this list shows it (crm, projects, inventory, contracts).
+  std::vector<std::string> products = {"crm", "projects", "inventory", "contracts"};
+  // The sandbox enforces Zoho's limits and the daemon keeps zohosync's
+  // default budgets (everyone is linked first by a reconcile, limits off).
+  bool limits = false;
+  std::size_t projects_only = 0;  // extra people in Projects alone (a large portal)
 };
 
 struct LatencySample {
@@ -29,10 +38,19 @@ struct LatencyRun {
   double median_s = 0;  // over the samples seen
   double p95_s = 0;
   std::size_t missed = 0;
+  // From the sandbox's counters over the daemon's run: requests answered
+  // with a limit (429, a lockout) and requests per product.
+  std::int64_t limited = 0;
+  std::map<std::string, std::int64_t> requests;
+  // Where the daemon's Projects pass stood at the end (`zohosync status`).
+  std::int64_t pass_read = -1, pass_total = -1;
 };
 
 struct LatencyBenchResult {
   std::size_t people = 0;
+  std::size_t projects_only = 0;
+  bool limits = false;
+  std::vector<std::string> products;
   std::vector<LatencyRun> runs;
 };
 

@@ -2,7 +2,8 @@
 //   zohosync-bench engine  [--people N] [--json]   engine over in-memory products
 //   zohosync-bench api     [--people N] [--json]   API calls against zoho-sandbox vs the minimum
 //   zohosync-bench http    [--people N] [--json]   wall time of the cycles over HTTP
-//   zohosync-bench latency [--poll-ms MS]... [--json]  daemon edit-to-everywhere delay
+//   zohosync-bench latency [--poll-ms MS]... [--products P,P] [--limits] [--projects-only N]
+//                          [--json]                  daemon edit-to-everywhere delay
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -87,6 +88,19 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   latency->add_option("--poll-ms", latency_options.poll_ms, "poll intervals to measure (ms)")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  latency
+      ->add_option("--products", latency_options.products,
+                   "where edits are made in turn, each timed until the others of the list show it")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"crm", "projects", "inventory", "contracts"}))
+      ->capture_default_str();
+  latency->add_flag("--limits", latency_options.limits,
+                    "the sandbox enforces Zoho's limits; the daemon keeps the default budgets "
+                    "(everyone linked first by a reconcile)");
+  latency
+      ->add_option("--projects-only", latency_options.projects_only,
+                   "extra people in Projects alone, five to a client (a large portal)")
       ->capture_default_str();
   latency->add_flag("--json", json, "print one JSON object instead of a table");
   CLI11_PARSE(app, argc, argv);

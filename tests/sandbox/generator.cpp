@@ -274,6 +274,29 @@ void gen_projects(const options& o, const std::vector<person>& people, rng& r, p
     apply_quirks(o.product_quirks[k], c);
     d.contacts[id] = std::move(c);
   }
+  // The portal's own people, in clients of five.
+  for (int i = 0; i < o.gen.projects_only; ++i) {
+    if (i % 5 == 0) {
+      client_id = d.client_ids.make();
+      record c;
+      c["id"] = client_id;
+      c["name"] = company_name(r, ++company_no);
+      d.clients[client_id] = std::move(c);
+    }
+    record c;
+    std::string id = d.contact_ids.make();
+    const std::string n = std::to_string(i + 1);
+    c["id"] = id;
+    c["email"] = "portal.member" + n + "@projects-only.example";
+    c["first_name"] = "Portal";
+    c["last_name"] = "Member " + n;
+    c["invoice_rate"] = "0.0";
+    c["clientId"] = client_id;
+    c["crm_contactId"] = "-1";
+    c["displayName"] = "Portal Member " + n;
+    c["projects"] = json::array();
+    d.contacts[id] = std::move(c);
+  }
 }
 
 void gen_crm(const options& o, const std::vector<person>& people, rng& r, std::int64_t now,

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--duplicates", opts.gen.duplicates,
                  "Share with a second record in the same product")
       ->capture_default_str();
+  app.add_option("--projects-only", opts.gen.projects_only,
+                 "Extra people held by Projects alone, five to a client (a large portal)")
+      ->capture_default_str();
   app.add_option("--client-id", opts.client_id, "OAuth client id accepted")->capture_default_str();
   app.add_option("--client-secret", opts.client_secret, "OAuth client secret accepted")
       ->capture_default_str();

@@ -39,6 +39,9 @@ struct generator_options {
   double email_variants = 0.05;  // share stored with a case/whitespace variant in one product
   double no_email = 0.03;        // share without an email (where the product allows it)
   double duplicates = 0.02;      // share with a second record in the same product
+  // Extra people held by Projects alone, five to a client: a large portal
+  // beside the population the four products share.
+  int projects_only = 0;
 };
 
 struct options {
