@@ -1,5 +1,7 @@
 #include "bench/latency_bench.hpp"
 
+#include "bench/daemon_fixture.hpp"
+
 #include <signal.h>
 #include <stdlib.h>
 
@@ -76,68 +78,6 @@ bool shows(const json::object& record, const Place& p, const std::string& last) 
   return value == last;
 }
 
-// `generous`: budgets far above any limit (the sandbox enforces none);
-// otherwise zohosync's defaults, as a new user runs it.
-std::string write_config(const fs::path& dir, std::uint16_t port, int poll_ms, bool generous,
-                         const std::string& name) {
-  const auto path = dir / name;
-  std::ofstream out(path);
-  out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
-      << "metrics_listen = \"\"\nlog_level = \"info\"\n"
-      << "[zoho]\nbase_url = \"http://127.0.0.1:" << port << "\"\n"
-      << "[oauth]\nclient_id = \"1000.SANDBOXCLIENT\"\nallow_inline_secrets = true\n"
-      << "client_secret = \"sandbox-secret\"\nrefresh_token = \"1000.sandbox.refresh\"\n"
-      << "[http]\ntimeout = \"30s\"\nretries = 2\n";
-  if (generous) {
-    out << "[http.inventory]\nrequests = 1000000\n[http.projects]\nrequests = 1000000\n"
-        << "[http.crm]\nrequests = 1000000\n[http.contracts]\nrequests = 1000000\n";
-  }
-  out << "[inventory]\nenabled = true\norganization_id = \"10234695\"\n"
-      << "[projects]\nenabled = true\nportal_id = \"60012345678\"\n"
-      << "[crm]\nenabled = true\n"
-      << (generous ? "daily_credits = 1000000\n" : "") << "[contracts]\nenabled = true\n";
-  const int jitter = std::max(1, poll_ms / 10);
-  for (const char* c : {"inventory.contact_persons", "inventory.users", "projects.contacts",
-                        "crm.contacts", "contracts.counterparty_contacts"}) {
-    out << "[collections." << c << "]\npoll_interval = \"" << poll_ms << "ms\"\npoll_jitter = \""
-        << jitter << "ms\"\n";
-    const std::string id = c;
-    if (id == "inventory.contact_persons")
-      out << "create = true\ndefault_contact_id = \"460000000000001\"\n";
-    else if (id == "projects.contacts")
-      out << "create = true\ndefault_client_id = \"170876000000000001\"\n";
-    else if (id == "crm.contacts")
-      out << "create = true\n";
-    else if (id == "contracts.counterparty_contacts")
-      out << "create = true\ndefault_counterparty = \"NewPeople\"\n";
-  }
-  return path.string();
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "zohosync-bench-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr)
-      throw std::runtime_error("bench: cannot create a temp dir");
-    path_ = pattern;
-  }
-  // ZOHOSYNC_BENCH_KEEP=1 keeps it (the daemon's log, its state) to look at.
-  ~TempDir() {
-    const char* keep = std::getenv("ZOHOSYNC_BENCH_KEEP");
-    if (keep != nullptr && std::string(keep) == "1") {
-      std::fprintf(stderr, "zohosync-bench: kept %s\n", path_.c_str());
-      return;
-    }
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 double quantile(std::vector<double> v, double q) {
   if (v.empty())
     return 0;
@@ -147,53 +87,21 @@ double quantile(std::vector<double> v, double q) {
   return v[std::clamp<std::size_t>(rank, 1, v.size()) - 1];
 }
 
-std::map<std::string, std::int64_t> requests_by_product(session& sb, std::int64_t& limited) {
-  const json::object counters = sb.client.get("/__sandbox/counters").obj();
-  std::map<std::string, std::int64_t> out;
-  for (const auto& [product, n] : counters.at("by_product").as_object())
-    out[std::string(product)] = n.to_number<std::int64_t>();
-  limited = counters.at("limited_total").to_number<std::int64_t>();
-  return out;
-}
-
 LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
   LatencyRun run;
   run.poll_ms = poll_ms;
-  TempDir dir;
+  BenchDir dir;
   sandbox_process sandbox({"--seed", "5", "--people", std::to_string(options.people), "--no-limits",
                            "--person-bumps-contact", "--duplicates", "0", "--projects-only",
                            std::to_string(options.projects_only)});
   session sb(sandbox.port());
   const std::string config =
-      write_config(dir.path(), sandbox.port(), poll_ms, !options.limits, "daemon.toml");
-  if (options.limits) {
-    // Everyone linked first, limits off; then Zoho's limits on, and the
-    // daemon runs with zohosync's default budgets.
-    const std::string first =
-        write_config(dir.path(), sandbox.port(), poll_ms, /*generous=*/true, "first.toml");
-    ChildProcess reconcile(ZOHOSYNC_EXE, {"reconcile", "--config", first}, {},
-                           dir.path() / "reconcile.log");
-    const auto status = reconcile.wait(std::chrono::milliseconds(600s));
-    if (!status || *status != 0)
-      throw std::runtime_error("bench: the first reconcile failed:\n" +
-                               daemon::test::read_file(dir.path() / "reconcile.log"));
-    const json::object limits{{"limits", json::object{{"crm_concurrency", 10},
-                                                      {"crm_daily_credits", 50000},
-                                                      {"inventory_per_minute", 100},
-                                                      {"inventory_concurrency", 10},
-                                                      {"inventory_daily", 10000},
-                                                      {"projects_per_window", 100},
-                                                      {"projects_window_s", 120},
-                                                      {"projects_lockout_s", 1800}}}};
-    // The reconcile's requests are still in the sandbox's windows (2 minutes
-    // for Projects): they must not count against the daemon's budget. The
-    // sandbox clock steps past them.
-    if (sb.admin_post("clock", R"({"advance":121})").status != 200 ||
-        sb.admin_post("knobs", json::serialize(limits)).status != 200)
-      throw std::runtime_error("bench: the sandbox refused its clock or its limits");
-  }
-  std::int64_t limited_before = 0;
-  const auto requests_before = requests_by_product(sb, limited_before);
+      write_daemon_config(dir.path(), sandbox.port(), poll_ms, !options.limits, "daemon.toml");
+  // With limits: everyone linked first, limits off; then Zoho's limits on,
+  // and the daemon runs with zohosync's default budgets.
+  if (options.limits)
+    link_then_enforce_limits(sb, dir.path(), sandbox.port());
+  const RequestCounts before = request_counts(sb);
   NotifySocket notify(dir.path() / "notify");
   ChildProcess zohosync(ZOHOSYNC_EXE, {"daemon", "--config", config},
                         {{"NOTIFY_SOCKET", notify.path()}}, dir.path() / "daemon.log");
@@ -276,13 +184,9 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
     }
     run.samples.push_back(sample);
   }
-  std::int64_t limited_after = 0;
-  const auto requests_after = requests_by_product(sb, limited_after);
-  run.limited = limited_after - limited_before;
-  for (const auto& [product, n] : requests_after) {
-    auto before = requests_before.find(product);
-    run.requests[product] = n - (before == requests_before.end() ? 0 : before->second);
-  }
+  const RequestCounts spent = spent_between(before, request_counts(sb));
+  run.limited = spent.limited;
+  run.requests = spent.by_product;
   zohosync.signal(SIGTERM);
   if (!zohosync.wait(std::chrono::milliseconds(20s)))
     zohosync.signal(SIGKILL);

@@ -4,6 +4,8 @@
 //   zohosync-bench http    [--people N] [--json]   wall time of the cycles over HTTP
 //   zohosync-bench latency [--poll-ms MS]... [--products P,P] [--limits] [--projects-only N]
 //                          [--json]                  daemon edit-to-everywhere delay
+//   zohosync-bench beside  [--people N] [--minutes M] [--every-s S] [--json]
+//                          reconciles beside the daemon under Zoho's limits
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/beside_bench.hpp"
 #include "bench/engine_bench.hpp"
 #include "bench/latency_bench.hpp"
 #include "bench/sandbox_bench.hpp"
@@ -103,6 +106,25 @@ int main(int argc, char** argv) {
                    "extra people in Projects alone, five to a client (a large portal)")
       ->capture_default_str();
   latency->add_flag("--json", json, "print one JSON object instead of a table");
+
+  bench::BesideBenchOptions beside_options;
+  auto* beside = app.add_subcommand(
+      "beside",
+      "zohosync reconcile every 30 s beside the daemon, Zoho's limits on: refusals, "
+      "exit codes, duplicates");
+  beside->add_option("--people", beside_options.people, "people in the sandbox")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  beside->add_option("--minutes", beside_options.minutes, "how long reconciles are started")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  beside->add_option("--every-s", beside_options.every_s, "a reconcile started this often")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  beside->add_option("--poll-ms", beside_options.poll_ms, "the daemon's poll interval")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  beside->add_flag("--json", json, "print one JSON object instead of a table");
   CLI11_PARSE(app, argc, argv);
 
   if (engine->parsed())
@@ -114,6 +136,12 @@ int main(int argc, char** argv) {
       std::string out = json ? (calls ? bench::api_json(result) : bench::http_json(result)) + "\n"
                              : (calls ? bench::api_table(result) : bench::http_table(result));
       std::fputs(out.c_str(), stdout);
+      return 0;
+    }
+    if (beside->parsed()) {
+      auto result = bench::run_beside_bench(beside_options);
+      std::fputs((json ? bench::beside_json(result) + "\n" : bench::beside_table(result)).c_str(),
+                 stdout);
       return 0;
     }
     auto result = bench::run_latency_bench(latency_options);
