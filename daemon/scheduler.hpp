@@ -14,8 +14,14 @@
 // transaction is held across one; planned writes wait in the outbox), which
 // is what makes cancelling safe.
 //
-// After every cycle the journal is pruned to its retention, the metrics are
-// updated and on_cycle is called. stop() lets the in-flight cycle finish
+// With a write budget (SchedulerOptions::write_budget), a cycle never waits
+// for a paced product's budget to send: the writes it cannot pay for stay in
+// the outbox, and a send-only pass (kHeldWrites) is queued for when that
+// budget holds a request again.
+//
+// After every cycle the journal is pruned to its retention, the cadence of
+// the collections it listed is measured and stored, the metrics are updated
+// and on_cycle is called. stop() lets the in-flight cycle finish
 // within a grace period, then cancels it.
 
 #include <boost/asio/any_io_executor.hpp>
