@@ -74,9 +74,10 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
   sandbox_process sandbox({"--seed", "6", "--people", std::to_string(options.people), "--no-limits",
                            "--person-bumps-contact", "--duplicates", "0"});
   session sb(sandbox.port());
-  link_then_enforce_limits(sb, dir.path(), sandbox.port());
+  const std::string contacts = make_default_contacts(sb, options.people);
+  link_then_enforce_limits(sb, dir.path(), sandbox.port(), contacts);
   const std::string config = write_daemon_config(dir.path(), sandbox.port(), options.poll_ms,
-                                                 /*generous=*/false, "daemon.toml");
+                                                 /*generous=*/false, "daemon.toml", contacts);
   NotifySocket notify(dir.path() / "notify");
   ChildProcess zohosync(ZOHOSYNC_EXE, {"daemon", "--config", config},
                         {{"NOTIFY_SOCKET", notify.path()}}, dir.path() / "daemon.log");

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
@@ -33,8 +34,26 @@ BenchDir::~BenchDir() {
   fs::remove_all(path_, ec);
 }
 
+std::string make_default_contacts(sandbox::test::session& sb, std::size_t people) {
+  const std::size_t wanted = std::clamp<std::size_t>((people + 199) / 200, 1, 100);
+  std::string ids = "460000000000001";  // the sandbox's own "New People"
+  for (std::size_t i = 2; i <= wanted; ++i) {
+    json::object body{{"product", "inventory"},
+                      {"collection", "contacts"},
+                      {"op", "create"},
+                      {"fields", json::object{{"contact_name", "New People " + std::to_string(i)},
+                                              {"company_name", "New People"}}}};
+    auto reply = sb.admin_post("edit", json::serialize(body));
+    if (reply.status != 201)
+      throw std::runtime_error("bench: the sandbox refused a default contact: " + reply.body);
+    const json::value& id = reply.json().as_object().at("record").as_object().at("contact_id");
+    ids += "," + std::string(id.as_string());
+  }
+  return ids;
+}
+
 std::string write_daemon_config(const fs::path& dir, std::uint16_t port, int poll_ms, bool generous,
-                                const std::string& name) {
+                                const std::string& name, const std::string& default_contacts) {
   const auto path = dir / name;
   std::ofstream out(path);
   out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
@@ -58,7 +77,7 @@ std::string write_daemon_config(const fs::path& dir, std::uint16_t port, int pol
         << jitter << "ms\"\n";
     const std::string id = c;
     if (id == "inventory.contact_persons")
-      out << "create = true\ndefault_contact_id = \"460000000000001\"\n";
+      out << "create = true\ndefault_contact_id = \"" << default_contacts << "\"\n";
     else if (id == "projects.contacts")
       out << "create = true\ndefault_client_id = \"170876000000000001\"\n";
     else if (id == "crm.contacts")
@@ -88,8 +107,10 @@ RequestCounts spent_between(const RequestCounts& before, const RequestCounts& af
   return out;
 }
 
-void link_then_enforce_limits(sandbox::test::session& sb, const fs::path& dir, std::uint16_t port) {
-  const std::string first = write_daemon_config(dir, port, 5'000, /*generous=*/true, "first.toml");
+void link_then_enforce_limits(sandbox::test::session& sb, const fs::path& dir, std::uint16_t port,
+                              const std::string& default_contacts) {
+  const std::string first =
+      write_daemon_config(dir, port, 5'000, /*generous=*/true, "first.toml", default_contacts);
   daemon::test::ChildProcess reconcile(ZOHOSYNC_EXE, {"reconcile", "--config", first}, {},
                                        dir / "reconcile.log");
   const auto status = reconcile.wait(std::chrono::milliseconds(1200s));

@@ -27,11 +27,20 @@ class BenchDir {
   std::filesystem::path path_;
 };
 
+// Inventory answers a person create with every person of its contact, and a
+// listing re-reads every person of a contact that changed: under one default
+// contact both grow with each person added. Creates one empty "New People n"
+// contact per 200 `people` (at most 100), as an admin would, and returns the
+// ids for default_contact_id (the sandbox's own "New People" first).
+std::string make_default_contacts(sandbox::test::session& sb, std::size_t people);
+
 // DIR/NAME: every product and collection on, state in DIR/state, polls of
-// `poll_ms`. `generous`: budgets far above any limit (for a sandbox that
-// enforces none); otherwise zohosync's defaults, as a new user runs it.
+// `poll_ms`, new Inventory people under `default_contacts`. `generous`:
+// budgets far above any limit (for a sandbox that enforces none); otherwise
+// zohosync's defaults, as a new user runs it.
 std::string write_daemon_config(const std::filesystem::path& dir, std::uint16_t port, int poll_ms,
-                                bool generous, const std::string& name);
+                                bool generous, const std::string& name,
+                                const std::string& default_contacts = "460000000000001");
 
 // Requests the sandbox answered so far, by product, and how many it refused
 // for a limit.
@@ -48,6 +57,6 @@ RequestCounts spent_between(const RequestCounts& before, const RequestCounts& af
 // filled (a day and two minutes), then turns Zoho's limits on. Throws when
 // the reconcile fails.
 void link_then_enforce_limits(sandbox::test::session& sb, const std::filesystem::path& dir,
-                              std::uint16_t port);
+                              std::uint16_t port, const std::string& default_contacts);
 
 }  // namespace zohosync::bench

@@ -95,12 +95,13 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
                            "--person-bumps-contact", "--duplicates", "0", "--projects-only",
                            std::to_string(options.projects_only)});
   session sb(sandbox.port());
-  const std::string config =
-      write_daemon_config(dir.path(), sandbox.port(), poll_ms, !options.limits, "daemon.toml");
+  const std::string contacts = make_default_contacts(sb, options.people + options.projects_only);
+  const std::string config = write_daemon_config(dir.path(), sandbox.port(), poll_ms,
+                                                 !options.limits, "daemon.toml", contacts);
   // With limits: everyone linked first, limits off; then Zoho's limits on,
   // and the daemon runs with zohosync's default budgets.
   if (options.limits)
-    link_then_enforce_limits(sb, dir.path(), sandbox.port());
+    link_then_enforce_limits(sb, dir.path(), sandbox.port(), contacts);
   const RequestCounts before = request_counts(sb);
   NotifySocket notify(dir.path() / "notify");
   ChildProcess zohosync(ZOHOSYNC_EXE, {"daemon", "--config", config},

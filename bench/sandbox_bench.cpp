@@ -1,5 +1,7 @@
 #include "bench/sandbox_bench.hpp"
 
+#include "bench/daemon_fixture.hpp"
+
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <stdlib.h>
@@ -172,27 +174,6 @@ std::size_t minimum_writes(const std::string& c, const daemon::CollectionCounts&
   if (c == kCrm)
     return ceil_div(n.creates + n.updates, 100) + ceil_div(n.deletes, 100);
   return n.creates + n.updates + n.deletes;
-}
-
-// Inventory answers a person create with every person of its contact: under
-// one default contact the answers grow with each create (quadratic over an
-// initial sync). The bench gives new people one empty "New People n" contact
-// per 200 people, as an admin would, and lists them all as default contacts.
-std::string make_default_contacts(session& sb, std::size_t people) {
-  const std::size_t wanted = std::clamp<std::size_t>(ceil_div(people, 200), 1, 100);
-  std::string ids = "460000000000001";  // the sandbox's own "New People"
-  for (std::size_t i = 2; i <= wanted; ++i) {
-    json::object body{{"product", "inventory"},
-                      {"collection", "contacts"},
-                      {"op", "create"},
-                      {"fields", json::object{{"contact_name", "New People " + std::to_string(i)},
-                                              {"company_name", "New People"}}}};
-    auto reply = sb.admin_post("edit", json::serialize(body));
-    if (reply.status != 201)
-      throw std::runtime_error("bench: the sandbox refused a default contact: " + reply.body);
-    ids += "," + text(reply.json().as_object().at("record").as_object(), "contact_id");
-  }
-  return ids;
 }
 
 std::string write_config(const fs::path& dir, std::uint16_t port, const json::object& info,

@@ -15,7 +15,7 @@ namespace {
 // change of pace, one slow poll does not swing it.
 constexpr double kNewGapWeight = 0.3;
 // Polls before an effective interval is judged against the configured one.
-constexpr std::size_t kListingsBeforeJudging = 3;
+constexpr std::size_t kListingsBeforeJudging = 5;
 // Longer than this many configured intervals: the interval is not served.
 constexpr double kNotServedFactor = 2.0;
 constexpr std::int64_t kMinute = 60'000;
@@ -64,7 +64,9 @@ void CadenceTracker::log_start(const std::map<std::string, state::Cadence>& reme
 void CadenceTracker::listed(const std::string& collection, std::int64_t now_ms) {
   state::Cadence& cadence = cadences_[collection];
   Track& track = tracks_[collection];
-  if (track.last_listed_ms > 0 && now_ms > track.last_listed_ms) {
+  // The first gap is left out: it spans the daemon's start, when the first
+  // cycle lists every collection at once and the polls queue behind it.
+  if (track.listings >= 2 && now_ms > track.last_listed_ms) {
     const auto gap = static_cast<double>(now_ms - track.last_listed_ms);
     cadence.effective_interval_ms =
         cadence.effective_interval_ms == 0

@@ -95,6 +95,20 @@ TEST_CASE("cadence: a collection read whole each poll is measured between listin
         doctest::Approx(static_cast<double>(c.effective_interval_ms) / 1000.0));
 }
 
+TEST_CASE("cadence: the gap that spans the daemon's start does not count") {
+  // The first cycle lists every collection at once and takes 40 s; the
+  // polls queued behind it then keep their 5 s.
+  CapturedLog log;
+  PassConnector crm("crm.contacts");
+  CadenceTracker tracker({&crm});
+  tracker.configure({{"crm.contacts", 5s}});
+  tracker.listed("crm.contacts", 1'000'000);
+  for (std::int64_t t = 40'000; t <= 80'000; t += 5'000)
+    tracker.listed("crm.contacts", 1'000'000 + t);
+  CHECK(tracker.cadences().at("crm.contacts").effective_interval_ms == 5'000);
+  CHECK(log.count("not every") == 0);
+}
+
 TEST_CASE("cadence: a pass spread over polls has a length, a progress and an estimate") {
   CapturedLog log;
   PassConnector projects("projects.contacts");
