@@ -46,8 +46,8 @@ std::string make_default_contacts(sandbox::test::session& sb, std::size_t people
     auto reply = sb.admin_post("edit", json::serialize(body));
     if (reply.status != 201)
       throw std::runtime_error("bench: the sandbox refused a default contact: " + reply.body);
-    const json::value& id = reply.json().as_object().at("record").as_object().at("contact_id");
-    ids += "," + std::string(id.as_string());
+    const json::value answer = reply.json();  // kept: what at() returns points into it
+    ids += "," + std::string(answer.at("record").at("contact_id").as_string());
   }
   return ids;
 }
