@@ -42,3 +42,15 @@ TEST_CASE("crash: the daemon killed in every phase converges without duplicates 
   CHECK(result.kills >= options.kills);
   CHECK(result.problems.empty());
 }
+
+TEST_CASE(
+    "crash: the daemon with Projects and Contracts paced by small budgets (slices, writes held "
+    "in the outbox) killed in every phase converges without duplicates or lost edits") {
+  auto options = options_from_env(Mode::daemon, 500, 10);
+  options.paced = true;
+  HarnessResult result = run_harness(options);
+  report("zohosync daemon, paced Projects and Contracts, SIGKILL coverage:", result);
+  CHECK(result.kills >= options.kills);
+  CHECK(result.runs_holding_writes > 0);  // the budgets did hold writes back
+  CHECK(result.problems.empty());
+}
