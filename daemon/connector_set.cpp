@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <limits>
 
 #include "connectors/contracts/contracts_connectors.hpp"
 #include "connectors/crm/contact_role_sync.hpp"
