@@ -76,8 +76,9 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
   session sb(sandbox.port());
   const std::string contacts = make_default_contacts(sb, options.people);
   link_then_enforce_limits(sb, dir.path(), sandbox.port(), contacts);
-  const std::string config = write_daemon_config(dir.path(), sandbox.port(), options.poll_ms,
-                                                 /*generous=*/false, "daemon.toml", contacts);
+  const std::string config =
+      write_daemon_config(dir.path(), sandbox.port(), sb.info, options.poll_ms,
+                          /*generous=*/false, "daemon.toml", contacts);
   NotifySocket notify(dir.path() / "notify");
   ChildProcess zohosync(ZOHOSYNC_EXE, {"daemon", "--config", config},
                         {{"NOTIFY_SOCKET", notify.path()}}, dir.path() / "daemon.log");

@@ -52,15 +52,20 @@ std::string make_default_contacts(sandbox::test::session& sb, std::size_t people
   return ids;
 }
 
-std::string write_daemon_config(const fs::path& dir, std::uint16_t port, int poll_ms, bool generous,
-                                const std::string& name, const std::string& default_contacts) {
+std::string write_daemon_config(const fs::path& dir, std::uint16_t port, const json::object& info,
+                                int poll_ms, bool generous, const std::string& name,
+                                const std::string& default_contacts) {
+  auto text = [&info](const char* key) { return std::string(info.at(key).as_string()); };
   const auto path = dir / name;
   std::ofstream out(path);
   out << "[service]\nstate_dir = \"" << (dir / "state").string() << "\"\n"
       << "metrics_listen = \"\"\nlog_level = \"info\"\n"
-      << "[zoho]\nbase_url = \"http://127.0.0.1:" << port << "\"\n"
-      << "[oauth]\nclient_id = \"1000.SANDBOXCLIENT\"\nallow_inline_secrets = true\n"
-      << "client_secret = \"sandbox-secret\"\nrefresh_token = \"1000.sandbox.refresh\"\n"
+      << "[zoho]\nbase_url = \"http://127.0.0.1:" << port
+      << "\"\n"
+      // The credentials the sandbox accepts, as it states them.
+      << "[oauth]\nclient_id = \"" << text("client_id") << "\"\nallow_inline_secrets = true\n"
+      << "client_secret = \"" << text("client_secret") << "\"\nrefresh_token = \""
+      << text("refresh_token") << "\"\n"
       << "[http]\ntimeout = \"30s\"\nretries = 2\n";
   if (generous) {
     out << "[http.inventory]\nrequests = 1000000\n[http.projects]\nrequests = 1000000\n"
@@ -109,8 +114,8 @@ RequestCounts spent_between(const RequestCounts& before, const RequestCounts& af
 
 void link_then_enforce_limits(sandbox::test::session& sb, const fs::path& dir, std::uint16_t port,
                               const std::string& default_contacts) {
-  const std::string first =
-      write_daemon_config(dir, port, 5'000, /*generous=*/true, "first.toml", default_contacts);
+  const std::string first = write_daemon_config(dir, port, sb.info, 5'000, /*generous=*/true,
+                                                "first.toml", default_contacts);
   daemon::test::ChildProcess reconcile(ZOHOSYNC_EXE, {"reconcile", "--config", first}, {},
                                        dir / "reconcile.log");
   const auto status = reconcile.wait(std::chrono::milliseconds(1200s));

@@ -34,12 +34,14 @@ class BenchDir {
 // ids for default_contact_id (the sandbox's own "New People" first).
 std::string make_default_contacts(sandbox::test::session& sb, std::size_t people);
 
-// DIR/NAME: every product and collection on, state in DIR/state, polls of
+// DIR/NAME: every product and collection on, the credentials the sandbox's
+// /__sandbox/info names (`info`), state in DIR/state, polls of
 // `poll_ms`, new Inventory people under `default_contacts`. `generous`:
 // budgets far above any limit (for a sandbox that enforces none); otherwise
 // zohosync's defaults, as a new user runs it.
-std::string write_daemon_config(const std::filesystem::path& dir, std::uint16_t port, int poll_ms,
-                                bool generous, const std::string& name,
+std::string write_daemon_config(const std::filesystem::path& dir, std::uint16_t port,
+                                const boost::json::object& info, int poll_ms, bool generous,
+                                const std::string& name,
                                 const std::string& default_contacts = "460000000000001");
 
 // Requests the sandbox answered so far, by product, and how many it refused

@@ -96,7 +96,7 @@ LatencyRun run_one(const LatencyBenchOptions& options, int poll_ms) {
                            std::to_string(options.projects_only)});
   session sb(sandbox.port());
   const std::string contacts = make_default_contacts(sb, options.people + options.projects_only);
-  const std::string config = write_daemon_config(dir.path(), sandbox.port(), poll_ms,
+  const std::string config = write_daemon_config(dir.path(), sandbox.port(), sb.info, poll_ms,
                                                  !options.limits, "daemon.toml", contacts);
   // With limits: everyone linked first, limits off; then Zoho's limits on,
   // and the daemon runs with zohosync's default budgets.
