@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -14,6 +13,7 @@
 #include "bench/daemon_fixture.hpp"
 #include "tests/daemon/process.hpp"
 #include "tests/sandbox/test_client.hpp"
+#include "tests/support/census.hpp"
 
 namespace zohosync::bench {
 
@@ -26,44 +26,6 @@ using daemon::test::NotifySocket;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
 using SteadyClock = std::chrono::steady_clock;
-
-// Where each product keeps people, and the email's field name.
-struct Place {
-  const char* product;
-  const char* list;
-  const char* email;
-};
-constexpr Place kPlaces[] = {{"crm", "contacts", "Email"},
-                             {"projects", "contacts", "email"},
-                             {"inventory", "contact_persons", "email"},
-                             {"contracts", "counterpartyusers", "emailId"}};
-
-std::string email_key(const json::value& v) {
-  std::string s = v.is_string() ? std::string(v.as_string()) : std::string();
-  s.erase(0, s.find_first_not_of(" \t"));
-  s.erase(s.find_last_not_of(" \t") + 1);
-  for (char& c : s)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Emails held by more than one record of one product, and for each product
-// the emails it holds.
-std::size_t census(const json::object& dump, std::map<std::string, std::set<std::string>>& held) {
-  std::size_t twice = 0;
-  for (const Place& p : kPlaces) {
-    std::set<std::string>& seen = held[p.product];
-    for (const auto& v : dump.at(p.product).as_object().at(p.list).as_array()) {
-      const auto* e = v.as_object().if_contains(p.email);
-      if (e == nullptr)
-        continue;
-      const std::string key = email_key(*e);
-      if (!key.empty() && !seen.insert(key).second)
-        ++twice;
-    }
-  }
-  return twice;
-}
 
 }  // namespace
 
@@ -121,15 +83,11 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
   // The daemon finishes what the last reconcile left: every person added is
   // in every product, each email once (bounded).
   const auto settle = SteadyClock::now();
-  std::map<std::string, std::set<std::string>> held;
+  const std::set<std::string> people(added.begin(), added.end());
   do {
-    held.clear();
-    result.duplicates = census(sb.dump(), held);
-    result.converged = true;
-    for (const std::string& email : added) {
-      for (const Place& p : kPlaces)
-        result.converged = result.converged && held[p.product].count(email) == 1;
-    }
+    const support::Census now = support::census(sb.dump());
+    result.duplicates = now.duplicates().size();
+    result.converged = result.duplicates == 0 && now.missing(people).empty();
     if (!result.converged)
       std::this_thread::sleep_for(1s);
   } while (!result.converged && SteadyClock::now() - settle < 120s);

@@ -33,9 +33,9 @@ struct BesideBenchResult {
   std::vector<BesideRun> reconciles;
   std::int64_t limited = 0;                      // answers refused for a limit while reconciles ran
   std::map<std::string, std::int64_t> requests;  // by product, over the same time
-  std::size_t duplicates = 0;                    // emails held twice within one product at the end
-  bool converged = false;  // every person added was in every create target at the end
-  int daemon_exit = -1;    // after SIGTERM
+  std::size_t duplicates = 0;  // emails held twice within one collection at the end
+  bool converged = false;      // no duplicate, every person added in every create collection
+  int daemon_exit = -1;        // after SIGTERM
 };
 
 BesideBenchResult run_beside_bench(const BesideBenchOptions& options);
