@@ -6,6 +6,8 @@
 //                          [--json]                  daemon edit-to-everywhere delay
 //   zohosync-bench beside  [--people N] [--minutes M] [--every-s S] [--json]
 //                          reconciles beside the daemon under Zoho's limits
+//   zohosync-bench first-sync [--people N] [--json]
+//                          the first reconcile of a shop under Zoho's limits
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
@@ -16,6 +18,7 @@
 
 #include "bench/beside_bench.hpp"
 #include "bench/engine_bench.hpp"
+#include "bench/first_sync_bench.hpp"
 #include "bench/latency_bench.hpp"
 #include "bench/sandbox_bench.hpp"
 
@@ -125,6 +128,16 @@ int main(int argc, char** argv) {
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
   beside->add_flag("--json", json, "print one JSON object instead of a table");
+
+  bench::FirstSyncBenchOptions first_sync_options;
+  auto* first_sync = app.add_subcommand(
+      "first-sync",
+      "the first zohosync reconcile of a shop, Zoho's limits on, default budgets: wall time, "
+      "requests per product against their budget, refusals");
+  first_sync->add_option("--people", first_sync_options.people, "people in the sandbox")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  first_sync->add_flag("--json", json, "print one JSON object instead of a table");
   CLI11_PARSE(app, argc, argv);
 
   if (engine->parsed())
@@ -143,6 +156,13 @@ int main(int argc, char** argv) {
       std::fputs((json ? bench::beside_json(result) + "\n" : bench::beside_table(result)).c_str(),
                  stdout);
       return 0;
+    }
+    if (first_sync->parsed()) {
+      auto result = bench::run_first_sync_bench(first_sync_options);
+      std::fputs(
+          (json ? bench::first_sync_json(result) + "\n" : bench::first_sync_table(result)).c_str(),
+          stdout);
+      return result.exit_code == 0 ? 0 : 1;
     }
     auto result = bench::run_latency_bench(latency_options);
     std::fputs((json ? bench::latency_json(result) + "\n" : bench::latency_table(result)).c_str(),
