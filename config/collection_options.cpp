@@ -27,12 +27,13 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
   specs.push_back(option(
       prefix + "poll_interval", [coll](Config & c) -> auto& { return coll(c).poll_interval; }, true,
       "How often the daemon polls " + id + " for changes." +
-          std::string(doc.poll_cost.empty() ? "" : " " + doc.poll_cost),
-      duration_at_least(1s)));
+          std::string(doc.poll_cost.empty() ? "" : " " + doc.poll_cost) + " From 1s to 30d.",
+      duration_between(1s, 30 * 24h)));
   specs.push_back(option(
       prefix + "poll_jitter", [coll](Config & c) -> auto& { return coll(c).poll_jitter; }, true,
       "Random extra delay (0 .. this) added to each poll so products are not hit in lockstep; "
-      "must be shorter than poll_interval."));
+      "must be shorter than poll_interval.",
+      duration_between(0s, 30 * 24h)));
   specs.push_back(option(
       prefix + "create", [coll](Config & c) -> auto& { return coll(c).create; }, true,
       "Create people first seen in other collections here (a create target)." +
@@ -77,8 +78,8 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
         prefix + "full_scan_interval",
         [coll](Config & c) -> auto& { return coll(c).full_scan_interval; }, true,
         "How often every contact's persons are listed in full; in between only contacts whose "
-        "last_modified_time moved are read (person edits may not move it).",
-        duration_at_least(1min)));
+        "last_modified_time moved are read (person edits may not move it). From 1m to 30d.",
+        duration_between(1min, 30 * 24h)));
   }
   if (id == "projects.contacts") {
     specs.push_back(option(

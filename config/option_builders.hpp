@@ -88,10 +88,12 @@ OptionSpec enum_option(std::string key, Ref ref, bool reloadable, std::string de
   return spec;
 }
 
-Check at_least(std::int64_t min);
+// Every number and duration has a range (documented with its key): an
+// absurd value is a config error, and no arithmetic on an accepted one can
+// overflow (durations stay far below what int64 milliseconds hold).
 Check int_between(std::int64_t min, std::int64_t max);
 Check share();
-Check duration_at_least(Duration min);
+Check duration_between(Duration min, Duration max);
 Check url_or_empty();
 Check absolute_path();
 Check absolute_path_or_empty();

@@ -9,14 +9,6 @@ namespace zohosync::config::detail {
 
 using namespace std::chrono_literals;
 
-Check at_least(std::int64_t min) {
-  return [min](const Value& v) -> std::string {
-    if (std::get<std::int64_t>(v) < min)
-      return "must be at least " + std::to_string(min);
-    return "";
-  };
-}
-
 Check int_between(std::int64_t min, std::int64_t max) {
   return [min, max](const Value& v) -> std::string {
     auto n = std::get<std::int64_t>(v);
@@ -35,10 +27,11 @@ Check share() {
   };
 }
 
-Check duration_at_least(Duration min) {
-  return [min](const Value& v) -> std::string {
-    if (std::get<Duration>(v) < min)
-      return "must be at least " + format_duration(min);
+Check duration_between(Duration min, Duration max) {
+  return [min, max](const Value& v) -> std::string {
+    const Duration d = std::get<Duration>(v);
+    if (d < min || d > max)
+      return "must be from " + format_duration(min) + " to " + format_duration(max);
     return "";
   };
 }

@@ -22,11 +22,12 @@ void add_rate_limit(std::vector<OptionSpec>& specs, const std::string& product,
   const std::string prefix = "http." + product + ".";
   specs.push_back(option(
       prefix + "requests", [member](Config & c) -> auto& { return (c.http.*member).requests; },
-      false, "At most this many requests to " + product + " within any `window`. " + basis,
-      at_least(1)));
+      false,
+      "At most this many requests to " + product + " within any `window` (1 to 1000000). " + basis,
+      int_between(1, 1'000'000)));
   specs.push_back(option(
       prefix + "window", [member](Config & c) -> auto& { return (c.http.*member).window; }, false,
-      "The window the request limit counts in.", duration_at_least(1s)));
+      "The window the request limit counts in (1s to 1d).", duration_between(1s, 24h)));
   specs.push_back(option(
       prefix + "concurrency",
       [member](Config & c) -> auto& { return (c.http.*member).concurrency; }, false,
@@ -56,12 +57,13 @@ std::vector<OptionSpec> build_specs() {
   s.push_back(option(
       "service.health_max_missed_polls",
       [](Config & c) -> auto& { return c.service.health_max_missed_polls; }, true,
-      "/healthz reports unhealthy once a collection has not synced for this many poll intervals.",
-      at_least(1)));
+      "/healthz reports unhealthy once a collection has not synced for this many poll intervals "
+      "(1 to 1000).",
+      int_between(1, 1000)));
   s.push_back(option(
       "service.shutdown_timeout", [](Config & c) -> auto& { return c.service.shutdown_timeout; },
-      true, "On SIGTERM, how long in-flight work may take before it is cancelled.",
-      duration_at_least(1s)));
+      true, "On SIGTERM, how long in-flight work may take before it is cancelled (1s to 1h).",
+      duration_between(1s, 1h)));
 
   // [zoho]
   s.push_back(option(
@@ -130,7 +132,7 @@ std::vector<OptionSpec> build_specs() {
   // [http]
   s.push_back(option(
       "http.timeout", [](Config & c) -> auto& { return c.http.timeout; }, false,
-      "Timeout of one HTTP request (connect, send, receive).", duration_at_least(1s)));
+      "Timeout of one HTTP request (connect, send, receive; 1s to 1h).", duration_between(1s, 1h)));
   s.push_back(option(
       "http.retries", [](Config & c) -> auto& { return c.http.retries; }, false,
       "Retries of a failed idempotent request (429, 5xx, timeouts) with exponential backoff "
@@ -138,7 +140,8 @@ std::vector<OptionSpec> build_specs() {
       int_between(0, 20)));
   s.push_back(option(
       "http.max_response_bytes", [](Config & c) -> auto& { return c.http.max_response_bytes; },
-      false, "Largest response body accepted (after gzip decoding).", at_least(1024)));
+      false, "Largest response body accepted (after gzip decoding; 1024 bytes to 1 GiB).",
+      int_between(1024, std::int64_t{1} << 30)));
   s.push_back(option(
       "http.ca_file", [](Config & c) -> auto& { return c.http.ca_file; }, false,
       "Extra CA bundle (PEM) trusted on top of the system store; \"\" = system store only. "
@@ -186,8 +189,8 @@ std::vector<OptionSpec> build_specs() {
   s.push_back(option(
       "crm.daily_credits", [](Config & c) -> auto& { return c.crm.daily_credits; }, true,
       "API credits of your CRM edition per 24 hours (Free 5000; Standard and up: 50000 + per "
-      "user).",
-      at_least(1)));
+      "user; 1 to 1000000000).",
+      int_between(1, 1'000'000'000)));
   s.push_back(option(
       "crm.write_budget_share", [](Config & c) -> auto& { return c.crm.write_budget_share; }, true,
       "Stop writing to CRM once this share of the daily credits is spent (reads continue).",
@@ -195,7 +198,8 @@ std::vector<OptionSpec> build_specs() {
   s.push_back(option(
       "crm.modified_overlap", [](Config & c) -> auto& { return c.crm.modified_overlap; }, true,
       "Incremental reads ask for changes since the last cursor minus this overlap, so clock "
-      "skew and same-second edits are not lost."));
+      "skew and same-second edits are not lost (0s to 1d).",
+      duration_between(0s, 24h)));
   s.push_back(option(
       "crm.contact_roles.sync", [](Config & c) -> auto& { return c.crm.contact_roles.sync; }, true,
       "Keep the CRM contact-role picklist in step with the designations of linked people "
@@ -242,7 +246,9 @@ std::vector<OptionSpec> build_specs() {
       share()));
   s.push_back(option(
       "sync.mass_delete_min", [](Config & c) -> auto& { return c.sync.mass_delete_min; }, true,
-      "The mass-delete guard applies only from this many deletes in one collection.", at_least(0)));
+      "The mass-delete guard applies only from this many deletes in one collection (0 to "
+      "1000000000).",
+      int_between(0, 1'000'000'000)));
   s.push_back(option(
       "sync.blank_overwrites", [](Config & c) -> auto& { return c.sync.blank_overwrites; }, true,
       "Let a blanked value clear the person's value in every collection (see also "
@@ -250,17 +256,19 @@ std::vector<OptionSpec> build_specs() {
   s.push_back(option(
       "sync.flip_limit", [](Config & c) -> auto& { return c.sync.flip_limit; }, true,
       "A field changing more often than this within flip_window quarantines the person "
-      "(loop guard).",
-      at_least(1)));
+      "(loop guard; 1 to 1000000).",
+      int_between(1, 1'000'000)));
   s.push_back(option(
       "sync.flip_window", [](Config & c) -> auto& { return c.sync.flip_window; }, true,
-      "The window flip_limit counts in.", duration_at_least(1s)));
+      "The window flip_limit counts in (1s to 30d).", duration_between(1s, 30 * 24h)));
   s.push_back(option(
       "sync.journal_max_entries", [](Config & c) -> auto& { return c.sync.journal_max_entries; },
-      true, "Journal entries kept (oldest dropped first); 0 = no limit.", at_least(0)));
+      true, "Journal entries kept (oldest dropped first; 0 to 1000000000); 0 = no limit.",
+      int_between(0, 1'000'000'000)));
   s.push_back(option(
       "sync.journal_max_age", [](Config & c) -> auto& { return c.sync.journal_max_age; }, true,
-      "Journal entries older than this are dropped; 0 = no limit."));
+      "Journal entries older than this are dropped (0s to 3650d); 0 = no limit.",
+      duration_between(0s, 3650 * 24h)));
 
   // Documentation fields derived from the table itself.
   const Config defaults;

@@ -125,6 +125,33 @@ TEST_CASE("blank_overwrite_fields must name fields the collection carries") {
       "test.toml:2:26: error: collections.projects.contacts.blank_overwrite_fields:"));
 }
 
+// An absurd number or duration is refused where it is written, for every
+// key: none overflows later (a poll interval of a million days once made the
+// daemon poll without pause).
+TEST_CASE("every integer and duration option has a range that refuses absurd values") {
+  CleanSecretEnv clean;
+  std::size_t checked = 0;
+  for (const auto& o : schema()) {
+    if (o.type != "integer" && o.type != "duration")
+      continue;
+    CAPTURE(o.key_path);
+    const std::vector<std::string> absurd =
+        o.type == "integer"
+            ? std::vector<std::string>{"9223372036854775807", "-1"}
+            : std::vector<std::string>{"\"1000000d\"", "\"100000000000d\"", "3153600000"};
+    for (const std::string& value : absurd) {
+      CAPTURE(value);
+      auto result = load(o.key_path + " = " + value + "\n");
+      auto errs = errors(result);
+      REQUIRE(errs.size() == 1);
+      CHECK(errs[0].to_string().starts_with("test.toml:1:"));
+      CHECK(errs[0].to_string().find(o.key_path) != std::string::npos);
+    }
+    ++checked;
+  }
+  CHECK(checked >= 20);
+}
+
 TEST_CASE("schema(): every collection carries its fields, and defaults match Config{}") {
   std::size_t field_options = 0;
   for (const auto& o : schema()) {
