@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <string>
 
@@ -24,6 +26,20 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error"}));
 }
 
+// What a command printed must have reached its destination: `zohosync
+// reconcile --json > /dev/full` (or a full disk, a closed pipe) is a failed
+// run, not a silent success. Flushed and checked once, at exit.
+int checked_output(int code) {
+  errno = 0;
+  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0)
+    return code;
+  const int error = errno;
+  std::fprintf(stderr, "zohosync: cannot write the output: %s\n",
+               error != 0 ? std::strerror(error) : "write error");
+  // A run that failed for its own reason keeps that reason's code.
+  return code == exit_code::kOk || code == exit_code::kFailures ? exit_code::kIoError : code;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv) {
@@ -38,6 +54,10 @@ int run_cli(int argc, char** argv) {
 
   auto* daemon_cmd =
       app.add_subcommand("daemon", "Run as a service: poll every collection and sync");
+  constexpr const char* kReinitialize =
+      "Start from an empty state although the state dir was in use and has lost its data.mdb "
+      "(every record is re-linked by email; the journal and open conflicts are gone)";
+  daemon_cmd->add_flag("--reinitialize", global.reinitialize, kReinitialize);
   ReconcileOptions reconcile_options;
   auto* reconcile_cmd =
       app.add_subcommand("reconcile", "Run one full sync cycle over every collection, then exit");
@@ -47,6 +67,7 @@ int run_cli(int argc, char** argv) {
                           "Print one JSON document with every action and its reason");
   reconcile_cmd->add_flag("--force-delete", reconcile_options.force_delete,
                           "Override the mass-delete guard for this run");
+  reconcile_cmd->add_flag("--reinitialize", global.reinitialize, kReinitialize);
 
   app.add_subcommand("check-config", "Validate the configuration file and report every problem");
 
@@ -84,32 +105,35 @@ int run_cli(int argc, char** argv) {
     return app.exit(e) == 0 ? exit_code::kOk : exit_code::kUsage;
   }
 
-  try {
-    if (global.log_level) {
-      logging::init(logging::effective_format(logging::Format::text),
-                    *logging::parse_level(*global.log_level));
+  auto run_command = [&]() -> int {
+    try {
+      if (global.log_level) {
+        logging::init(logging::effective_format(logging::Format::text),
+                      *logging::parse_level(*global.log_level));
+      }
+      if (app.got_subcommand("check-config"))
+        return run_check_config(global);
+      if (status_cmd->parsed())
+        return run_status(global, status_options);
+      if (journal_cmd->parsed())
+        return run_journal(global, journal_options);
+      if (daemon_cmd->parsed())
+        return run_daemon(global);
+      if (reconcile_cmd->parsed())
+        return run_reconcile(global, reconcile_options);
+      if (conflicts_cmd->parsed()) {
+        conflicts_options.action = show->parsed()      ? ConflictsOptions::Action::show
+                                   : resolve->parsed() ? ConflictsOptions::Action::resolve
+                                                       : ConflictsOptions::Action::list;
+        return run_conflicts(global, conflicts_options);
+      }
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "zohosync: internal error: %s\n", e.what());
+      return exit_code::kSoftware;
     }
-    if (app.got_subcommand("check-config"))
-      return run_check_config(global);
-    if (status_cmd->parsed())
-      return run_status(global, status_options);
-    if (journal_cmd->parsed())
-      return run_journal(global, journal_options);
-    if (daemon_cmd->parsed())
-      return run_daemon(global);
-    if (reconcile_cmd->parsed())
-      return run_reconcile(global, reconcile_options);
-    if (conflicts_cmd->parsed()) {
-      conflicts_options.action = show->parsed()      ? ConflictsOptions::Action::show
-                                 : resolve->parsed() ? ConflictsOptions::Action::resolve
-                                                     : ConflictsOptions::Action::list;
-      return run_conflicts(global, conflicts_options);
-    }
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "zohosync: internal error: %s\n", e.what());
-    return exit_code::kSoftware;
-  }
-  return exit_code::kUsage;
+    return exit_code::kUsage;
+  };
+  return checked_output(run_command());
 }
 
 }  // namespace zohosync::daemon

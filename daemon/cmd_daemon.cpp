@@ -194,7 +194,9 @@ int run_daemon(const GlobalOptions& global) {
 
   std::optional<state::Store> store;
   try {
-    store.emplace(state::Store::open(state_dir));
+    state::OpenOptions open_options;
+    open_options.reinitialize = global.reinitialize;
+    store.emplace(state::Store::open(state_dir, open_options));
   } catch (const state::Error& e) {
     return report_state_error(state_dir, e);
   }

@@ -149,6 +149,7 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
       store_dir = scratch->path() / "state";
     }
     state::OpenOptions open_options;
+    open_options.reinitialize = global.reinitialize;
     auto store = state::Store::open(store_dir.string(), open_options);
 
     // A dry run writes nothing, so it needs no turn; a real run waits for a

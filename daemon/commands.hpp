@@ -11,6 +11,9 @@ struct GlobalOptions {
   std::optional<std::string> state_dir;  // overrides service.state_dir
   std::optional<std::string> base_url;   // overrides zoho.base_url (single origin)
   std::optional<std::string> log_level;  // overrides service.log_level
+  // daemon, reconcile: start from an empty state where a state dir in use
+  // has lost its data.mdb (otherwise refused).
+  bool reinitialize = false;
 };
 
 struct StatusOptions {

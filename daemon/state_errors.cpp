@@ -7,7 +7,11 @@
 namespace zohosync::daemon {
 
 int report_state_error(const std::string& state_dir, const state::Error& error) {
-  std::fprintf(stderr, "zohosync: state dir %s: %s\n", state_dir.c_str(), error.what());
+  const std::string message = error.what();
+  if (message.starts_with("state dir " + state_dir))
+    std::fprintf(stderr, "zohosync: %s\n", message.c_str());  // it names the dir already
+  else
+    std::fprintf(stderr, "zohosync: state dir %s: %s\n", state_dir.c_str(), message.c_str());
   switch (error.kind()) {
     case state::ErrorKind::map_full:
     case state::ErrorKind::disk_full:
@@ -24,6 +28,7 @@ int report_state_error(const std::string& state_dir, const state::Error& error) 
     case state::ErrorKind::corrupted:
       return exit_code::kDataError;
     case state::ErrorKind::not_found_dir:
+    case state::ErrorKind::state_missing:
       return exit_code::kNoInput;
     case state::ErrorKind::other:
       break;

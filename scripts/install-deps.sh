@@ -16,6 +16,9 @@ packages=(
   dpkg-dev man-db file
   # scripts/soak.sh and its CI-sized CTest variant drive the sandbox from Python
   python3
+  # tests/hostile/environment_test: a small tmpfs in a private namespace
+  # (unshare) whose shell script adds people to the sandbox (curl)
+  util-linux curl
 )
 
 missing=()

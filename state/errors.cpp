@@ -1,5 +1,9 @@
 #include "state/errors.hpp"
 
+#include <sys/statvfs.h>
+
+#include <optional>
+
 #include <lmdb.h>
 
 #include <cerrno>
@@ -29,6 +33,8 @@ std::string_view to_string(ErrorKind kind) {
       return "not_found_dir";
     case ErrorKind::io:
       return "io";
+    case ErrorKind::state_missing:
+      return "state_missing";
     case ErrorKind::other:
       break;
   }
@@ -78,8 +84,10 @@ namespace {
 std::string_view advice(ErrorKind kind, int code) {
   switch (kind) {
     case ErrorKind::map_full:
-      return "the last write transaction was rolled back; open the store with a larger map size "
-             "(the map size is an upper bound, not preallocated disk space) and run again";
+      return "the state store reached its size limit (1 GiB) and the last write was rolled back; "
+             "let older journal entries go (lower sync.journal_max_entries or "
+             "sync.journal_max_age), or compact it while zohosync is stopped (mdb_copy -c DIR "
+             "COPY, then move COPY/data.mdb in place)";
     case ErrorKind::corrupted:
       return "data.mdb is damaged or is not an LMDB file; restore the state dir from a backup, or "
              "move it aside so zohosync starts from an empty state and re-links records by email";
@@ -90,7 +98,8 @@ std::string_view advice(ErrorKind kind, int code) {
       return "the file system is mounted read-only; remount it read-write or point --state-dir at "
              "a writable directory";
     case ErrorKind::disk_full:
-      return "the disk (or quota) holding the state dir is full; free space and run again";
+      return "the disk (or quota) holding the state dir is full; nothing was lost (the last "
+             "write was rolled back): free space on it and run again";
     case ErrorKind::permission_denied:
       return "run zohosync as the user that owns the state dir, or fix its ownership";
     case ErrorKind::busy:
@@ -103,6 +112,10 @@ std::string_view advice(ErrorKind kind, int code) {
       return "the state is locked by another process; wait for it to finish and run again";
     case ErrorKind::not_found_dir:
       return "the state dir does not exist (no cycle has run yet) or was removed";
+    case ErrorKind::state_missing:
+      return "restore data.mdb from a backup; or, to start again from an empty state (every "
+             "record is re-linked by email, the journal and open conflicts are gone), run with "
+             "--reinitialize";
     case ErrorKind::io:
       return "an I/O error occurred; check the disk (dmesg) before running again";
     case ErrorKind::schema_too_new:
@@ -110,6 +123,15 @@ std::string_view advice(ErrorKind kind, int code) {
       break;
   }
   return "this is unexpected; please report it with the message above";
+}
+
+// Free bytes for unprivileged writers on the file system holding `dir`, or
+// nullopt when that cannot be told.
+std::optional<unsigned long long> free_bytes(std::string_view dir) {
+  struct statvfs fs {};
+  if (dir.empty() || ::statvfs(std::string(dir).c_str(), &fs) != 0)
+    return std::nullopt;
+  return static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
 }
 
 }  // namespace
@@ -124,7 +146,17 @@ Error error_from_code(int code, std::string_view operation, std::string_view dir
     message += ")";
   }
   message += " failed: ";
-  message += mdb_strerror(code);  // covers errno values too
+  // LMDB reports a write the disk cut short as EIO, not ENOSPC: on a file
+  // system with next to no room left, that is what it is.
+  constexpr unsigned long long kNearlyFull = 16ull << 20;
+  const auto left = kind == ErrorKind::io && code == EIO ? free_bytes(dir) : std::nullopt;
+  if (left && *left < kNearlyFull) {
+    kind = ErrorKind::disk_full;
+    message += "no space left on device (a write was cut short; " + std::to_string(*left / 1024) +
+               " KiB free)";
+  } else {
+    message += mdb_strerror(code);  // covers errno values too
+  }
   message += "; ";
   message += advice(kind, code);
   return Error(kind, message, code);

@@ -22,6 +22,7 @@ enum class ErrorKind {
   permission_denied,  // EACCES / EPERM, or a state dir open to group/others
   busy,               // reader table full, lock held, EAGAIN
   not_found_dir,      // read-only open of a state dir that does not exist yet
+  state_missing,      // data.mdb gone from a dir that was in use (not re-created silently)
   io,                 // EIO, LMDB panic
   other,              // anything else (a bug, an invalid argument, ...)
 };

@@ -38,6 +38,33 @@ void forget(unsigned long long device, unsigned long long inode) {
     open_envs.erase(it);
 }
 
+// LMDB reads its meta pages with read(2) but every other page through the
+// memory map: a data file shorter than the pages its meta says are in use
+// (truncated by a full disk, a bad copy, a restore cut short) would kill
+// the process with SIGBUS at the first read of a missing page. Checked
+// against LMDB's own meta (last page in use, page size) before any page is
+// touched, and refused as damage.
+void refuse_short_file(MDB_env* env, const std::string& dir) {
+  MDB_envinfo info{};
+  MDB_stat stat{};
+  check(mdb_env_info(env, &info), "open", dir);
+  check(mdb_env_stat(env, &stat), "open", dir);
+  const std::string data = dir + "/data.mdb";
+  struct stat st {};
+  if (::stat(data.c_str(), &st) != 0)
+    throw error_from_code(errno, "open", dir);
+  const auto needed = (static_cast<unsigned long long>(info.me_last_pgno) + 1) * stat.ms_psize;
+  if (static_cast<unsigned long long>(st.st_size) < needed) {
+    throw Error(ErrorKind::corrupted,
+                "state dir " + dir + ": data.mdb is damaged: it holds " +
+                    std::to_string(st.st_size) + " bytes but its pages in use need " +
+                    std::to_string(needed) +
+                    " (cut short); restore the state dir from a backup, or move it aside so "
+                    "zohosync starts from an empty state and re-links records by email",
+                MDB_CORRUPTED);
+  }
+}
+
 }  // namespace
 
 // ---- Env
@@ -70,6 +97,7 @@ Env Env::open(const std::string& dir, const Options& options) {
     check(mdb_env_set_mapsize(raw, options.map_size), "open", dir);
   check(mdb_env_open(raw, dir.c_str(), options.flags, static_cast<mdb_mode_t>(options.file_mode)),
         "open", dir);
+  refuse_short_file(raw, dir);
   return env;
 }
 

@@ -3,13 +3,16 @@
 #include "state/conflict_keys.hpp"
 #include "state/email_keyed_links.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <system_error>
+#include <vector>
 
 namespace zohosync::state {
 namespace {
@@ -20,12 +23,29 @@ std::string octal_mode(mode_t mode) {
   return buffer;
 }
 
+// As ssh treats its keys: a state dir that belongs to another user is not
+// used, root included. Files a root shell left there (lock.mdb, pages, the
+// token cache) would be root's, and the service's user could no longer
+// open its own state.
+void refuse_other_owner(const std::string& dir, const struct stat& st) {
+  const uid_t me = ::geteuid();
+  if (st.st_uid == me)
+    return;
+  throw Error(ErrorKind::permission_denied,
+              "state dir " + dir + " belongs to uid " + std::to_string(st.st_uid) +
+                  ", not to the user running zohosync (uid " + std::to_string(me) +
+                  "); zohosync uses only a state dir of its own user: run it as that user "
+                  "(for the service: systemctl, or systemd-run with the unit's User=), or "
+                  "chown -R the dir if it is meant to change hands");
+}
+
 // read_write: the state dir exists afterwards with no group/other access.
 void prepare_dir(const std::string& dir) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) == 0) {
     if (!S_ISDIR(st.st_mode))
       throw error_from_code(ENOTDIR, "open", dir);
+    refuse_other_owner(dir, st);
     if ((st.st_mode & 077) != 0) {
       throw Error(
           ErrorKind::permission_denied,
@@ -52,6 +72,74 @@ void prepare_dir(const std::string& dir) {
     throw error_from_code(errno, "chmod state dir", dir);
 }
 
+// Files that exist in a state dir only once a store has lived in it.
+std::vector<std::string> signs_of_earlier_use(const std::string& dir) {
+  std::vector<std::string> found;
+  for (const char* name : {"lock.mdb", "access_token.json", "request_budgets"}) {
+    std::error_code ec;
+    if (std::filesystem::exists(std::filesystem::path(dir) / name, ec))
+      found.emplace_back(name);
+  }
+  return found;
+}
+
+// data.mdb gone where a store was: links, journal and conflicts are lost,
+// and starting afresh without a word would hide that.
+void refuse_lost_state(const std::string& dir) {
+  const std::vector<std::string> signs = signs_of_earlier_use(dir);
+  if (signs.empty())
+    return;
+  std::string list;
+  for (const std::string& name : signs)
+    list += (list.empty() ? "" : ", ") + name;
+  throw Error(ErrorKind::state_missing,
+              "state dir " + dir + " has no data.mdb, but it was in use (" + list +
+                  " are there): its links, journal and conflicts are gone; restore data.mdb "
+                  "from a backup, or run with --reinitialize to start again from an empty state "
+                  "(every record is re-linked by email)");
+}
+
+// The first data.mdb of a state dir, made aside and renamed into place once
+// its first transaction is on disk: a full disk or a kill part way leaves no
+// data.mdb at all (the next run simply starts again), never a half-made one.
+void create_data_file(const std::string& dir, std::size_t map_size) {
+  const std::filesystem::path aside = std::filesystem::path(dir) / ".new-state";
+  std::error_code ec;
+  std::filesystem::remove_all(aside, ec);  // what an interrupted attempt left
+  if (::mkdir(aside.c_str(), 0700) != 0)
+    throw error_from_code(errno, "create", dir);
+  try {
+    {
+      Env::Options env_options;
+      env_options.flags = MDB_NOTLS;
+      env_options.map_size = map_size;
+      Env env = Env::open(aside.string(), env_options);
+      auto txn = WriteTxn::begin(env);
+      Dbi meta;
+      for (std::string_view name : kDatabases) {
+        Dbi dbi = txn.open_dbi(std::string(name), /*create=*/true);
+        if (name == "meta")
+          meta = dbi;
+      }
+      txn.put(meta, kMetaSchemaVersion, std::to_string(kSchemaVersion));
+      std::move(txn).commit();  // synced to disk (no MDB_NOSYNC)
+    }
+    const std::string data = (std::filesystem::path(dir) / "data.mdb").string();
+    if (::rename((aside / "data.mdb").c_str(), data.c_str()) != 0)
+      throw error_from_code(errno, "create", dir);
+    // The rename itself must reach the disk before anything is built on it.
+    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+      ::fsync(dir_fd);
+      ::close(dir_fd);
+    }
+  } catch (...) {
+    std::filesystem::remove_all(aside, ec);
+    throw;
+  }
+  std::filesystem::remove_all(aside, ec);
+}
+
 // read_only: the state dir and its data file must exist; nothing is created.
 void require_existing(const std::string& dir) {
   struct stat st {};
@@ -64,9 +152,11 @@ void require_existing(const std::string& dir) {
   }
   if (!S_ISDIR(st.st_mode))
     throw error_from_code(ENOTDIR, "open", dir);
+  refuse_other_owner(dir, st);
   std::string data = (std::filesystem::path(dir) / "data.mdb").string();
   if (::stat(data.c_str(), &st) != 0) {
     if (errno == ENOENT) {
+      refuse_lost_state(dir);
       throw Error(ErrorKind::not_found_dir,
                   "state dir " + dir + " holds no state yet (no data.mdb; no cycle has run yet)",
                   ENOENT);
@@ -110,6 +200,12 @@ Store Store::open(const std::string& dir, const OpenOptions& options) {
     env_options.map_size = 0;
   } else {
     prepare_dir(dir);
+    std::error_code ec;
+    if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb", ec)) {
+      if (!options.reinitialize)
+        refuse_lost_state(dir);
+      create_data_file(dir, options.map_size);
+    }
     env_options.flags = MDB_NOTLS;
     env_options.map_size = options.map_size;
   }

@@ -23,6 +23,15 @@
 //   another process. One process opens a state dir once (LMDB's rule, which
 //   Env::open enforces): code in the daemon shares its read_write Store.
 // - A schema_version newer than kSchemaVersion is Error(schema_too_new).
+// - The state dir must belong to the effective user (as ssh asks of its
+//   keys): a root shell would otherwise leave root-owned files the service's
+//   user cannot open. Error(permission_denied) otherwise.
+// - data.mdb is created aside (in DIR/.new-state) and renamed into place once
+//   its first transaction is committed, so a first run stopped by a full disk
+//   or a kill leaves no half-made file that every later run calls damaged.
+// - A dir that shows earlier use (lock.mdb, the token cache, the request
+//   budgets) but has no data.mdb has lost its state (links, journal,
+//   conflicts): Error(state_missing), unless OpenOptions::reinitialize.
 //
 // Adding a typed table (links, people, outbox, ...): a new file in state/
 // with free functions taking (const Txn& or WriteTxn&, const Store&) that use
@@ -66,6 +75,9 @@ struct OpenOptions {
   // Upper bound of the memory map and so of the data file; not preallocated.
   // Ignored by read_only opens, which use the size the writer recorded.
   std::size_t map_size = 1ull << 30;
+  // read_write: start from an empty state even where the dir shows that a
+  // state was there (`--reinitialize`).
+  bool reinitialize = false;
 };
 
 class Store {

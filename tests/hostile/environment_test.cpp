@@ -1,0 +1,205 @@
+// A hostile environment around `zohosync` as a process: a data file cut
+// short, a state dir that lost its data file or belongs to someone else,
+// output nobody can write, a disk that fills. Each ends in a clear message
+// and a sysexits code, and loses nothing that was there.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tests/sandbox/test_client.hpp"
+#include "tests/support/child_process.hpp"
+#include "tests/support/run_zohosync.hpp"
+#include "tests/support/sandbox_config.hpp"
+#include "tests/support/temp_dir.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using zohosync::sandbox::test::sandbox_process;
+using zohosync::support::ChildProcess;
+using zohosync::support::Run;
+using zohosync::support::run_zohosync;
+using zohosync::support::sandbox_url;
+using zohosync::support::TempDir;
+using zohosync::support::write_config;
+
+const std::string kConfig = std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml";
+
+std::vector<std::string> with_sandbox(std::vector<std::string> args, std::uint16_t port,
+                                      const std::string& state_dir) {
+  const std::vector<std::string> extra{
+      "--config",    kConfig,   "--base-url",  "http://127.0.0.1:" + std::to_string(port),
+      "--state-dir", state_dir, "--log-level", "warn"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+Run reconcile(std::uint16_t port, const std::string& state_dir,
+              std::vector<std::string> extra = {}) {
+  std::vector<std::string> args{"reconcile"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return run_zohosync(with_sandbox(args, port, state_dir));
+}
+
+Run status(const std::string& state_dir) {
+  return run_zohosync({"status", "--config", kConfig, "--state-dir", state_dir});
+}
+
+// `sh -c SCRIPT` to its end (bounded); its exit code.
+int shell(const std::string& script, std::string* output = nullptr) {
+  ChildProcess sh("/bin/sh", {"-c", script});
+  const auto code = sh.wait(std::chrono::milliseconds(120000));
+  if (output != nullptr)
+    *output = sh.out() + sh.err();
+  return code ? *code : -1;
+}
+
+}  // namespace
+
+TEST_CASE("hostile environment: a data.mdb cut short is refused as damage, never a SIGBUS") {
+  sandbox_process proc({"--people", "8", "--no-limits"});
+  TempDir dir;
+  const std::string state = dir.sub("state");
+  Run first = reconcile(proc.port(), state);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const fs::path data = fs::path(state) / "data.mdb";
+  const auto size = fs::file_size(data);
+  REQUIRE(size > 3 * 4096);
+  fs::resize_file(data, size / 2);  // `truncate -s`: the pages in use are not all there
+
+  Run shown = status(state);
+  CHECK(shown.exit_code == 65);
+  CHECK(shown.err.find("data.mdb is damaged") != std::string::npos);
+  CHECK(shown.err.find("cut short") != std::string::npos);
+  Run again = reconcile(proc.port(), state);
+  CHECK(again.exit_code == 65);
+  CHECK(again.err.find("data.mdb is damaged") != std::string::npos);
+}
+
+TEST_CASE(
+    "hostile environment: a state dir that lost its data.mdb is refused until --reinitialize") {
+  sandbox_process proc({"--people", "8", "--no-limits"});
+  TempDir dir;
+  const std::string state = dir.sub("state");
+  Run first = reconcile(proc.port(), state);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  fs::remove(fs::path(state) / "data.mdb");
+
+  Run refused = reconcile(proc.port(), state);
+  CHECK(refused.exit_code == 66);
+  CHECK(refused.err.find("has no data.mdb, but it was in use") != std::string::npos);
+  CHECK(refused.err.find("--reinitialize") != std::string::npos);
+  CHECK_FALSE(fs::exists(fs::path(state) / "data.mdb"));  // nothing re-created
+  Run shown = status(state);
+  CHECK(shown.exit_code == 66);
+
+  Run again = reconcile(proc.port(), state, {"--reinitialize"});
+  CHECK_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(status(state).exit_code == 0);
+}
+
+TEST_CASE("hostile environment: a state dir that belongs to another user is refused") {
+  TempDir dir;
+  std::string state = dir.sub("state");
+  REQUIRE(::mkdir(state.c_str(), 0700) == 0);
+  uid_t owner = 65534;
+  if (::geteuid() == 0) {
+    REQUIRE(::chown(state.c_str(), owner, owner) == 0);  // root: another user's dir
+  } else {
+    state = "/";  // not root: a dir that is root's
+    owner = 0;
+  }
+  // The sandbox is never reached: the state dir is checked first.
+  Run refused = reconcile(1, state);
+  CHECK(refused.exit_code == 77);
+  CHECK(refused.err.find("belongs to uid " + std::to_string(owner)) != std::string::npos);
+  Run shown = status(state);
+  CHECK(shown.exit_code == 77);
+  if (state != "/")
+    CHECK(fs::is_empty(state));  // nothing written into it
+}
+
+TEST_CASE("hostile environment: output that cannot be written fails the run with exit 74") {
+  sandbox_process proc({"--people", "10", "--no-limits"});
+  TempDir dir;
+  const std::string state = dir.sub("state");
+  Run first = reconcile(proc.port(), state);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const std::string exe = ZOHOSYNC_EXE;
+  const std::string common = " --config " + kConfig + " --state-dir " + state;
+  const std::vector<std::string> commands = {
+      exe + " reconcile --json --log-level warn --base-url http://127.0.0.1:" +
+          std::to_string(proc.port()) + common,
+      exe + " status" + common,
+      exe + " status --json" + common,
+      exe + " journal --json" + common,
+      exe + " check-config --config " + kConfig,
+  };
+  for (const std::string& command : commands) {
+    CAPTURE(command);
+    std::string output;
+    CHECK(shell(command + " > /dev/full", &output) == 74);
+    CHECK(output.find("cannot write the output: No space left on device") != std::string::npos);
+    CHECK(shell(command + " > /dev/null") == 0);
+  }
+}
+
+// A small file system of the test's own (tmpfs in a private mount and user
+// namespace, so no privilege is needed and nothing outlives the script).
+TEST_CASE("hostile environment: a full disk is reported as one and leaves a usable state dir") {
+  sandbox_process proc({"--people", "8", "--no-limits"});
+  TempDir dir;
+  const std::string mount = dir.sub("small");
+  fs::create_directories(mount);
+  // Budgets far above what the test spends: the sandbox enforces none.
+  const std::string config_dir = dir.sub("config");
+  fs::create_directories(config_dir);
+  const std::string config =
+      write_config(config_dir, {.base_url = sandbox_url(proc.port()),
+                                .state_dir = mount + "/state",
+                                .budgets = zohosync::support::generous_budgets()})
+          .string();
+  const std::string run = std::string(ZOHOSYNC_EXE) + " reconcile --config " + config +
+                          " --log-level warn --state-dir " + mount + "/state";
+  // 1. A first run with 8 KiB free: refused as a full disk, and no half-made
+  //    data.mdb stays behind. 2. Space freed: the next run works.
+  // 3. The disk filled again, with new people to record: a full disk again,
+  //    and what was recorded before is all there once space is freed.
+  const std::string script =
+      "set -u; mount -t tmpfs -o size=1m tmpfs " + mount + " || exit 90; mkdir -m 700 " + mount +
+      "/state; free=$(df --output=avail -B1 " + mount + " | tail -1); dd if=/dev/zero of=" + mount +
+      "/filler bs=4096 count=$(( (free - 8192) / 4096 )) 2>/dev/null; " + run +
+      "; echo \"first=$?\"; ls -A " + mount + "/state | tr '\\n' ' '; echo; rm " + mount +
+      "/filler; " + run + " > /dev/null; echo \"freed=$?\"; dd if=/dev/zero of=" + mount +
+      "/filler bs=4096 2>/dev/null; for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; "
+      "do curl -s -o /dev/null -X POST http://127.0.0.1:" +
+      std::to_string(proc.port()) +
+      "/__sandbox/edit -d '{\"product\":\"crm\",\"collection\":\"contacts\",\"op\":\"create\","
+      "\"fields\":{\"Email\":\"full'$i'@disk.example\",\"First_Name\":\"Full\",\"Last_Name\":"
+      "\"Disk'$i'\"}}'; done; " +
+      run + "; echo \"full=$?\"; rm " + mount + "/filler; " + run +
+      " > /dev/null; echo \"after=$?\"; " + std::string(ZOHOSYNC_EXE) + " journal --config " +
+      config + " --state-dir " + mount +
+      "/state --person full20@disk.example | grep -c full20 | sed 's/^/journal=/'";
+  ChildProcess sh("unshare", {"-rm", "/bin/sh", "-c", script});
+  const auto done = sh.wait(std::chrono::milliseconds(180000));
+  REQUIRE(done.has_value());
+  const std::string output = sh.out() + sh.err();
+  CAPTURE(output);
+  REQUIRE(*done == 0);
+  CHECK(output.find("first=74") != std::string::npos);
+  CHECK(output.find("No space left on device") != std::string::npos);
+  CHECK(output.find("disk (or quota) holding the state dir is full") != std::string::npos);
+  CHECK(output.find("data.mdb") == std::string::npos);  // `ls`: no half-made data file
+  CHECK(output.find("freed=0") != std::string::npos);
+  CHECK(output.find("full=74") != std::string::npos);
+  CHECK(output.find("Input/output error") == std::string::npos);
+  CHECK(output.find("after=0") != std::string::npos);
+  CHECK(output.find("journal=") != std::string::npos);
+  CHECK(output.find("journal=0") == std::string::npos);
+}
