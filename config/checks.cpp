@@ -228,7 +228,9 @@ void resolve_secrets(Config& config, Reporter& reporter, const LoadOptions& opti
     std::string tried;
     for (const auto& t : found.tried)
       tried += (tried.empty() ? "" : ", ") + t;
-    const bool required = options.secrets == SecretCheck::require;
+    // A file that is there but cannot be read (owner, mode, a directory) is
+    // what the run would meet too: an error for check-config as well.
+    const bool required = options.secrets == SecretCheck::require || !found.unreadable.empty();
     reporter.report(required ? Severity::error : Severity::warning, item.file_key,
                     std::string("no ") + item.name + " found (looked at: " + tried + ")" +
                         (required ? "" : "; daemon and reconcile will refuse to start"));

@@ -95,8 +95,10 @@ SecretLookup find_secret(const std::string& file, std::string_view credential,
           result.value = Secret(std::move(content));
           result.source = "file " + file;
           return result;
-        case ReadOutcome::missing:
         case ReadOutcome::unreadable:
+          result.unreadable = "secret file " + file + " cannot be read: " + why;
+          [[fallthrough]];
+        case ReadOutcome::missing:
           result.tried.push_back("file " + file + " (" + why + ")");
           break;
       }

@@ -15,6 +15,10 @@ struct SecretLookup {
   std::string source;              // "file /etc/zohosync/client_secret", ... ; never the value
   std::string refusal;             // set when a source exists but must not be used
   std::vector<std::string> tried;  // where we looked, for the "not found" message
+  // Set when the named file exists but could not be read (and why): with no
+  // other source, that is an error even for check-config, whose run would
+  // otherwise be refused at start.
+  std::string unreadable;
 };
 
 // Looks in order at `file` (when set), $CREDENTIALS_DIRECTORY/<credential>

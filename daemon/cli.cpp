@@ -1,5 +1,7 @@
 #include "daemon/cli.hpp"
 
+#include <sys/prctl.h>
+
 #include <CLI/CLI.hpp>
 
 #include <cerrno>
@@ -43,6 +45,12 @@ int checked_output(int code) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+  // The configuration's secrets (client secret, refresh token) and the
+  // access tokens live in this process's memory: no core dump may carry
+  // them to disk, whoever's core_pattern it would be written by. Done
+  // first, before anything is read. (Also keeps other processes of the same
+  // user from ptrace-attaching and reading /proc/PID/mem.)
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
   CLI::App app{"zohosync keeps people in step across Zoho Inventory, Projects, CRM and Contracts."};
   app.set_version_flag("--version", std::string("zohosync ") + ZOHOSYNC_VERSION);
   app.require_subcommand(1);

@@ -28,6 +28,7 @@
 #include "daemon/exit_codes.hpp"
 #include "daemon/failure_exit.hpp"
 #include "daemon/health.hpp"
+#include "daemon/instance_lock.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/sd_notify.hpp"
@@ -199,6 +200,23 @@ int run_daemon(const GlobalOptions& global) {
     store.emplace(state::Store::open(state_dir, open_options));
   } catch (const state::Error& e) {
     return report_state_error(state_dir, e);
+  }
+  // Held until the daemon exits: a second daemon on this state dir refuses.
+  std::optional<InstanceLock> instance;
+  try {
+    auto acquired = InstanceLock::acquire(state_dir);
+    if (const pid_t* holder = std::get_if<pid_t>(&acquired)) {
+      spdlog::error(
+          "another zohosync daemon{} is running on state dir {}; two would together send "
+          "up to twice each product's request budget. Stop it first (a one-shot `zohosync "
+          "reconcile` beside it is fine)",
+          *holder > 0 ? fmt::format(" (PID {})", *holder) : std::string(), state_dir);
+      return exit_code::kTempFail;
+    }
+    instance.emplace(std::move(std::get<InstanceLock>(acquired)));
+  } catch (const std::system_error& e) {
+    spdlog::error("state dir {}: {}", state_dir, e.what());
+    return exit_code::kIoError;
   }
 
   try {

@@ -143,6 +143,29 @@ TEST_CASE("a missing secret warns for check-config and fails for daemon/reconcil
   CHECK(errors(strict).size() == 2);
 }
 
+// The run would be refused at start (exit 78): check-config must not say OK.
+TEST_CASE("a secret file that is there but cannot be read is an error for check-config too") {
+  CleanSecretEnv clean;
+  TempDir dir;
+  // Root reads any mode, so the file is unreadable by size (over 64 KiB);
+  // another user also meets a mode it may not open.
+  const std::string file = dir.write("client_secret", std::string(70 * 1024, 'x'), k0600);
+  const std::string token = dir.write("refresh_token", kTokenValue, k0600);
+  const std::string text =
+      crm_config("client_secret_file = \"" + file + "\"\nrefresh_token_file = \"" + token + "\"");
+  auto lenient = load(text);
+  CHECK_FALSE(lenient.ok());
+  auto errs = errors(lenient);
+  REQUIRE(errs.size() == 1);
+  CHECK(errs[0].to_string().starts_with("test.toml:3:22: error: oauth.client_secret_file:"));
+  CHECK(errs[0].message.find(file + " (larger than 64 KiB)") != std::string::npos);
+  // With the secret in a credential as well, the file is skipped as before.
+  std::filesystem::create_directories(dir.path / "credentials");
+  dir.write("credentials/client_secret", kSecretValue, k0600);
+  EnvGuard credentials("CREDENTIALS_DIRECTORY", (dir.path / "credentials").string());
+  CHECK(load(text).ok());
+}
+
 TEST_CASE("inline secrets are refused unless allowed, and never echoed") {
   CleanSecretEnv clean;
   const std::string inline_lines =

@@ -3,6 +3,7 @@
 // output nobody can write, a disk that fills. Each ends in a clear message
 // and a sysexits code, and loses nothing that was there.
 #include <doctest/doctest.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,8 @@
 
 #include "tests/sandbox/test_client.hpp"
 #include "tests/support/child_process.hpp"
+#include "tests/support/daemon_process.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/run_zohosync.hpp"
 #include "tests/support/sandbox_config.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -202,4 +205,77 @@ TEST_CASE("hostile environment: a full disk is reported as one and leaves a usab
   CHECK(output.find("after=0") != std::string::npos);
   CHECK(output.find("journal=") != std::string::npos);
   CHECK(output.find("journal=0") == std::string::npos);
+}
+
+TEST_CASE(
+    "hostile environment: a second daemon on one state dir refuses to start, naming the first") {
+  sandbox_process proc({"--people", "4", "--no-limits"});
+  TempDir dir;
+  const fs::path root = dir.sub("d");
+  fs::create_directories(root);
+  const std::string config = write_config(root, {.base_url = sandbox_url(proc.port()),
+                                                 .state_dir = root / "state",
+                                                 .budgets = zohosync::support::generous_budgets()})
+                                 .string();
+  zohosync::support::DaemonProcess first(root, config, "first");
+  REQUIRE_MESSAGE(first.notify.wait_for("READY=1", std::chrono::milliseconds(60000)),
+                  zohosync::support::read_file(first.log));
+
+  Run second = run_zohosync({"daemon", "--config", config});
+  CHECK(second.exit_code == 75);
+  CHECK(second.err.find("another zohosync daemon (PID " + std::to_string(first.process.pid()) +
+                        ") is running") != std::string::npos);
+  // A one-shot reconcile beside the daemon stays allowed.
+  Run beside = run_zohosync({"reconcile", "--config", config, "--log-level", "warn"});
+  CHECK_MESSAGE(beside.exit_code == 0, beside.err);
+  CHECK(first.process.running());
+  first.process.signal(SIGTERM);
+  CHECK(first.process.wait(std::chrono::milliseconds(20000)) == 0);
+  // The lock went with the first daemon: the next one starts.
+  zohosync::support::DaemonProcess next(root, config, "next");
+  CHECK(next.notify.wait_for("READY=1", std::chrono::milliseconds(60000)));
+  next.process.signal(SIGTERM);
+  CHECK(next.process.wait(std::chrono::milliseconds(20000)) == 0);
+}
+
+// A core dump of zohosync would hold the client secret and the tokens. A
+// process that is not dumpable writes none, and the kernel shows it: its
+// /proc/PID files belong to root instead of to the process's user. When
+// the test runs as root, the daemon runs as nobody (setpriv) to tell.
+TEST_CASE("hostile environment: zohosync is not dumpable, so no core dump holds its secrets") {
+  TempDir dir;
+  const fs::path root = dir.sub("d");
+  fs::create_directories(root);
+  // Products that never answer: the daemon keeps running, retrying.
+  const std::string config =
+      write_config(root, {.base_url = "http://127.0.0.1:1", .state_dir = root / "state"}).string();
+  const bool as_root = ::geteuid() == 0;
+  const uid_t user = as_root ? 65534 : ::geteuid();
+  std::vector<std::string> args{"daemon", "--config", config};
+  std::string exe = ZOHOSYNC_EXE;
+  if (as_root) {
+    for (const fs::path& p : {fs::path(dir.path()), root, fs::path(config)})
+      REQUIRE(::chown(p.c_str(), user, user) == 0);
+    args.insert(args.begin(), {"--reuid=65534", "--regid=65534", "--clear-groups", exe});
+    exe = "setpriv";
+  }
+  ChildProcess daemon(exe, args);
+  const std::string environ = "/proc/" + std::to_string(daemon.pid()) + "/environ";
+  // Bounded: the daemon is past exec (and has marked itself) once its
+  // /proc files change hands or once it has written its first log line.
+  struct stat st {};
+  bool marked = false;
+  for (int i = 0; i < 200 && !marked; ++i) {
+    marked = ::stat(environ.c_str(), &st) == 0 && st.st_uid == 0 && daemon.running() &&
+             !daemon.err().empty();
+    if (!marked)
+      daemon.wait(std::chrono::milliseconds(50));
+  }
+  CAPTURE(daemon.err());
+  REQUIRE(daemon.running());
+  CHECK(::stat(environ.c_str(), &st) == 0);
+  CHECK(st.st_uid == 0);
+  CHECK(st.st_uid != user);
+  daemon.signal(SIGTERM);
+  CHECK(daemon.wait(std::chrono::milliseconds(20000)).has_value());
 }

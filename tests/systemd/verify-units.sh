@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks every unit we ship: `systemd-analyze verify` must print nothing (it
 # only warns on unknown keys, so any output is a failure), and the services'
-# exposure score from `systemd-analyze security --offline` must stay <= 2.0.
+# exposure score from `systemd-analyze security --offline` must stay <= 2.0,
+# and none may leave a core dump.
 set -euo pipefail
 units_dir=$1
 max_exposure=${2:-2.0}
@@ -34,6 +35,15 @@ for unit in zohosync.service zohosync@example.service zohosync-reconcile.service
     status=1
   else
     echo "ok   security $unit: exposure $score"
+  fi
+done
+# No service may leave a core dump: it would hold the client secret and the
+# tokens (the process also marks itself non-dumpable).
+for unit in zohosync.service zohosync@example.service zohosync-reconcile.service; do
+  if grep -qx 'LimitCORE=0' "$unit"; then
+    echo "ok   $unit: LimitCORE=0"
+  else
+    echo "FAIL $unit: no LimitCORE=0"; status=1
   fi
 done
 exit $status

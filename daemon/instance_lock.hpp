@@ -1,0 +1,37 @@
+#pragma once
+// One daemon per state dir. Two daemons on one dir would take turns at
+// their cycles, but each would pace itself to the whole of every product's
+// budget, so together they could send twice the allowed rate and trip
+// Zoho's lockouts. The daemon holds flock(2) on "<state dir>/daemon.pid"
+// (which names its PID) for its whole life; a second daemon finds it held
+// and refuses to start. A one-shot reconcile does not take it: it runs
+// beside the daemon, taking turns through cycle.lock (state_lock.hpp).
+// The kernel releases the lock when the process dies, so a killed daemon
+// never blocks its successor.
+
+#include <sys/types.h>
+
+#include <filesystem>
+#include <variant>
+
+namespace zohosync::daemon {
+
+class InstanceLock {
+ public:
+  // Held: the lock, with this process's PID written in the file. Otherwise
+  // the PID of the daemon that holds it (0 when the file names none).
+  // Throws std::system_error on I/O errors.
+  static std::variant<InstanceLock, pid_t> acquire(const std::filesystem::path& state_dir);
+
+  InstanceLock(InstanceLock&& other) noexcept;
+  InstanceLock& operator=(InstanceLock&& other) noexcept;
+  InstanceLock(const InstanceLock&) = delete;
+  InstanceLock& operator=(const InstanceLock&) = delete;
+  ~InstanceLock();
+
+ private:
+  explicit InstanceLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace zohosync::daemon
