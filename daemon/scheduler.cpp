@@ -235,6 +235,10 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
                    [&](const CollectionSchedule& c) { return c.collection == collection; });
   if (schedule != options_.collections.end() && schedule->full_scan_interval.count() > 0) {
     auto last = last_full_ms_.find(collection);
+    // A clock set back (it was ahead) must not postpone the next full
+    // listing by as long: a time in the future counts as now.
+    if (last != last_full_ms_.end() && last->second > now_ms)
+      last->second = now_ms;
     if (last == last_full_ms_.end() ||
         now_ms - last->second >= schedule->full_scan_interval.count())
       options.full_listing = true;

@@ -58,15 +58,32 @@ class ContactPersonsConnector final : public Connector {
   std::string_view collection() const override { return "inventory.contact_persons"; }
 
   boost::asio::awaitable<Listing> list(std::string since) override {
-    const std::int64_t now = now_ms();
-    const auto cursor = decode_cursor(since);
-    const bool scheduled =
-        cursor && now - cursor->full_scan_ms >= options_.full_scan_interval.count();
+    auto cursor = decode_cursor(since);
     if (!since.empty() && !cursor)
       log().warn("[inventory.contact_persons] unreadable cursor; scanning in full");
+    // Both kinds of listing read every contacts page first; the first
+    // answer's Date then says what time it is on Inventory's clock, which
+    // the schedule runs on, as the cursor's times do: a local clock set
+    // wrong (a year ahead, say) moves nothing stored.
+    ContactPages pages = co_await read_contact_pages();
+    const std::int64_t now = pages.listed_ms;
+    if (cursor && cursor->full_scan_ms > now) {
+      // Written while a clock was ahead: waiting for that time would stop
+      // full scans (and the person edits only they find) until then.
+      if (!warned_future_full_scan_) {
+        log().warn(
+            "[inventory.contact_persons] the last full scan is dated {} s in the future (a "
+            "clock was ahead); the schedule counts from now instead",
+            (cursor->full_scan_ms - now) / 1000);
+        warned_future_full_scan_ = true;
+      }
+      cursor->full_scan_ms = now;
+    }
+    const bool scheduled =
+        cursor && now - cursor->full_scan_ms >= options_.full_scan_interval.count();
     if (!cursor || scheduled)
-      co_return co_await full_scan(now);
-    co_return co_await incremental(*cursor);
+      co_return co_await full_scan(std::move(pages));
+    co_return co_await incremental(*cursor, std::move(pages));
   }
 
   boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
@@ -429,29 +446,41 @@ class ContactPersonsConnector final : public Connector {
       cursor.at_newest.insert(row.contact_id);
   }
 
-  boost::asio::awaitable<Listing> full_scan(std::int64_t now) {
-    // Newest first: a contact edited during the scan moves to a page already
-    // read and shifts the rest down, so it is seen twice rather than missed.
-    std::vector<ContactRow> contacts;
-    std::set<std::string> seen;
-    std::int64_t listed_ms = 0;
+  // Every contacts page, newest first, in page order: a contact edited
+  // while they are read moves to a page already read and shifts the rest
+  // down, so it may come twice but is never missed.
+  struct ContactPages {
+    std::vector<ContactRow> rows;
+    std::int64_t listed_ms = 0;  // the first answer's Date (Inventory's clock)
+  };
+  boost::asio::awaitable<ContactPages> read_contact_pages() {
+    ContactPages pages;
     for (int page = 1; page <= kMaxPages; ++page) {
       std::int64_t answered = 0;
       auto parsed = co_await contacts_page(page, answered);
       if (page == 1)
-        listed_ms = answered;
-      for (auto& row : parsed.contacts) {
-        if (seen.insert(row.contact_id).second)
-          contacts.push_back(std::move(row));
-      }
+        pages.listed_ms = answered;
+      for (auto& row : parsed.contacts)
+        pages.rows.push_back(std::move(row));
       if (!parsed.has_more_page)
         break;
+    }
+    co_return pages;
+  }
+
+  boost::asio::awaitable<Listing> full_scan(ContactPages pages) {
+    std::vector<ContactRow> contacts;
+    std::set<std::string> seen;
+    for (auto& row : pages.rows) {
+      if (seen.insert(row.contact_id).second)
+        contacts.push_back(std::move(row));
     }
     Listing listing;
     listing.full = true;
     PersonsCursor cursor;
-    cursor.full_scan_ms = now;
-    cursor.listed_ms = listed_ms;
+    // When Inventory answered the first page (its clock), as `listed`.
+    cursor.full_scan_ms = pages.listed_ms;
+    cursor.listed_ms = pages.listed_ms;
     contacts_.clear();
     person_contact_.clear();
     person_email_.clear();
@@ -473,7 +502,7 @@ class ContactPersonsConnector final : public Connector {
     co_return listing;
   }
 
-  boost::asio::awaitable<Listing> incremental(PersonsCursor cursor) {
+  boost::asio::awaitable<Listing> incremental(PersonsCursor cursor, ContactPages pages) {
     std::vector<ContactRow> changed;
     std::set<std::string> changed_ids;
     bool older_reached = false;
@@ -482,35 +511,26 @@ class ContactPersonsConnector final : public Connector {
     // moved their time. Otherwise an edit later in that second left their time
     // as it was, and they are read again.
     const bool at_newest_settled = second_of(cursor.listed_ms) > second_of(cursor.newest_ms);
-    std::int64_t listed_ms = 0;
     // Every page, not only the changed contacts at the top: the ids of all
     // contacts tell which are gone, and a contact deleted in Inventory takes
     // its persons with it (one call per 200 contacts; reading persons is one
     // call per contact).
     std::vector<std::string> existing;
-    for (int page = 1; page <= kMaxPages; ++page) {
-      std::int64_t answered = 0;
-      auto parsed = co_await contacts_page(page, answered);
-      if (page == 1)
-        listed_ms = answered;
-      for (auto& row : parsed.contacts) {
-        existing.push_back(row.contact_id);
-        if (older_reached || row.modified_ms < cursor.newest_ms) {
-          older_reached = true;  // newest first: everything after is older too
-          continue;
-        }
-        if (at_newest_settled && row.modified_ms == cursor.newest_ms &&
-            cursor.at_newest.count(row.contact_id))
-          continue;  // read by an earlier listing, after this second ended
-        if (changed_ids.insert(row.contact_id).second)
-          changed.push_back(std::move(row));  // once, though a page shift may repeat it
+    for (auto& row : pages.rows) {
+      existing.push_back(row.contact_id);
+      if (older_reached || row.modified_ms < cursor.newest_ms) {
+        older_reached = true;  // newest first: everything after is older too
+        continue;
       }
-      if (!parsed.has_more_page)
-        break;
+      if (at_newest_settled && row.modified_ms == cursor.newest_ms &&
+          cursor.at_newest.count(row.contact_id))
+        continue;  // read by an earlier listing, after this second ended
+      if (changed_ids.insert(row.contact_id).second)
+        changed.push_back(std::move(row));  // once, though a page shift may repeat it
     }
     Listing listing;
     listing.existing_parents = std::move(existing);
-    cursor.listed_ms = listed_ms;
+    cursor.listed_ms = pages.listed_ms;
     for (const auto& contact : changed) {
       note_newest(cursor, contact);
       // Every person of the contact, or an error (the listing then fails as a
@@ -545,6 +565,7 @@ class ContactPersonsConnector final : public Connector {
   InventoryContactPersonsOptions options_;
   std::vector<std::string> default_contacts_;  // options_.default_contact_id, split at commas
   SystemClock system_clock_;
+  bool warned_future_full_scan_ = false;
   // Whether a person write moves its contact's time to the second of the
   // answer (learnt from the first read-back; see remember_written).
   enum class Known { unknown, yes, no };

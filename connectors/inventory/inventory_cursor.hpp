@@ -2,7 +2,9 @@
 // The incremental checkpoint of inventory.contact_persons as a short string
 // (the engine stores it and shows it in `zohosync status`):
 //   "inv1;full=<ms>;newest=<ms>;listed=<ms>;at=<contact_id>,<contact_id>"
-// full:   when the last full scan started (our calendar time), for the schedule;
+// full:   when the last full scan started, on Inventory's clock (the Date of its
+//         first answer), for the schedule; a time ahead of Inventory's now (our
+//         clock was ahead when an older version wrote it) counts as now;
 // newest: the newest contact last_modified_time seen (Inventory's clock);
 // listed: when the listing that wrote the cursor began, on Inventory's clock
 //         (the Date of its first answer; ours when there was none);

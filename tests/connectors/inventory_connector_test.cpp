@@ -31,6 +31,8 @@ using zohosync::connectors::test::SandboxStack;
 using zohosync::connectors::test::text;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
+using zohosync::connectors::inventory::decode_cursor;
+using zohosync::connectors::inventory::encode_cursor;
 
 namespace {
 
@@ -41,6 +43,14 @@ struct Inventory : SandboxStack {
           options.rate = {10000.0, 10000.0};
         }) {
     organization_id = text(admin.info.at("inventory").at("organization_id"));
+  }
+
+  // Time passes for both Inventory (the sandbox's clock, its answers'
+  // Date) and us (the connector's clock).
+  void advance_both(std::chrono::seconds by) {
+    REQUIRE(admin.admin_post("clock", R"({"advance":)" + std::to_string(by.count()) + "}").status ==
+            200);
+    clock.advance(by);
   }
 
   std::unique_ptr<Connector> persons(int per_page = 200) {
@@ -340,9 +350,9 @@ TEST_CASE("inventory.contact_persons: incremental by contact time, deletes, sche
     auto quiet = inv.list(*connector, full.cursor);
     CHECK(quiet.records.empty());
     CHECK_FALSE(quiet.full);
-    inv.clock.advance(23h);
+    inv.advance_both(23h);
     CHECK_FALSE(inv.list(*connector, quiet.cursor).full);
-    inv.clock.advance(1h);
+    inv.advance_both(1h);
     auto scheduled = inv.list(*connector, quiet.cursor);
     CHECK(scheduled.full);
     CHECK(scheduled.records.size() == full.records.size());
@@ -352,6 +362,37 @@ TEST_CASE("inventory.contact_persons: incremental by contact time, deletes, sche
     CHECK(edited->fields.at("designation") == "Chief Tester");
     // The new cursor restarts the schedule.
     CHECK_FALSE(inv.list(*connector, scheduled.cursor).full);
+  }
+
+  SUBCASE("the schedule runs on Inventory's clock: ours a year ahead moves nothing stored") {
+    auto ahead = inv.persons();
+    inv.clock.advance(365 * 24h);  // our clock only: Inventory's stays right
+    auto scan = inv.list(*ahead, "");
+    REQUIRE(scan.full);
+    const auto cursor = decode_cursor(scan.cursor);
+    REQUIRE(cursor.has_value());
+    CHECK(cursor->full_scan_ms == cursor->listed_ms);  // Inventory's Date, not our time
+    // Our clock set right again: the next full scan comes a day later, as
+    // it would have, not a year later.
+    inv.clock.advance(-365 * 24h);
+    auto right = inv.persons();
+    inv.advance_both(23h);
+    CHECK_FALSE(inv.list(*right, scan.cursor).full);
+    inv.advance_both(1h);
+    CHECK(inv.list(*right, scan.cursor).full);
+  }
+
+  SUBCASE("a full-scan time in the future (a clock was ahead) counts as now, not as a wait") {
+    auto parsed = decode_cursor(full.cursor);
+    REQUIRE(parsed.has_value());
+    parsed->full_scan_ms += 365LL * 24 * 3600 * 1000;  // what an older version wrote then
+    auto quiet = inv.list(*connector, encode_cursor(*parsed));
+    CHECK_FALSE(quiet.full);
+    const auto carried = decode_cursor(quiet.cursor);
+    REQUIRE(carried.has_value());
+    CHECK(carried->full_scan_ms <= carried->listed_ms + 1000);  // brought back to now
+    inv.advance_both(24h);
+    CHECK(inv.list(*connector, quiet.cursor).full);
   }
 }
 
