@@ -70,11 +70,27 @@ void store(int fd, const Layout& layout) {
     throw std::system_error(errno, std::generic_category(), "request ledger: write");
 }
 
+// No product throttles for longer than a day (Projects locks for 30
+// minutes, CRM's credits renew within 24 hours). A throttle that ends later
+// than this from now, or a slot used "in the future", was written while the
+// clock was ahead: honouring it would stall the product until that time
+// (a year, for a clock a year ahead). Such times count as now.
+constexpr std::int64_t kLongestThrottleMs = 25LL * 3600 * 1000;
+
+// `slot` as it stands at `now_ms`, its times brought back to a sane range.
+Slot sane(Slot slot, std::int64_t now_ms) {
+  if (slot.updated_ms > now_ms)
+    slot.updated_ms = now_ms;
+  if (slot.blocked_until_ms - now_ms > kLongestThrottleMs)
+    slot.blocked_until_ms = 0;
+  return slot;
+}
+
 // The end of `product`'s throttle in the ledger behind `fd`, if still in force.
 std::optional<std::chrono::system_clock::time_point> blocked_in(
     int fd, Product product, std::chrono::system_clock::time_point now) {
   const Locked lock(fd, LOCK_SH);
-  const Slot slot = load(fd).slots[index_of(product)];
+  const Slot slot = sane(load(fd).slots[index_of(product)], ms_of(now));
   if (slot.blocked_until_ms <= ms_of(now))
     return std::nullopt;
   return std::chrono::system_clock::time_point(std::chrono::milliseconds(slot.blocked_until_ms));
@@ -112,6 +128,7 @@ std::chrono::milliseconds RequestLedger::reserve(Product product, const RateLimi
   Layout layout = load(fd_);
   Slot& slot = layout.slots[index_of(product)];
   const std::int64_t now_ms = ms_of(now);
+  slot = sane(slot, now_ms);
   const double rate = std::max(limit.requests_per_second, 1e-9);
   slot.tokens = tokens_at(slot, limit, now_ms) - 1.0;
   slot.updated_ms = std::max(slot.updated_ms, now_ms);
@@ -126,8 +143,8 @@ std::chrono::milliseconds RequestLedger::reserve(Product product, const RateLimi
 double RequestLedger::available(Product product, const RateLimit& limit,
                                 std::chrono::system_clock::time_point now) const {
   const Locked lock(fd_, LOCK_SH);
-  const Slot slot = load(fd_).slots[index_of(product)];
   const std::int64_t now_ms = ms_of(now);
+  const Slot slot = sane(load(fd_).slots[index_of(product)], now_ms);
   const double tokens = tokens_at(slot, limit, now_ms);
   return slot.blocked_until_ms > now_ms ? std::min(0.0, tokens) : tokens;
 }

@@ -400,6 +400,28 @@ TEST_CASE("request ledger: what the budget holds now, without taking from it") {
   CHECK(second.available(Product::crm, limit, t0) == doctest::Approx(3.0));
 }
 
+// A run with the clock a year ahead left its times in the ledger: once the
+// clock is right, the budget refills and no throttle outlasts a day.
+TEST_CASE("request ledger: times written while the clock was ahead count as now") {
+  LedgerFile file;
+  RequestLedger ledger(file.path);
+  const RateLimit limit{1.0, 3.0};
+  const auto right = std::chrono::system_clock::time_point(std::chrono::seconds(1'800'000'000));
+  const auto ahead = right + 365 * 24h;
+  for (int i = 0; i < 3; ++i)
+    CHECK(ledger.reserve(Product::projects, limit, ahead) == 0ms);
+  ledger.block_until(Product::projects, ahead + 1800s);
+  // The clock set right: a throttle a year away is no throttle, and the
+  // budget refills from now on instead of from a year ahead.
+  CHECK_FALSE(ledger.blocked_until(Product::projects, right).has_value());
+  CHECK(ledger.reserve(Product::projects, limit, right) == 1000ms);  // the burst was spent
+  CHECK(ledger.available(Product::projects, limit, right + 3s) == doctest::Approx(2.0));
+  CHECK(ledger.reserve(Product::projects, limit, right + 3s) == 0ms);
+  // A real throttle (Projects' 30 minutes) still binds.
+  ledger.block_until(Product::projects, right + 1800s);
+  CHECK(ledger.blocked_until(Product::projects, right + 60s).has_value());
+}
+
 TEST_CASE("request ledger: a throttle one process met binds the others, across restarts") {
   LedgerFile file;
   Fixture f;
