@@ -10,7 +10,9 @@
 # (default 200), SOAK_EDIT_EVERY (seconds between edits, default 2), SOAK_SETTLE (seconds allowed
 # to converge after the edits stop, default 600), SOAK_SEED (default 7), SOAK_COOLDOWN (seconds
 # before a person is edited again, default 60), SOAK_NO_LIMITS=1 (sandbox and daemon without rate
-# limits), SOAK_KEEP=1 keeps the work dir (logs, state) for a look afterwards.
+# limits), SOAK_FAULTS=1 (random 500s, resets, torn and garbage bodies, slow and hung answers on
+# every path while the edits run), SOAK_KEEP=1 keeps the work dir (logs, state) for a look
+# afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

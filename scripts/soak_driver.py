@@ -258,6 +258,17 @@ def stop(proc, limit=30):
     return proc.returncode
 
 
+# SOAK_FAULTS=1: the faults injected while the edits run (share of matching calls).
+FAULTS = [
+    {"kind": "500", "rate": 0.02},
+    {"kind": "reset", "rate": 0.01},
+    {"kind": "truncate", "rate": 0.005},
+    {"kind": "malformed", "rate": 0.005},
+    {"kind": "latency", "rate": 0.01, "ms": 3000},
+    {"kind": "hang", "rate": 0.002, "ms": 15000},
+]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--zohosync", required=True)
@@ -309,6 +320,15 @@ def main():
             time.sleep(0.5)
         print(f"daemon pid {daemon.pid}: every collection polled after {time.time() - began:.0f} s",
               flush=True)
+        faults_on = os.environ.get("SOAK_FAULTS") == "1"
+        if faults_on:
+            # Every kind of network and server fault, at random, on every path, for as long
+            # as the edits run: errors, resets, torn and garbage bodies, slow and hung answers.
+            status, _ = sandbox.call("POST", "faults", FAULTS)
+            if status != 200:
+                raise RuntimeError(f"the sandbox refused the faults ({status})")
+            print("faults on: " + ", ".join(f"{f['kind']} {f['rate']:.1%}" for f in FAULTS),
+                  flush=True)
         rng = random.Random(seed)
         editor = Editor(sandbox, rng)
         samples = []
@@ -334,6 +354,8 @@ def main():
             editor.step(cooldown)
             time.sleep(edit_every)
 
+        if faults_on:
+            sandbox.call("DELETE", "faults")  # convergence is measured on a healthy network
         if not failures:
             deadline = time.time() + settle
             left = editor.problems()
