@@ -57,8 +57,8 @@ TEST_CASE("messages say what to do") {
         std::string::npos);
   CHECK(std::string(error_from_code(EROFS, "open", "/s").what()).find("read-only") !=
         std::string::npos);
-  CHECK(std::string(error_from_code(MDB_MAP_FULL, "write", "/s").what()).find("larger map size") !=
-        std::string::npos);
+  CHECK(std::string(error_from_code(MDB_MAP_FULL, "write", "/s").what())
+            .find("let older journal entries go") != std::string::npos);
   CHECK(to_string(ErrorKind::schema_too_new) == "schema_too_new");
 }
 
