@@ -324,7 +324,7 @@ def main():
         if faults_on:
             # Every kind of network and server fault, at random, on every path, for as long
             # as the edits run: errors, resets, torn and garbage bodies, slow and hung answers.
-            status, _ = sandbox.call("POST", "faults", FAULTS)
+            status, _ = sandbox.call("POST", "faults", {"rules": FAULTS})
             if status != 200:
                 raise RuntimeError(f"the sandbox refused the faults ({status})")
             print("faults on: " + ", ".join(f"{f['kind']} {f['rate']:.1%}" for f in FAULTS),
