@@ -46,4 +46,26 @@ for unit in zohosync.service zohosync@example.service zohosync-reconcile.service
     echo "FAIL $unit: no LimitCORE=0"; status=1
   fi
 done
+# The services share one user (and so the state directory), and do not
+# restart into the same wrong configuration forever.
+for unit in zohosync.service zohosync@example.service zohosync-reconcile.service; do
+  if grep -qx 'User=zohosync' "$unit"; then
+    echo "ok   $unit: User=zohosync"
+  else
+    echo "FAIL $unit: no User=zohosync"; status=1
+  fi
+done
+for unit in zohosync.service zohosync@example.service; do
+  if grep -q '^RestartPreventExitStatus=.*\b78\b' "$unit"; then
+    echo "ok   $unit: no restart on a configuration error"
+  else
+    echo "FAIL $unit: Restart= would retry a configuration error forever"; status=1
+  fi
+done
+# Persistent= acts only on OnCalendar= timers.
+if grep -q '^Persistent=yes' zohosync-reconcile.timer && ! grep -q '^OnCalendar=' zohosync-reconcile.timer; then
+  echo "FAIL zohosync-reconcile.timer: Persistent=yes without OnCalendar= does nothing"; status=1
+else
+  echo "ok   zohosync-reconcile.timer: Persistent= with OnCalendar="
+fi
 exit $status
