@@ -30,14 +30,21 @@ class ConnectorError : public std::runtime_error {
         retry_after_(retry_after) {}
 
   ErrorClass error_class() const { return error_class_; }
+  // The product (or its accounts server) could not be reached at all: no
+  // name, no connection. Kept when the error is copied as a ConnectorError.
+  bool unreachable() const { return unreachable_; }
   // The product's own code, e.g. "DUPLICATE_DATA", "57", "EXISTING_USER_OR_CONTACT".
   const std::string& product_code() const { return product_code_; }
   std::optional<std::chrono::seconds> retry_after() const { return retry_after_; }
+
+ protected:
+  void set_unreachable(bool unreachable) { unreachable_ = unreachable; }
 
  private:
   ErrorClass error_class_;
   std::string product_code_;
   std::optional<std::chrono::seconds> retry_after_;
+  bool unreachable_ = false;
 };
 
 inline const char* to_string(ErrorClass error_class) {

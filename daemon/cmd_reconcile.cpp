@@ -124,7 +124,9 @@ int exit_code_for(const CycleReport& report) {
     if (f.error_class == connectors::ErrorClass::configuration)
       return exit_code::kConfig;
   }
-  if (report.fatal)
+  // A product that could not be reached at all: EX_UNAVAILABLE, so that a
+  // timer's or a script's caller tells an outage from records that failed.
+  if (report.fatal || !unreachable_products(report).empty())
     return exit_code::kUnavailable;
   if (problems(report) > 0 || !report.unknown_collections.empty())
     return exit_code::kFailures;

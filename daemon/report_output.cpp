@@ -1,5 +1,7 @@
 #include "daemon/report_output.hpp"
 
+#include <fmt/ranges.h>
+
 #include <fmt/format.h>
 
 #include <boost/json.hpp>
@@ -63,11 +65,33 @@ std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// "crm" for "crm.contacts".
+std::string product_of(std::string_view collection) {
+  return std::string(collection.substr(0, collection.find('.')));
+}
+
 }  // namespace
 
+std::map<std::string, Unreachable> unreachable_products(const CycleReport& report) {
+  std::map<std::string, Unreachable> out;
+  for (const Failure& f : report.failures) {
+    if (!f.unreachable)
+      continue;
+    Unreachable& product = out[product_of(f.collection)];
+    if (product.reason.empty())
+      product.reason = f.message;
+    product.collections.push_back(f.collection);
+  }
+  return out;
+}
+
 std::size_t problems(const CycleReport& report) {
-  return report.failures.size() + report.total(&CollectionCounts::held) + report.pending +
-         (report.fatal ? 1 : 0);
+  // A product that cannot be reached is one problem, however many of its
+  // collections it leaves unlisted.
+  std::size_t failures = unreachable_products(report).size();
+  for (const Failure& f : report.failures)
+    failures += f.unreachable ? 0 : 1;
+  return failures + report.total(&CollectionCounts::held) + report.pending + (report.fatal ? 1 : 0);
 }
 
 std::string format_report_table(const CycleReport& report) {
@@ -87,9 +111,18 @@ std::string format_report_table(const CycleReport& report) {
   for (const auto& [id, counts] : report.collections)
     row(id, counts);
   row("total", totals_of(report));
-  for (const std::string& id : report.unknown_collections)
-    out += fmt::format("not listed: {} (nothing is inferred from it this run)\n", id);
+  const auto unreachable = unreachable_products(report);
+  for (const auto& [product, u] : unreachable) {
+    out += fmt::format("unreachable: {} ({}; nothing is inferred from it this run): {}\n", product,
+                       fmt::join(u.collections, ", "), u.reason);
+  }
+  for (const std::string& id : report.unknown_collections) {
+    if (unreachable.count(product_of(id)) == 0)
+      out += fmt::format("not listed: {} (nothing is inferred from it this run)\n", id);
+  }
   for (const Failure& f : report.failures) {
+    if (f.unreachable)
+      continue;  // said once per product above
     out += fmt::format("failed: {} {}{}: {} ({})\n", f.collection,
                        f.record_id.empty() ? "(new record)" : f.record_id,
                        f.person_email.empty() ? "" : " <" + f.person_email + ">", f.message,
@@ -125,9 +158,19 @@ boost::json::value report_to_json(const CycleReport& report) {
                                            {"record_id", f.record_id},
                                            {"email", f.person_email},
                                            {"class", connectors::to_string(f.error_class)},
-                                           {"message", f.message}});
+                                           {"message", f.message},
+                                           {"unreachable", f.unreachable}});
   }
   doc["failures"] = std::move(failures);
+  boost::json::object unreachable;
+  for (const auto& [product, u] : unreachable_products(report)) {
+    boost::json::array collections;
+    for (const std::string& c : u.collections)
+      collections.push_back(boost::json::string(c));
+    unreachable[product] =
+        boost::json::object{{"reason", u.reason}, {"collections", std::move(collections)}};
+  }
+  doc["unreachable"] = std::move(unreachable);
   boost::json::array unknown;
   for (const std::string& id : report.unknown_collections)
     unknown.push_back(boost::json::string(id));

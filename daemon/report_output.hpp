@@ -3,7 +3,9 @@
 // scripts. `zohosync reconcile` prints both kinds; the daemon logs the summary.
 
 #include <boost/json/value.hpp>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "daemon/engine/report.hpp"
 
@@ -17,12 +19,21 @@ std::string format_report_table(const CycleReport& report);
 std::string format_report_summary(const CycleReport& report);
 
 // {"dry_run", "ok", "collections": {id: counts}, "totals", "failures": [...],
-//  "unknown_collections", "actions": [...], "resumed", "pending",
-//  "planned_writes", "failed", "held"}
+//  "unknown_collections", "unreachable": {product: {"reason", "collections"}},
+//  "actions": [...], "resumed", "pending", "planned_writes", "failed", "held"}
 boost::json::value report_to_json(const CycleReport& report);
 
 // How many things need a person's attention: failed writes, held conflicts,
-// writes left pending, collections that could not be listed.
+// writes left pending, collections that could not be listed (a product that
+// could not be reached counts once).
 std::size_t problems(const CycleReport& report);
+
+// Products that could not be reached at all this cycle ("crm", ...): the
+// first reason met and the collections left unlisted.
+struct Unreachable {
+  std::string reason;
+  std::vector<std::string> collections;
+};
+std::map<std::string, Unreachable> unreachable_products(const CycleReport& report);
 
 }  // namespace zohosync::daemon

@@ -313,7 +313,10 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
                                                : "listing failed";
     for (const auto& f : outcome.report.failures) {
       if (f.collection == collection && f.record_id.empty()) {
-        why += ": " + f.message;
+        // An outage says so: the product, and why it could not be reached.
+        why = f.unreachable
+                  ? "cannot reach " + collection.substr(0, collection.find('.')) + ": " + f.message
+                  : why + ": " + f.message;
         break;
       }
     }

@@ -32,7 +32,9 @@ bool request_not_sent(FailureKind kind);
 class HttpError : public ConnectorError {
  public:
   HttpError(FailureKind kind, ErrorClass error_class, std::string message)
-      : ConnectorError(error_class, std::move(message)), kind_(kind) {}
+      : ConnectorError(error_class, std::move(message)), kind_(kind) {
+    set_unreachable(kind == FailureKind::resolve || kind == FailureKind::connect);
+  }
   FailureKind kind() const { return kind_; }
 
  private:

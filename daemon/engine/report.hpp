@@ -36,6 +36,8 @@ struct Failure {
   std::string person_email;
   connectors::ErrorClass error_class = connectors::ErrorClass::fatal;
   std::string message;
+  // A listing that failed because the product could not be reached at all.
+  bool unreachable = false;
 };
 
 struct CycleReport {

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -283,4 +284,34 @@ TEST_CASE("hostile environment: zohosync is not dumpable, so no core dump holds 
   CHECK(st.st_uid != user);
   daemon.signal(SIGTERM);
   CHECK(daemon.wait(std::chrono::milliseconds(20000)).has_value());
+}
+
+// No product answers (a network down, a wrong base URL): each product is
+// named once as unreachable, with why, and the run exits 69 (EX_UNAVAILABLE)
+// so that a timer or a script tells an outage from records that failed.
+TEST_CASE("hostile environment: products that cannot be reached are an outage, exit 69") {
+  TempDir dir;
+  const std::string state = dir.sub("state");
+  Run down = run_zohosync({"reconcile", "--config", kConfig, "--base-url", "http://127.0.0.1:1",
+                           "--state-dir", state, "--log-level", "warn"});
+  CHECK(down.exit_code == 69);
+  for (const char* product : {"crm", "inventory", "projects", "contracts"}) {
+    CAPTURE(product);
+    const std::string line = std::string("unreachable: ") + product + " (";
+    const auto at = down.out.find(line);
+    REQUIRE(at != std::string::npos);
+    CHECK(down.out.find(line, at + 1) == std::string::npos);  // once per product
+  }
+  CHECK(down.out.find("inventory.contact_persons, inventory.users") != std::string::npos);
+  CHECK(down.out.find("cannot connect to http://127.0.0.1:1") != std::string::npos);
+  CHECK(down.out.find("(new record)") == std::string::npos);
+  CHECK(down.out.find("4 problems need attention") != std::string::npos);
+
+  Run json = run_zohosync({"reconcile", "--json", "--config", kConfig, "--base-url",
+                           "http://127.0.0.1:1", "--state-dir", state, "--log-level", "warn"});
+  CHECK(json.exit_code == 69);
+  const auto doc = boost::json::parse(json.out).as_object();
+  const auto& unreachable = doc.at("unreachable").as_object();
+  CHECK(unreachable.size() == 4);
+  CHECK(unreachable.at("inventory").at("collections").as_array().size() == 2);
 }
