@@ -29,8 +29,10 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
 }
 
 // What a command printed must have reached its destination: `zohosync
-// reconcile --json > /dev/full` (or a full disk, a closed pipe) is a failed
-// run, not a silent success. Flushed and checked once, at exit.
+// reconcile --json > /dev/full` (or a full disk) is a failed run, not a
+// silent success. Flushed and checked once, at exit. (A closed pipe keeps
+// its default: SIGPIPE ends the process quietly, as `zohosync journal |
+// head` expects.)
 int checked_output(int code) {
   errno = 0;
   if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0)
@@ -50,7 +52,9 @@ int run_cli(int argc, char** argv) {
   // them to disk, whoever's core_pattern it would be written by. Done
   // first, before anything is read. (Also keeps other processes of the same
   // user from ptrace-attaching and reading /proc/PID/mem.)
-  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+    std::fprintf(stderr, "zohosync: warning: cannot mark the process non-dumpable: %s\n",
+                 std::strerror(errno));
   CLI::App app{"zohosync keeps people in step across Zoho Inventory, Projects, CRM and Contracts."};
   app.set_version_flag("--version", std::string("zohosync ") + ZOHOSYNC_VERSION);
   app.require_subcommand(1);

@@ -8,6 +8,9 @@
 // transaction is ever held across a co_await, so whatever was committed is
 // consistent and the outbox resumes unsent writes on the next start. A hard
 // stop follows a few seconds later should cancellation not take.
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -193,6 +196,37 @@ int run_daemon(const GlobalOptions& global) {
   spdlog::default_logger()->flush_on(spdlog::level::trace);
   const std::string state_dir = config.service.state_dir;
 
+  // Held until the daemon exits: a second daemon on this state dir refuses,
+  // before it touches the state (taken once the store has made the dir,
+  // when it is new).
+  std::optional<InstanceLock> instance;
+  auto take_instance = [&]() -> std::optional<int> {
+    try {
+      auto acquired = InstanceLock::acquire(state_dir);
+      if (const pid_t* holder = std::get_if<pid_t>(&acquired)) {
+        spdlog::error(
+            "another zohosync daemon{} is running on state dir {}; two would together send "
+            "up to twice each product's request budget. Stop it first (a one-shot `zohosync "
+            "reconcile` beside it is fine)",
+            *holder > 0 ? fmt::format(" (PID {})", *holder) : std::string(), state_dir);
+        return exit_code::kTempFail;
+      }
+      instance.emplace(std::move(std::get<InstanceLock>(acquired)));
+    } catch (const std::system_error& e) {
+      spdlog::error("state dir {}: {}", state_dir, e.what());
+      return exit_code::kIoError;
+    }
+    return std::nullopt;
+  };
+  // Only in a dir of our own: the store refuses another user's without
+  // writing into it, and so must this.
+  struct stat dir_stat {};
+  if (::stat(state_dir.c_str(), &dir_stat) == 0 && S_ISDIR(dir_stat.st_mode) &&
+      dir_stat.st_uid == ::geteuid()) {
+    if (auto refused = take_instance())
+      return *refused;
+  }
+
   std::optional<state::Store> store;
   try {
     state::OpenOptions open_options;
@@ -201,22 +235,9 @@ int run_daemon(const GlobalOptions& global) {
   } catch (const state::Error& e) {
     return report_state_error(state_dir, e);
   }
-  // Held until the daemon exits: a second daemon on this state dir refuses.
-  std::optional<InstanceLock> instance;
-  try {
-    auto acquired = InstanceLock::acquire(state_dir);
-    if (const pid_t* holder = std::get_if<pid_t>(&acquired)) {
-      spdlog::error(
-          "another zohosync daemon{} is running on state dir {}; two would together send "
-          "up to twice each product's request budget. Stop it first (a one-shot `zohosync "
-          "reconcile` beside it is fine)",
-          *holder > 0 ? fmt::format(" (PID {})", *holder) : std::string(), state_dir);
-      return exit_code::kTempFail;
-    }
-    instance.emplace(std::move(std::get<InstanceLock>(acquired)));
-  } catch (const std::system_error& e) {
-    spdlog::error("state dir {}: {}", state_dir, e.what());
-    return exit_code::kIoError;
+  if (!instance) {
+    if (auto refused = take_instance())
+      return *refused;
   }
 
   try {

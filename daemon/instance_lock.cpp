@@ -43,9 +43,10 @@ std::variant<InstanceLock, pid_t> InstanceLock::acquire(const std::filesystem::p
     throw std::system_error(error, std::generic_category(), "cannot lock " + path);
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
+  errno = 0;
   if (::ftruncate(fd, 0) != 0 ||
       ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
-    const int error = errno;
+    const int error = errno != 0 ? errno : EIO;  // a short write sets none
     ::close(fd);
     throw std::system_error(error, std::generic_category(), "cannot write " + path);
   }

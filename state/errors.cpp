@@ -1,6 +1,7 @@
 #include "state/errors.hpp"
 
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <optional>
 
@@ -90,7 +91,8 @@ std::string_view advice(ErrorKind kind, int code) {
              "COPY, then move COPY/data.mdb in place)";
     case ErrorKind::corrupted:
       return "data.mdb is damaged or is not an LMDB file; restore the state dir from a backup, or "
-             "move it aside so zohosync starts from an empty state and re-links records by email";
+             "move the whole state dir aside (or remove data.mdb and run with --reinitialize) so "
+             "zohosync starts from an empty state and re-links records by email";
     case ErrorKind::version_mismatch:
       return "data.mdb was written by an incompatible LMDB version; use the zohosync build that "
              "wrote it, or export it with that build's mdb_dump and re-import with mdb_load";
@@ -131,7 +133,9 @@ std::optional<unsigned long long> free_bytes(std::string_view dir) {
   struct statvfs fs {};
   if (dir.empty() || ::statvfs(std::string(dir).c_str(), &fs) != 0)
     return std::nullopt;
-  return static_cast<unsigned long long>(fs.f_bavail) * fs.f_frsize;
+  // Root may also write into the blocks reserved for it.
+  const auto blocks = ::geteuid() == 0 ? fs.f_bfree : fs.f_bavail;
+  return static_cast<unsigned long long>(blocks) * fs.f_frsize;
 }
 
 }  // namespace
@@ -149,7 +153,9 @@ Error error_from_code(int code, std::string_view operation, std::string_view dir
   // LMDB reports a write the disk cut short as EIO, not ENOSPC: on a file
   // system with next to no room left, that is what it is.
   constexpr unsigned long long kNearlyFull = 16ull << 20;
-  const auto left = kind == ErrorKind::io && code == EIO ? free_bytes(dir) : std::nullopt;
+  const bool writing = operation == "commit" || operation == "put" || operation == "create";
+  const auto left =
+      kind == ErrorKind::io && code == EIO && writing ? free_bytes(dir) : std::nullopt;
   if (left && *left < kNearlyFull) {
     kind = ErrorKind::disk_full;
     message += "no space left on device (a write was cut short; " + std::to_string(*left / 1024) +

@@ -53,14 +53,17 @@ void refuse_short_file(MDB_env* env, const std::string& dir) {
   struct stat st {};
   if (::stat(data.c_str(), &st) != 0)
     throw error_from_code(errno, "open", dir);
-  const auto needed = (static_cast<unsigned long long>(info.me_last_pgno) + 1) * stat.ms_psize;
-  if (static_cast<unsigned long long>(st.st_size) < needed) {
+  // Compared in pages: a damaged meta's page number cannot overflow a product.
+  const auto pages_in_file = static_cast<unsigned long long>(st.st_size) / stat.ms_psize;
+  if (static_cast<unsigned long long>(info.me_last_pgno) >= pages_in_file) {
+    const auto needed = (static_cast<unsigned long long>(info.me_last_pgno) + 1) * stat.ms_psize;
     throw Error(ErrorKind::corrupted,
                 "state dir " + dir + ": data.mdb is damaged: it holds " +
                     std::to_string(st.st_size) + " bytes but its pages in use need " +
                     std::to_string(needed) +
-                    " (cut short); restore the state dir from a backup, or move it aside so "
-                    "zohosync starts from an empty state and re-links records by email",
+                    " (cut short); restore the state dir from a backup, or move the whole state "
+                    "dir aside (or remove data.mdb and run with --reinitialize) so zohosync "
+                    "starts from an empty state and re-links records by email",
                 MDB_CORRUPTED);
   }
 }

@@ -4,6 +4,7 @@
 #include "state/email_keyed_links.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -72,10 +73,24 @@ void prepare_dir(const std::string& dir) {
     throw error_from_code(errno, "chmod state dir", dir);
 }
 
+// Whether DIR/data.mdb exists; an error other than "no such file" (EIO,
+// EACCES, ELOOP) is thrown, never taken for "absent".
+bool data_file_exists(const std::string& dir) {
+  struct stat st {};
+  const std::string data = (std::filesystem::path(dir) / "data.mdb").string();
+  if (::stat(data.c_str(), &st) == 0)
+    return true;
+  if (errno != ENOENT)
+    throw error_from_code(errno, "open", dir);
+  return false;
+}
+
 // Files that exist in a state dir only once a store has lived in it.
 std::vector<std::string> signs_of_earlier_use(const std::string& dir) {
   std::vector<std::string> found;
-  for (const char* name : {"lock.mdb", "access_token.json", "request_budgets"}) {
+  // Not request_budgets: any process that reads from Zoho makes it, a dry
+  // run on an empty state dir included.
+  for (const char* name : {"lock.mdb", "access_token.json"}) {
     std::error_code ec;
     if (std::filesystem::exists(std::filesystem::path(dir) / name, ec))
       found.emplace_back(name);
@@ -102,7 +117,23 @@ void refuse_lost_state(const std::string& dir) {
 // The first data.mdb of a state dir, made aside and renamed into place once
 // its first transaction is on disk: a full disk or a kill part way leaves no
 // data.mdb at all (the next run simply starts again), never a half-made one.
+// Two processes starting on a new state dir at once (the daemon and a
+// reconcile) take turns here through an flock on the dir itself, and the
+// second finds the first one's data.mdb; the rename never replaces one.
 void create_data_file(const std::string& dir, std::size_t map_size) {
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd < 0)
+    throw error_from_code(errno, "create", dir);
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }  // also releases the flock
+  } closer{dir_fd};
+  while (::flock(dir_fd, LOCK_EX) != 0) {
+    if (errno != EINTR)
+      throw error_from_code(errno, "create", dir);
+  }
+  if (data_file_exists(dir))
+    return;  // made by another process meanwhile
   const std::filesystem::path aside = std::filesystem::path(dir) / ".new-state";
   std::error_code ec;
   std::filesystem::remove_all(aside, ec);  // what an interrupted attempt left
@@ -124,15 +155,12 @@ void create_data_file(const std::string& dir, std::size_t map_size) {
       txn.put(meta, kMetaSchemaVersion, std::to_string(kSchemaVersion));
       std::move(txn).commit();  // synced to disk (no MDB_NOSYNC)
     }
-    const std::string data = (std::filesystem::path(dir) / "data.mdb").string();
-    if (::rename((aside / "data.mdb").c_str(), data.c_str()) != 0)
+    if (::renameat2(AT_FDCWD, (aside / "data.mdb").c_str(), dir_fd, "data.mdb", RENAME_NOREPLACE) !=
+        0)
       throw error_from_code(errno, "create", dir);
     // The rename itself must reach the disk before anything is built on it.
-    const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd >= 0) {
-      ::fsync(dir_fd);
-      ::close(dir_fd);
-    }
+    if (::fsync(dir_fd) != 0)
+      throw error_from_code(errno, "create", dir);
   } catch (...) {
     std::filesystem::remove_all(aside, ec);
     throw;
@@ -200,8 +228,7 @@ Store Store::open(const std::string& dir, const OpenOptions& options) {
     env_options.map_size = 0;
   } else {
     prepare_dir(dir);
-    std::error_code ec;
-    if (!std::filesystem::exists(std::filesystem::path(dir) / "data.mdb", ec)) {
+    if (!data_file_exists(dir)) {
       if (!options.reinitialize)
         refuse_lost_state(dir);
       create_data_file(dir, options.map_size);

@@ -81,7 +81,7 @@ constexpr std::int64_t kLongestThrottleMs = 25LL * 3600 * 1000;
 Slot sane(Slot slot, std::int64_t now_ms) {
   if (slot.updated_ms > now_ms)
     slot.updated_ms = now_ms;
-  if (slot.blocked_until_ms - now_ms > kLongestThrottleMs)
+  if (slot.blocked_until_ms > now_ms + kLongestThrottleMs)
     slot.blocked_until_ms = 0;
   return slot;
 }
