@@ -65,6 +65,11 @@ std::string plural(std::size_t n, std::string_view word) {
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
+// A collection's listing failure that is an outage of its product.
+bool is_unreachable(const CycleReport& report, const Failure& f) {
+  return f.record_id.empty() && report.unreachable_collections.count(f.collection) != 0;
+}
+
 // "crm" for "crm.contacts".
 std::string product_of(std::string_view collection) {
   return std::string(collection.substr(0, collection.find('.')));
@@ -75,7 +80,7 @@ std::string product_of(std::string_view collection) {
 std::map<std::string, Unreachable> unreachable_products(const CycleReport& report) {
   std::map<std::string, Unreachable> out;
   for (const Failure& f : report.failures) {
-    if (!f.unreachable)
+    if (!is_unreachable(report, f))
       continue;
     Unreachable& product = out[product_of(f.collection)];
     if (product.reason.empty())
@@ -90,7 +95,7 @@ std::size_t problems(const CycleReport& report) {
   // collections it leaves unlisted.
   std::size_t failures = unreachable_products(report).size();
   for (const Failure& f : report.failures)
-    failures += f.unreachable ? 0 : 1;
+    failures += is_unreachable(report, f) ? 0 : 1;
   return failures + report.total(&CollectionCounts::held) + report.pending + (report.fatal ? 1 : 0);
 }
 
@@ -121,7 +126,7 @@ std::string format_report_table(const CycleReport& report) {
       out += fmt::format("not listed: {} (nothing is inferred from it this run)\n", id);
   }
   for (const Failure& f : report.failures) {
-    if (f.unreachable)
+    if (is_unreachable(report, f))
       continue;  // said once per product above
     out += fmt::format("failed: {} {}{}: {} ({})\n", f.collection,
                        f.record_id.empty() ? "(new record)" : f.record_id,
@@ -159,7 +164,7 @@ boost::json::value report_to_json(const CycleReport& report) {
                                            {"email", f.person_email},
                                            {"class", connectors::to_string(f.error_class)},
                                            {"message", f.message},
-                                           {"unreachable", f.unreachable}});
+                                           {"unreachable", is_unreachable(report, f)}});
   }
   doc["failures"] = std::move(failures);
   boost::json::object unreachable;

@@ -314,7 +314,7 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
     for (const auto& f : outcome.report.failures) {
       if (f.collection == collection && f.record_id.empty()) {
         // An outage says so: the product, and why it could not be reached.
-        why = f.unreachable
+        why = outcome.report.unreachable_collections.count(f.collection) != 0
                   ? "cannot reach " + collection.substr(0, collection.find('.')) + ": " + f.message
                   : why + ": " + f.message;
         break;

@@ -81,9 +81,11 @@ class ContactPersonsConnector final : public Connector {
     }
     const bool scheduled =
         cursor && now - cursor->full_scan_ms >= options_.full_scan_interval.count();
+    // `pages` goes by reference: GCC 12 mishandles a by-value argument
+    // (a temporary with a destructor) inside a co_await expression.
     if (!cursor || scheduled)
-      co_return co_await full_scan(std::move(pages));
-    co_return co_await incremental(*cursor, std::move(pages));
+      co_return co_await full_scan(pages);
+    co_return co_await incremental(*cursor, pages);
   }
 
   boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
@@ -468,7 +470,7 @@ class ContactPersonsConnector final : public Connector {
     co_return pages;
   }
 
-  boost::asio::awaitable<Listing> full_scan(ContactPages pages) {
+  boost::asio::awaitable<Listing> full_scan(ContactPages& pages) {
     std::vector<ContactRow> contacts;
     std::set<std::string> seen;
     for (auto& row : pages.rows) {
@@ -502,7 +504,7 @@ class ContactPersonsConnector final : public Connector {
     co_return listing;
   }
 
-  boost::asio::awaitable<Listing> incremental(PersonsCursor cursor, ContactPages pages) {
+  boost::asio::awaitable<Listing> incremental(PersonsCursor cursor, ContactPages& pages) {
     std::vector<ContactRow> changed;
     std::set<std::string> changed_ids;
     bool older_reached = false;

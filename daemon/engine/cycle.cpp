@@ -109,12 +109,10 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
       ListResult result = everything_listed ? std::move(found->second) : found->second;
       report.collections[cs->id];  // every listed collection appears in the report
       if (result.error) {
-        report.failures.push_back({cs->id,
-                                   {},
-                                   {},
-                                   result.error->error_class(),
-                                   result.error->what(),
-                                   result.error->unreachable()});
+        report.failures.push_back(
+            {cs->id, {}, {}, result.error->error_class(), result.error->what()});
+        if (result.error->unreachable())
+          report.unreachable_collections.insert(cs->id);
         if (result.error->error_class() == ErrorClass::transient)
           fresh.unanswered.insert(cs->id);
       }

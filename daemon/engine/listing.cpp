@@ -34,7 +34,10 @@ namespace {
 boost::asio::awaitable<ListResult> list_guarded(connectors::Connector* conn, std::string since) {
   ListResult result;
   try {
-    result.listing = co_await conn->list(std::move(since));
+    // Named first: GCC 12 mishandles temporaries with destructors inside a
+    // co_await expression.
+    auto listing = conn->list(std::move(since));
+    result.listing = co_await std::move(listing);
   } catch (const ConnectorError& e) {
     result.error = e;
   }

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -36,8 +37,6 @@ struct Failure {
   std::string person_email;
   connectors::ErrorClass error_class = connectors::ErrorClass::fatal;
   std::string message;
-  // A listing that failed because the product could not be reached at all.
-  bool unreachable = false;
 };
 
 struct CycleReport {
@@ -45,8 +44,11 @@ struct CycleReport {
   std::map<std::string, CollectionCounts> collections;
   std::vector<Failure> failures;
   std::vector<std::string> unknown_collections;  // could not be listed
-  std::vector<mapping::Action> actions;          // only with CycleOptions::keep_actions
-  std::size_t resumed = 0;                       // outbox entries from an earlier cycle, sent first
+  // Of those, the ones whose product could not be reached at all (no name,
+  // no connection): their failure is an outage, not a record's.
+  std::set<std::string, std::less<>> unreachable_collections;
+  std::vector<mapping::Action> actions;  // only with CycleOptions::keep_actions
+  std::size_t resumed = 0;               // outbox entries from an earlier cycle, sent first
   std::size_t pending = 0;  // outbox entries left for the next cycle (transient failures)
   std::size_t planned_writes = 0;
   // Of `pending`: writes not sent because their product's budget could not
