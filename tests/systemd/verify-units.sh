@@ -37,30 +37,25 @@ for unit in zohosync.service zohosync@example.service zohosync-reconcile.service
     echo "ok   security $unit: exposure $score"
   fi
 done
-# No service may leave a core dump: it would hold the client secret and the
-# tokens (the process also marks itself non-dumpable).
-for unit in zohosync.service zohosync@example.service zohosync-reconcile.service; do
-  if grep -qx 'LimitCORE=0' "$unit"; then
-    echo "ok   $unit: LimitCORE=0"
+# expect UNIT REGEX WHAT: a line of UNIT matches REGEX (grep -E), or fail saying WHAT.
+expect() {
+  if grep -qE "$2" "$1"; then
+    echo "ok   $1: $3"
   else
-    echo "FAIL $unit: no LimitCORE=0"; status=1
+    echo "FAIL $1: not $3"; status=1
   fi
+}
+services="zohosync.service zohosync@example.service zohosync-reconcile.service"
+for unit in $services; do
+  # No core dump: it would hold the client secret and the tokens (the
+  # process also marks itself non-dumpable).
+  expect "$unit" '^LimitCORE=0$' "without core dumps (LimitCORE=0)"
+  # One user for every unit: they share the state directory.
+  expect "$unit" '^User=zohosync$' "running as the one user zohosync"
 done
-# The services share one user (and so the state directory), and do not
-# restart into the same wrong configuration forever.
-for unit in zohosync.service zohosync@example.service zohosync-reconcile.service; do
-  if grep -qx 'User=zohosync' "$unit"; then
-    echo "ok   $unit: User=zohosync"
-  else
-    echo "FAIL $unit: no User=zohosync"; status=1
-  fi
-done
+# No restart into the same wrong configuration forever.
 for unit in zohosync.service zohosync@example.service; do
-  if grep -q '^RestartPreventExitStatus=.*\b78\b' "$unit"; then
-    echo "ok   $unit: no restart on a configuration error"
-  else
-    echo "FAIL $unit: Restart= would retry a configuration error forever"; status=1
-  fi
+  expect "$unit" '^RestartPreventExitStatus=.*\b78\b' "left stopped after a configuration error"
 done
 # Persistent= acts only on OnCalendar= timers.
 if grep -q '^Persistent=yes' zohosync-reconcile.timer && ! grep -q '^OnCalendar=' zohosync-reconcile.timer; then
