@@ -11,8 +11,10 @@
 # to converge after the edits stop, default 600), SOAK_SEED (default 7), SOAK_COOLDOWN (seconds
 # before a person is edited again, default 60), SOAK_NO_LIMITS=1 (sandbox and daemon without rate
 # limits), SOAK_FAULTS=1 (random 500s, resets, torn and garbage bodies, slow and hung answers on
-# every path while the edits run), SOAK_KEEP=1 keeps the work dir (logs, state) for a look
-# afterwards.
+# every path while the edits run), SOAK_FLIP_LIMIT (sync.flip_limit, default 1000: the editor
+# changes a person's last name more often than the loop guard's 4 an hour), SOAK_LOG_LEVEL (the daemon's, default info), SOAK_KEEP=1 keeps
+# the work dir (logs, state) for a look afterwards; a run that does not converge keeps it with
+# dump.json, what every product held then.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
