@@ -98,7 +98,7 @@ def free_port():
         return s.getsockname()[1]
 
 
-def write_config(path, port, state_dir, poll, metrics_port, limits_on):
+def write_config(path, port, state_dir, poll, metrics_port, limits_on, credentials):
     collections = {
         "inventory.contact_persons": 'create = true\ndefault_contact_id = "460000000000001"\n'
                                      'full_scan_interval = "10m"\n',
@@ -110,9 +110,10 @@ def write_config(path, port, state_dir, poll, metrics_port, limits_on):
     text = (f'[service]\nstate_dir = "{state_dir}"\nmetrics_listen = "127.0.0.1:{metrics_port}"\n'
             f'log_level = "{os.environ.get("SOAK_LOG_LEVEL", "info")}"\nshutdown_timeout = "10s"\n'
             f'[zoho]\nbase_url = "http://127.0.0.1:{port}"\n'
-            # The sandbox's built-in throwaway credentials (see config/sandbox.toml).
-            '[oauth]\nclient_id = "1000.SANDBOXCLIENT"\nallow_inline_secrets = true\n'
-            'client_secret = "sandbox-secret"\nrefresh_token = "1000.sandbox.refresh"\n'
+            # The throwaway credentials the sandbox names in /__sandbox/info.
+            f'[oauth]\nclient_id = "{credentials["client_id"]}"\nallow_inline_secrets = true\n'
+            f'client_secret = "{credentials["client_secret"]}"\n'
+            f'refresh_token = "{credentials["refresh_token"]}"\n'
             # Zoho's limits are the defaults and the sandbox enforces them; Contracts has none.
             + ('[http.contracts]\nrequests = 600\nwindow = "1m"\n' if limits_on else "") +
             '[inventory]\nenabled = true\norganization_id = "10234695"\n'
@@ -303,8 +304,9 @@ def main():
         sandbox = Sandbox(args.sandbox, sandbox_args, sandbox_log)
         config = os.path.join(work, "zohosync.toml")
         metrics_port = free_port()
+        _, info = sandbox.call("GET", "info")
         write_config(config, sandbox.port, os.path.join(work, "state"), poll, metrics_port,
-                     limits_on)
+                     limits_on, info)
         print(f"soak: {args.minutes:g} min, sandbox {people} people "
               f"(limits {'on' if limits_on else 'off'}) on port "
               f"{sandbox.port}, daemon polling every {poll}, work dir {work}", flush=True)

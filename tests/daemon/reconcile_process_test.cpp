@@ -173,7 +173,7 @@ TEST_CASE(
   CHECK(run.exit_code == 78);
   CHECK(run.err.find("not-the-secret-4711") == std::string::npos);
   CHECK(run.out.find("not-the-secret-4711") == std::string::npos);
-  CHECK(run.err.find("1000.sandbox.refresh") == std::string::npos);
+  CHECK(run.err.find("sandbox-refresh-token") == std::string::npos);
 }
 
 TEST_CASE(

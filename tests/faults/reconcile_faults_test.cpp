@@ -143,7 +143,7 @@ TEST_CASE("faults: reconcile under 10% faults converges without duplicates or lo
           auto reply = accounts.request(
               "POST",
               "/oauth/v2/token?grant_type=refresh_token&client_id=1000.SANDBOXCLIENT&"
-              "client_secret=sandbox-secret&refresh_token=1000.sandbox.refresh");
+              "client_secret=sandbox-secret&refresh_token=sandbox-refresh-token");
           window_full = reply.body.find("too many requests") != std::string::npos;
         } catch (const std::exception&) {
           accounts.close();  // a reset or truncated answer: the next request reconnects

@@ -48,7 +48,7 @@ struct options {
   generator_options gen;
   std::string client_id = "1000.SANDBOXCLIENT";
   std::string client_secret = "sandbox-secret";
-  std::string refresh_token = "1000.sandbox.refresh";
+  std::string refresh_token = "sandbox-refresh-token";
   std::vector<std::string> scopes = {"ZohoCRM.modules.ALL",        "ZohoCRM.settings.ALL",
                                      "ZohoInventory.contacts.ALL", "ZohoInventory.settings.ALL",
                                      "ZohoProjects.users.ALL",     "ZohoProjects.clients.ALL",

@@ -20,7 +20,7 @@ using Millis = std::chrono::milliseconds;
 struct Credentials {
   std::string client_id = "1000.SANDBOXCLIENT";
   std::string client_secret = "sandbox-secret";
-  std::string refresh_token = "1000.sandbox.refresh";
+  std::string refresh_token = "sandbox-refresh-token";
 };
 
 // The zoho-sandbox arguments that make it accept `credentials`.
