@@ -70,11 +70,6 @@ bool is_unreachable(const CycleReport& report, const Failure& f) {
   return f.record_id.empty() && report.unreachable_collections.count(f.collection) != 0;
 }
 
-// "crm" for "crm.contacts".
-std::string product_of(std::string_view collection) {
-  return std::string(collection.substr(0, collection.find('.')));
-}
-
 }  // namespace
 
 std::map<std::string, Unreachable> unreachable_products(const CycleReport& report) {

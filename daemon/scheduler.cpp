@@ -315,7 +315,7 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
       if (f.collection == collection && f.record_id.empty()) {
         // An outage says so: the product, and why it could not be reached.
         why = outcome.report.unreachable_collections.count(f.collection) != 0
-                  ? "cannot reach " + collection.substr(0, collection.find('.')) + ": " + f.message
+                  ? "cannot reach " + product_of(collection) + ": " + f.message
                   : why + ": " + f.message;
         break;
       }

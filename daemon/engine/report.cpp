@@ -9,6 +9,10 @@ std::size_t CycleReport::total(std::size_t CollectionCounts::*field) const {
   return n;
 }
 
+std::string product_of(std::string_view collection) {
+  return std::string(collection.substr(0, collection.find('.')));
+}
+
 bool CycleReport::ok() const {
   return failures.empty() && unknown_collections.empty() && pending == 0 && !fatal &&
          total(&CollectionCounts::held) == 0 && total(&CollectionCounts::quarantined) == 0;

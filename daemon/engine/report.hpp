@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/errors.hpp"
@@ -60,5 +61,8 @@ struct CycleReport {
   bool ok() const;
   std::size_t total(std::size_t CollectionCounts::*field) const;
 };
+
+// The product a collection belongs to: "crm" for "crm.contacts".
+std::string product_of(std::string_view collection);
 
 }  // namespace zohosync::daemon
