@@ -12,7 +12,10 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <utility>
 #include <variant>
+
+#include "daemon/locked_file.hpp"
 
 namespace zohosync::daemon {
 
@@ -23,15 +26,9 @@ class InstanceLock {
   // Throws std::system_error on I/O errors.
   static std::variant<InstanceLock, pid_t> acquire(const std::filesystem::path& state_dir);
 
-  InstanceLock(InstanceLock&& other) noexcept;
-  InstanceLock& operator=(InstanceLock&& other) noexcept;
-  InstanceLock(const InstanceLock&) = delete;
-  InstanceLock& operator=(const InstanceLock&) = delete;
-  ~InstanceLock();
-
  private:
-  explicit InstanceLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  explicit InstanceLock(LockedFile file) : file_(std::move(file)) {}
+  LockedFile file_;
 };
 
 }  // namespace zohosync::daemon
