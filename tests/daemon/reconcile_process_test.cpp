@@ -32,15 +32,10 @@ using zohosync::support::census;
 using zohosync::support::create_collections;
 using zohosync::support::read_file;
 using zohosync::support::Run;
+using zohosync::support::sandbox_args;
 using zohosync::support::TempDir;
 
-const std::string kSandboxConfig = std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml";
-
-std::vector<std::string> common_args(std::uint16_t port, const std::string& state_dir,
-                                     const std::string& config = kSandboxConfig) {
-  return {"--config",    config,    "--base-url",  "http://127.0.0.1:" + std::to_string(port),
-          "--state-dir", state_dir, "--log-level", "warn"};
-}
+const std::string kSandboxConfig = zohosync::support::sandbox_toml();
 
 // `zohosync COMMAND... ARGS...` to its end.
 Run run_command(std::vector<std::string> command, const std::vector<std::string>& args) {
@@ -81,7 +76,7 @@ TEST_CASE("reconcile: a dry run writes nothing, a real run applies, a second run
   session s(proc.port());
   TempDir dir;
   const std::string state_dir = dir.sub("state");
-  const auto args = common_args(proc.port(), state_dir);
+  const auto args = sandbox_args(proc.port(), state_dir);
 
   Run dry = run_command({"reconcile", "--dry-run", "--json"}, args);
   REQUIRE_MESSAGE(dry.exit_code == 0, dry.err);
@@ -127,7 +122,7 @@ TEST_CASE("reconcile: a write the product keeps refusing gives exit 1 and names 
   sandbox_process proc({"--people", "30", "--overlap", "0.5", "--no-limits"});
   session s(proc.port());
   TempDir dir;
-  const auto args = common_args(proc.port(), dir.sub("state"));
+  const auto args = sandbox_args(proc.port(), dir.sub("state"));
   REQUIRE(run_command({"reconcile"}, args).exit_code == 0);
 
   // A new person in Projects; CRM answers every write with a server error.
@@ -169,7 +164,8 @@ TEST_CASE(
   const fs::path config = dir.path() / "wrong.toml";
   std::ofstream(config) << text;
 
-  Run run = run_command({"reconcile"}, common_args(proc.port(), dir.sub("state"), config.string()));
+  Run run =
+      run_command({"reconcile"}, sandbox_args(proc.port(), dir.sub("state"), config.string()));
   CHECK(run.exit_code == 78);
   CHECK(run.err.find("not-the-secret-4711") == std::string::npos);
   CHECK(run.out.find("not-the-secret-4711") == std::string::npos);
@@ -186,7 +182,7 @@ TEST_CASE(
   session s(proc.port());
   TempDir dir;
   const EditedConfig config = propagate_config(dir.path());
-  const auto args = common_args(proc.port(), dir.sub("state"), config.path.string());
+  const auto args = sandbox_args(proc.port(), dir.sub("state"), config.path.string());
   REQUIRE(run_command({"reconcile"}, args).exit_code == 0);
 
   auto crm_has = [&](const std::string& email) {
@@ -240,7 +236,7 @@ TEST_CASE(
   sandbox_process proc({"--people", "40", "--overlap", "0.5", "--no-limits"});
   session s(proc.port());
   TempDir dir;
-  const auto args = common_args(proc.port(), dir.sub("state"));
+  const auto args = sandbox_args(proc.port(), dir.sub("state"));
   REQUIRE(run_command({"reconcile"}, args).exit_code == 0);
 
   // A Contracts contact that the first run synced to CRM and at least one
@@ -294,7 +290,7 @@ TEST_CASE(
   session s(proc.port());
   TempDir dir;
   const EditedConfig config = propagate_config(dir.path());
-  const auto args = common_args(proc.port(), dir.sub("state"), config.path.string());
+  const auto args = sandbox_args(proc.port(), dir.sub("state"), config.path.string());
   REQUIRE(run_command({"reconcile"}, args).exit_code == 0);
 
   // A contact whose persons the first run synced to CRM.

@@ -32,22 +32,24 @@ using zohosync::support::sandbox_url;
 using zohosync::support::TempDir;
 using zohosync::support::write_config;
 
-const std::string kConfig = std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml";
-
-std::vector<std::string> with_sandbox(std::vector<std::string> args, std::uint16_t port,
-                                      const std::string& state_dir) {
-  const std::vector<std::string> extra{
-      "--config",    kConfig,   "--base-url",  "http://127.0.0.1:" + std::to_string(port),
-      "--state-dir", state_dir, "--log-level", "warn"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return args;
-}
+const std::string kConfig = zohosync::support::sandbox_toml();
 
 Run reconcile(std::uint16_t port, const std::string& state_dir,
               std::vector<std::string> extra = {}) {
   std::vector<std::string> args{"reconcile"};
   args.insert(args.end(), extra.begin(), extra.end());
-  return run_zohosync(with_sandbox(args, port, state_dir));
+  const std::vector<std::string> sandbox = zohosync::support::sandbox_args(port, state_dir);
+  args.insert(args.end(), sandbox.begin(), sandbox.end());
+  return run_zohosync(args);
+}
+
+// A state dir in `dir` in which a first reconcile against the sandbox on
+// `port` linked everyone.
+std::string linked_state(std::uint16_t port, TempDir& dir) {
+  const std::string state = dir.sub("state");
+  Run first = reconcile(port, state);
+  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  return state;
 }
 
 Run status(const std::string& state_dir) {
@@ -68,9 +70,7 @@ int shell(const std::string& script, std::string* output = nullptr) {
 TEST_CASE("hostile environment: a data.mdb cut short is refused as damage, never a SIGBUS") {
   sandbox_process proc({"--people", "8", "--no-limits"});
   TempDir dir;
-  const std::string state = dir.sub("state");
-  Run first = reconcile(proc.port(), state);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const std::string state = linked_state(proc.port(), dir);
   const fs::path data = fs::path(state) / "data.mdb";
   const auto size = fs::file_size(data);
   REQUIRE(size > 3 * 4096);
@@ -89,9 +89,7 @@ TEST_CASE(
     "hostile environment: a state dir that lost its data.mdb is refused until --reinitialize") {
   sandbox_process proc({"--people", "8", "--no-limits"});
   TempDir dir;
-  const std::string state = dir.sub("state");
-  Run first = reconcile(proc.port(), state);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const std::string state = linked_state(proc.port(), dir);
   fs::remove(fs::path(state) / "data.mdb");
 
   Run refused = reconcile(proc.port(), state);
@@ -131,9 +129,7 @@ TEST_CASE("hostile environment: a state dir that belongs to another user is refu
 TEST_CASE("hostile environment: output that cannot be written fails the run with exit 74") {
   sandbox_process proc({"--people", "10", "--no-limits"});
   TempDir dir;
-  const std::string state = dir.sub("state");
-  Run first = reconcile(proc.port(), state);
-  REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+  const std::string state = linked_state(proc.port(), dir);
   const std::string exe = ZOHOSYNC_EXE;
   const std::string common = " --config " + kConfig + " --state-dir " + state;
   const std::vector<std::string> commands = {

@@ -26,10 +26,10 @@ using zohosync::support::Run;
 using zohosync::support::TempDir;
 
 Run reconcile(std::uint16_t port, const std::string& state_dir) {
-  return zohosync::support::run_zohosync({"reconcile", "--json", "--config",
-                                          std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml",
-                                          "--base-url", "http://127.0.0.1:" + std::to_string(port),
-                                          "--state-dir", state_dir, "--log-level", "warn"});
+  std::vector<std::string> args{"reconcile", "--json"};
+  for (std::string& arg : zohosync::support::sandbox_args(port, state_dir))
+    args.push_back(std::move(arg));
+  return zohosync::support::run_zohosync(args);
 }
 
 void edit(session& s, const std::string& product, const std::string& collection,

@@ -20,4 +20,14 @@ Run run_zohosync(const std::vector<std::string>& args, const RunOptions& options
   return run;
 }
 
+std::string sandbox_toml() {
+  return std::string(ZOHOSYNC_SOURCE_DIR) + "/config/sandbox.toml";
+}
+
+std::vector<std::string> sandbox_args(std::uint16_t port, const std::string& state_dir,
+                                      const std::string& config) {
+  return {"--config",    config,    "--base-url",  "http://127.0.0.1:" + std::to_string(port),
+          "--state-dir", state_dir, "--log-level", "warn"};
+}
+
 }  // namespace zohosync::support

@@ -2,6 +2,7 @@
 // `zohosync ARGS...` run to its end as a user runs it, with a bound: its
 // exit code and what it printed, stdout and stderr apart.
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,5 +26,13 @@ struct RunOptions {
 
 // Runs the zohosync built with the tests (ZOHOSYNC_EXE).
 Run run_zohosync(const std::vector<std::string>& args, const RunOptions& options = {});
+
+// The committed config/sandbox.toml, which runs against any sandbox port.
+std::string sandbox_toml();
+// The arguments that point a command at the sandbox on `port` with the
+// state in `state_dir`: --config CONFIG --base-url http://127.0.0.1:PORT
+// --state-dir DIR --log-level warn.
+std::vector<std::string> sandbox_args(std::uint16_t port, const std::string& state_dir,
+                                      const std::string& config = sandbox_toml());
 
 }  // namespace zohosync::support
