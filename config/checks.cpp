@@ -223,7 +223,7 @@ void resolve_secrets(Config& config, Reporter& reporter, const LoadOptions& opti
       source = found.source;
       continue;
     }
-    if (!any_enabled)
+    if (!any_enabled || (options.secrets == SecretCheck::optional && found.unreadable.empty()))
       continue;
     std::string tried;
     for (const auto& t : found.tried)

@@ -211,9 +211,10 @@ const std::vector<std::string>& collection_ids();
 const std::vector<std::string>& carried_fields(std::string_view collection_id);
 
 enum class SecretCheck {
-  warn_if_missing,
-  require
-};  // check-config warns; daemon/reconcile require
+  warn_if_missing,  // check-config
+  require,          // daemon, reconcile
+  optional          // auth, which is how they come to exist
+};
 
 struct LoadOptions {
   std::optional<std::string> state_dir;  // overrides service.state_dir (--state-dir)

@@ -83,6 +83,17 @@ int run_cli(int argc, char** argv) {
 
   app.add_subcommand("check-config", "Validate the configuration file and report every problem");
 
+  AuthOptions auth_options;
+  auto* auth_cmd = app.add_subcommand(
+      "auth", "Get a refresh token from a Self Client grant code (prints the scopes to grant)");
+  auth_cmd->add_option("--code", auth_options.code,
+                       "The grant code (else asked for without echo, or read from stdin)");
+  auth_cmd->add_option("--credentials-dir", auth_options.credentials_dir,
+                       "Write client_secret and refresh_token into this directory (for "
+                       "LoadCredential=) instead of the files the config names");
+  auth_cmd->add_flag("--scopes", auth_options.scopes_only,
+                     "Only print the scopes to grant and the accounts server");
+
   StatusOptions status_options;
   auto* status_cmd =
       app.add_subcommand("status", "Show per-collection sync state (safe while the daemon runs)");
@@ -125,6 +136,8 @@ int run_cli(int argc, char** argv) {
       }
       if (app.got_subcommand("check-config"))
         return run_check_config(global);
+      if (auth_cmd->parsed())
+        return run_auth(global, auth_options);
       if (status_cmd->parsed())
         return run_status(global, status_options);
       if (journal_cmd->parsed())

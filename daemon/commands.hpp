@@ -33,6 +33,12 @@ struct ReconcileOptions {
   bool force_delete = false;  // override the mass-delete guard for this run
 };
 
+struct AuthOptions {
+  std::optional<std::string> code;             // else read from the terminal or stdin
+  std::optional<std::string> credentials_dir;  // write both secrets there
+  bool scopes_only = false;                    // print the scopes and the server, exchange nothing
+};
+
 struct ConflictsOptions {
   enum class Action { list, show, resolve };
   Action action = Action::list;
@@ -50,5 +56,6 @@ int run_journal(const GlobalOptions& global, const JournalOptions& options);
 int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options);
 int run_daemon(const GlobalOptions& global);
 int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options);
+int run_auth(const GlobalOptions& global, const AuthOptions& options);
 
 }  // namespace zohosync::daemon

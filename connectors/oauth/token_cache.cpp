@@ -14,15 +14,9 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/private_file.hpp"
+
 namespace zohosync::connectors::oauth {
-namespace {
-
-[[noreturn]] void fail(const std::filesystem::path& file, const char* what) {
-  throw std::runtime_error(std::string("cannot write token cache ") + file.string() + ": " + what +
-                           ": " + std::strerror(errno));
-}
-
-}  // namespace
 
 std::string credentials_key(std::string_view accounts_url, std::string_view client_id,
                             std::string_view refresh_token) {
@@ -88,41 +82,7 @@ void save_token_cache(const std::filesystem::path& file, std::string_view key,
   object["api_domain"] = token.api_domain;
   const std::string text = boost::json::serialize(object) + "\n";
 
-  if (file.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(file.parent_path(), ec);
-  }
-  std::string temporary = file.string() + ".XXXXXX";
-  // mkstemp creates the file 0600 whatever the umask.
-  const int fd = ::mkstemp(temporary.data());
-  if (fd < 0)
-    fail(file, "create");
-  bool ok = ::fchmod(fd, 0600) == 0;
-  std::size_t written = 0;
-  while (ok && written < text.size()) {
-    const auto n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0 && errno == EINTR)
-      continue;
-    ok = n > 0;
-    if (ok)
-      written += static_cast<std::size_t>(n);
-  }
-  ok = ok && ::fsync(fd) == 0;
-  const int saved_errno = errno;
-  ::close(fd);
-  if (!ok || ::rename(temporary.c_str(), file.c_str()) != 0) {
-    const int error = ok ? errno : saved_errno;
-    ::unlink(temporary.c_str());
-    errno = error;
-    fail(file, "write");
-  }
-  // The rename itself must survive a crash: sync the directory entry too.
-  const auto directory = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  const int dir_fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  write_private_file(file, text, "token cache");
 }
 
 }  // namespace zohosync::connectors::oauth

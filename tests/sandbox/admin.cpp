@@ -307,6 +307,36 @@ response knobs(sandbox& sb, const request& req) {
                                          {"limits", limits_json(sb.opts.limits)}});
 }
 
+// POST /__sandbox/grant-code {"scopes":[...], "expires_in": seconds}: what the
+// API console's Self Client "Generate Code" gives (defaults: every scope of
+// the options, 3 minutes).
+response grant_code_for(sandbox& sb, const std::string& body_text) {
+  std::vector<std::string> scopes = sb.opts.scopes;
+  std::int64_t expires_in = 180;
+  if (!body_text.empty()) {
+    auto body = parse_object(body_text);
+    if (!body)
+      return admin_error(400, "JSON object expected");
+    if (auto* s = body->if_contains("scopes")) {
+      if (!s->is_array())
+        return admin_error(400, "scopes: an array of strings expected");
+      scopes.clear();
+      for (const auto& v : s->as_array()) {
+        if (!v.is_string())
+          return admin_error(400, "scopes: an array of strings expected");
+        scopes.emplace_back(v.as_string());
+      }
+    }
+    if (auto* e = body->if_contains("expires_in")) {
+      if (!e->is_int64() || e->as_int64() < 0)
+        return admin_error(400, "expires_in: seconds expected");
+      expires_in = e->as_int64();
+    }
+  }
+  const std::string code = sb.tokens.issue_code(std::move(scopes), sb.now() + expires_in);
+  return json_response(200, json::object{{"code", code}, {"expires_in", expires_in}});
+}
+
 }  // namespace
 
 response handle_admin(sandbox& sb, const request& req) {
@@ -354,6 +384,8 @@ response handle_admin(sandbox& sb, const request& req) {
   }
   if (what == "clock")
     return clock(sb, req);
+  if (what == "grant-code" && m == "POST")
+    return grant_code_for(sb, req.body);
   if (what == "knobs")
     return knobs(sb, req);
   return admin_error(404, "unknown admin path " + req.path);

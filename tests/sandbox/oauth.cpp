@@ -20,6 +20,20 @@ response json_200(const json::object& o) {
 
 }  // namespace
 
+std::string token_store::random_token() {
+  char buf[80];
+  std::snprintf(buf, sizeof buf, "1000.%016llx%016llx.%016llx%016llx",
+                static_cast<unsigned long long>(gen_()), static_cast<unsigned long long>(gen_()),
+                static_cast<unsigned long long>(gen_()), static_cast<unsigned long long>(gen_()));
+  return buf;
+}
+
+std::string token_store::issue_code(std::vector<std::string> scopes, std::int64_t expires_at) {
+  std::string code = random_token();
+  codes_[code] = grant_code{std::move(scopes), expires_at, false};
+  return code;
+}
+
 response token_store::grant(const request& req, const options& opts, std::int64_t now,
                             const std::string& api_domain) {
   auto params = req.query;
@@ -31,16 +45,49 @@ response token_store::grant(const request& req, const options& opts, std::int64_
     auto it = params.find(k);
     return it == params.end() ? std::string{} : it->second;
   };
-  if (get("grant_type") != "refresh_token") {
+  const std::string grant_type = get("grant_type");
+  if (grant_type != "refresh_token" && grant_type != "authorization_code") {
     return json_200({{"error", "unsupported_grant_type"}});
   }
   // Zoho answers a bad client with HTTP 200 and an error body.
   if (get("client_id") != opts.client_id || get("client_secret") != opts.client_secret) {
     return json_200({{"error", "invalid_client"}});
   }
-  if (get("refresh_token") != opts.refresh_token) {
+  if (grant_type == "authorization_code")
+    return code_grant(get("code"), opts, now, api_domain);
+  const std::string refresh = get("refresh_token");
+  if (refresh == opts.refresh_token)
+    return refresh_grant(opts, now, api_domain, opts.scopes);
+  auto issued = refresh_tokens_.find(refresh);
+  if (issued == refresh_tokens_.end()) {
     return json_200({{"error", "invalid_code"}});
   }
+  return refresh_grant(opts, now, api_domain, issued->second);
+}
+
+response token_store::code_grant(const std::string& code, const options& opts, std::int64_t now,
+                                 const std::string& api_domain) {
+  // Unknown, used and expired codes all get Zoho's one answer.
+  auto it = codes_.find(code);
+  if (it == codes_.end() || it->second.used || it->second.expires_at <= now) {
+    return json_200({{"error", "invalid_code"}});
+  }
+  it->second.used = true;
+  const std::string refresh = random_token();
+  refresh_tokens_[refresh] = it->second.scopes;
+  issued_values_.push_back(refresh);
+  response r = refresh_grant(opts, now, api_domain, it->second.scopes);
+  auto body = parse_object(r.body);
+  if (body && body->contains("access_token")) {
+    (*body)["refresh_token"] = refresh;
+    r.body = to_json(*body);
+  }
+  return r;
+}
+
+response token_store::refresh_grant(const options& opts, std::int64_t now,
+                                    const std::string& api_domain,
+                                    const std::vector<std::string>& scopes) {
   while (!requests_.empty() && requests_.front() <= now - opts.token_window_s) {
     requests_.pop_front();
   }
@@ -56,11 +103,7 @@ response token_store::grant(const request& req, const options& opts, std::int64_
     return r;
   }
   requests_.push_back(now);
-  char buf[80];
-  std::snprintf(buf, sizeof buf, "1000.%016llx%016llx.%016llx%016llx",
-                static_cast<unsigned long long>(gen_()), static_cast<unsigned long long>(gen_()),
-                static_cast<unsigned long long>(gen_()), static_cast<unsigned long long>(gen_()));
-  access_token t{buf, now + opts.token_ttl_s, opts.scopes};
+  access_token t{random_token(), now + opts.token_ttl_s, scopes};
   tokens_[t.value] = t;
   active_.push_back(t.value);
   ++issued_;
@@ -71,7 +114,7 @@ response token_store::grant(const request& req, const options& opts, std::int64_
     active_.pop_front();
   }
   std::string scope;
-  for (const auto& s : opts.scopes)
+  for (const auto& s : scopes)
     scope += (scope.empty() ? "" : " ") + s;
   return json_200({{"access_token", t.value},
                    {"scope", scope},
