@@ -95,6 +95,18 @@ class Connector {
   virtual boost::asio::awaitable<void> remove(std::string id, std::string parent_id) = 0;
   virtual boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) = 0;
 
+  // A read that proves the credentials, the scopes and the ids this
+  // collection is configured with (organization, portal, counterparties)
+  // work: `check-config --online`. Writes nothing; throws as list() does. By
+  // default a lookup of an address no product holds (one request where the
+  // product can filter by email); connectors whose lookup may read every
+  // parent override it with a smaller read.
+  virtual boost::asio::awaitable<void> probe() {
+    // Named first: no temporary with a destructor inside the co_await.
+    auto lookup = find_by_email(std::string("zohosync-online-check@example.invalid"));
+    co_await std::move(lookup);
+  }
+
   // Of `parents` (linked records' parents that a listing's existing_parents
   // did not hold), those that are gone for sure: each is then a parent read
   // whole with nothing in it. Only a connector that sets existing_parents is

@@ -81,7 +81,12 @@ int run_cli(int argc, char** argv) {
                           "Override the mass-delete guard for this run");
   reconcile_cmd->add_flag("--reinitialize", global.reinitialize, kReinitialize);
 
-  app.add_subcommand("check-config", "Validate the configuration file and report every problem");
+  CheckConfigOptions check_options;
+  auto* check_cmd = app.add_subcommand("check-config",
+                                       "Validate the configuration file and report every problem");
+  check_cmd->add_flag("--online", check_options.online,
+                      "Also refresh a token, check the granted scopes and make one read per "
+                      "enabled collection (writes nothing)");
 
   AuthOptions auth_options;
   auto* auth_cmd = app.add_subcommand(
@@ -134,8 +139,8 @@ int run_cli(int argc, char** argv) {
         logging::init(logging::effective_format(logging::Format::text),
                       *logging::parse_level(*global.log_level));
       }
-      if (app.got_subcommand("check-config"))
-        return run_check_config(global);
+      if (check_cmd->parsed())
+        return run_check_config(global, check_options);
       if (auth_cmd->parsed())
         return run_auth(global, auth_options);
       if (status_cmd->parsed())

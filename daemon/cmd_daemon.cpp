@@ -243,7 +243,7 @@ int run_daemon(const GlobalOptions& global) {
   try {
     asio::io_context io;
     ConnectorSet connectors(io.get_executor(), config, state_dir, spdlog::default_logger(),
-                            /*write_token_cache=*/true, ListingMode::sliced);
+                            TokenCache::read_write, ListingMode::sliced);
     metrics::Registry registry;
     describe_runtime_metrics(registry);
     // A write to Projects or Contracts (read in slices) waits in the outbox

@@ -169,7 +169,8 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
     }
 
     boost::asio::io_context io;
-    ConnectorSet connectors(io.get_executor(), config, state_dir, logger, !options.dry_run);
+    ConnectorSet connectors(io.get_executor(), config, state_dir, logger,
+                            options.dry_run ? TokenCache::read_only : TokenCache::read_write);
     mapping::SyncSettings settings = to_sync_settings(config);
     settings.force_delete = options.force_delete;
     Engine engine(store, settings, connectors.connectors());

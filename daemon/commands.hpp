@@ -16,6 +16,10 @@ struct GlobalOptions {
   bool reinitialize = false;
 };
 
+struct CheckConfigOptions {
+  bool online = false;  // also ask Zoho: token, scopes, one read per collection
+};
+
 struct StatusOptions {
   bool json = false;
 };
@@ -50,7 +54,7 @@ struct ConflictsOptions {
 };
 
 // Each returns the process exit code (see exit_codes.hpp) and never throws.
-int run_check_config(const GlobalOptions& global);
+int run_check_config(const GlobalOptions& global, const CheckConfigOptions& options);
 int run_status(const GlobalOptions& global, const StatusOptions& options);
 int run_journal(const GlobalOptions& global, const JournalOptions& options);
 int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options);

@@ -87,7 +87,7 @@ std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir
 
 ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
                            const std::filesystem::path& state_dir,
-                           std::shared_ptr<spdlog::logger> logger, bool write_token_cache,
+                           std::shared_ptr<spdlog::logger> logger, TokenCache token_cache,
                            ListingMode listings)
     : clock_(std::make_unique<connectors::SystemClock>()) {
   connectors::http::HttpClientOptions http_options;
@@ -103,8 +103,9 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
   oauth.client_id = config.oauth.client_id;
   oauth.client_secret = std::string(config.oauth.client_secret.reveal());
   oauth.refresh_token = std::string(config.oauth.refresh_token.reveal());
-  oauth.cache_file = token_cache_path(state_dir);
-  oauth.cache_read_only = !write_token_cache;
+  if (token_cache != TokenCache::unused)
+    oauth.cache_file = token_cache_path(state_dir);
+  oauth.cache_read_only = token_cache == TokenCache::read_only;
   oauth.logger = logger;
   tokens_ = std::make_unique<connectors::oauth::TokenSource>(*http_, *clock_, oauth);
 

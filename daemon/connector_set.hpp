@@ -47,15 +47,21 @@ std::filesystem::path request_ledger_path(const std::filesystem::path& state_dir
 // the other products).
 enum class ListingMode { whole, sliced };
 
+// The access token cached in the state dir (access_token.json): used and
+// renewed (daemon, reconcile), used but left as it was (a dry run), or left
+// alone, so that the first call refreshes (`check-config --online`, whose
+// check of the refresh token and of the granted scopes is that refresh).
+enum class TokenCache { read_write, read_only, unused };
+
 class ConnectorSet {
  public:
   // Throws connectors::ConnectorError (configuration) when the config cannot
   // be turned into connectors (e.g. a CA file that does not load). Needs the
-  // secrets loaded (config::SecretCheck::require). The access token is
-  // cached in the state dir; a dry run reads the cache but never writes it.
+  // secrets loaded (config::SecretCheck::require).
   ConnectorSet(boost::asio::any_io_executor executor, const config::Config& config,
                const std::filesystem::path& state_dir, std::shared_ptr<spdlog::logger> logger,
-               bool write_token_cache = true, ListingMode listings = ListingMode::whole);
+               TokenCache token_cache = TokenCache::read_write,
+               ListingMode listings = ListingMode::whole);
   ~ConnectorSet();
   ConnectorSet(const ConnectorSet&) = delete;
   ConnectorSet& operator=(const ConnectorSet&) = delete;

@@ -260,6 +260,19 @@ class CounterpartyContacts final : public Connector {
     co_return;
   }
 
+  // Each configured counterparty's contacts (one request each: every
+  // organizationApiName is checked), or the list of counterparties when none
+  // is configured.
+  asio::awaitable<void> probe() override {
+    std::size_t skipped = 0;
+    if (options_.organizations.empty()) {
+      (void)co_await organization_list(skipped);
+      co_return;
+    }
+    for (const std::string& organization : options_.organizations)
+      (void)co_await contacts_of(organization, skipped);
+  }
+
   asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
     const std::string key = common::normalize_email(email);
     std::set<std::string> asked;

@@ -99,6 +99,7 @@ std::variant<AccessToken, TokenFailure> read_token_response(
     access.value = token;
     access.expires_at = now + std::chrono::seconds(seconds);
     access.api_domain = string_member(*object, "api_domain");
+    access.scope = string_member(*object, "scope");
     while (!access.api_domain.empty() && access.api_domain.back() == '/')
       access.api_domain.pop_back();
     return access;

@@ -237,6 +237,14 @@ class ProjectsContacts final : public Connector {
     co_return;
   }
 
+  // One page of one client: the portal id, the token and the clients scope.
+  asio::awaitable<void> probe() override {
+    http::QueryParams query{{"page", "1"}, {"per_page", "1"}};
+    const http::HttpResponse response = co_await get(portal_path_ + "/clients", std::move(query));
+    if (refused(response))
+      throw_listing_error(response);
+  }
+
   asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {
     std::optional<Record> found =
         co_await locate(std::move(email), options_.default_client_id, false);
