@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <optional>
 
+#include <boost/json/serialize.hpp>
 #include "connectors/crm/contact_role_sync.hpp"
 #include "daemon/admin_listener.hpp"
 #include "daemon/commands.hpp"
@@ -32,12 +33,15 @@
 #include "daemon/failure_exit.hpp"
 #include "daemon/health.hpp"
 #include "daemon/instance_lock.hpp"
+
 #include "daemon/metrics.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/sd_notify.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/state_errors.hpp"
 #include "daemon/state_lock.hpp"
+#include "daemon/status_document.hpp"
+#include "daemon/status_page.hpp"
 #include "daemon/sync_settings.hpp"
 #include "mapping/collections.hpp"
 #include "state/store.hpp"
@@ -293,7 +297,7 @@ int run_daemon(const GlobalOptions& global) {
         sync_contact_roles();
     });
 
-    // /metrics and /healthz.
+    // /metrics, /healthz, /status and its page at /.
     std::unique_ptr<AdminListener> listener;
     int max_missed = config.service.health_max_missed_polls;
     if (!config.service.metrics_listen.empty()) {
@@ -308,7 +312,20 @@ int run_daemon(const GlobalOptions& global) {
               return {verdict.healthy ? 200u : 503u, "text/plain; charset=utf-8",
                       std::move(verdict.reason)};
             }
-            return {404, "text/plain; charset=utf-8", "try /metrics or /healthz\n"};
+            if (path == "/status" || path == "/") {
+              try {
+                const state::StatusReport report = state::read_status(*store);
+                const boost::json::object doc =
+                    status_document(state_dir, &report, &config, /*daemon_running=*/true, now_ms());
+                if (path == "/status")
+                  return {200, "application/json", boost::json::serialize(doc) + "\n"};
+                return {200, "text/html; charset=utf-8", render_status_page(doc)};
+              } catch (const std::exception& e) {
+                return {500, "text/plain; charset=utf-8",
+                        std::string("cannot read the state: ") + e.what() + "\n"};
+              }
+            }
+            return {404, "text/plain; charset=utf-8", "try /, /status, /metrics or /healthz\n"};
           });
       listener->start();
       spdlog::info("metrics and health on http://{}/", listener->local_address());

@@ -25,6 +25,7 @@
 #include "daemon/config_loading.hpp"
 #include "daemon/connector_set.hpp"
 #include "daemon/contact_roles_step.hpp"
+#include "daemon/engine/collection_outcome.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/failure_exit.hpp"
@@ -34,6 +35,7 @@
 #include "daemon/state_lock.hpp"
 #include "daemon/sync_settings.hpp"
 #include "mapping/normalize.hpp"
+#include "state/collection_health.hpp"
 #include "state/errors.hpp"
 #include "state/journal.hpp"
 #include "state/store.hpp"
@@ -76,10 +78,20 @@ class ScratchDir {
   fs::path path_;
 };
 
-void prune_journal(state::Store& store, const config::SyncConfig& sync, std::int64_t now) {
+// After a real run: journal retention, and each collection's outcome for
+// `status` (the daemon's next poll of it, if one runs, is left as it was).
+void store_after_run(state::Store& store, const config::SyncConfig& sync, std::int64_t now,
+                     const CycleReport& report, const std::vector<connectors::Connector*>& read) {
   auto txn = store.begin_write();
   state::Journal::prune(txn, store, static_cast<std::size_t>(sync.journal_max_entries),
                         sync.journal_max_age.count(), now);
+  // When the run ended, not when it began: a first sync takes minutes.
+  const std::int64_t ended_ms = now_ms();
+  for (const connectors::Connector* connector : read) {
+    const std::string collection(connector->collection());
+    state::record_cycle_outcome(txn, store, collection, ended_ms,
+                                collection_failure(report, collection));
+  }
   std::move(txn).commit();
 }
 
@@ -225,7 +237,7 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
     if (error)
       std::rethrow_exception(error);
     if (!options.dry_run)
-      prune_journal(store, config.sync, cycle.now_ms);
+      store_after_run(store, config.sync, cycle.now_ms, report, connectors.connectors());
 
     if (options.json) {
       boost::json::value doc = report_to_json(report);

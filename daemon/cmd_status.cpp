@@ -1,6 +1,7 @@
 // `zohosync status`: what the state directory says about each collection. It
 // opens the store read-only, so it is safe while the daemon runs, and it never
 // creates a state directory that does not exist yet.
+#include <time.h>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -14,33 +15,57 @@
 #include "daemon/config_loading.hpp"
 #include "daemon/connector_set.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/instance_lock.hpp"
 #include "daemon/state_errors.hpp"
+#include "daemon/status_document.hpp"
 #include "state/store.hpp"
 
 namespace zohosync::daemon {
 namespace {
 
-constexpr const char* kCollections[] = {"inventory.contact_persons", "inventory.users",
-                                        "projects.contacts", "crm.contacts",
-                                        "contracts.counterparty_contacts"};
+namespace json = boost::json;
 
-// Throttles a product announced (Retry-After, a lockout) that still bind
-// every process on the state dir: product -> end, in UTC.
-std::map<std::string, std::string> throttles(const std::string& dir) {
-  std::map<std::string, std::string> out;
-  const auto now = std::chrono::system_clock::now();
-  for (connectors::Product product : {connectors::Product::inventory, connectors::Product::projects,
-                                      connectors::Product::crm, connectors::Product::contracts}) {
-    if (auto until = connectors::read_blocked_until(request_ledger_path(dir), product, now)) {
-      const std::time_t t = std::chrono::system_clock::to_time_t(*until);
-      std::tm tm{};
-      gmtime_r(&t, &tm);
-      char text[32];
-      std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-      out[connectors::to_string(product)] = text;
-    }
-  }
-  return out;
+std::string text_of(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string{};
+}
+
+std::int64_t ms_of(const json::value& v) {
+  if (!v.is_string())
+    return 0;
+  std::tm tm{};
+  const std::string text(v.as_string());
+  if (strptime(text.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm) == nullptr)
+    return 0;
+  return static_cast<std::int64_t>(timegm(&tm)) * 1000;
+}
+
+// "40 s ago", "3 min ago", "2 h ago", "4 d ago"; "never" for null.
+std::string ago(const json::value& when, std::int64_t now_ms) {
+  const std::int64_t then = ms_of(when);
+  if (then == 0)
+    return "never";
+  const std::int64_t s = std::max<std::int64_t>(0, (now_ms - then) / 1000);
+  if (s < 120)
+    return std::to_string(s) + " s ago";
+  if (s < 7200)
+    return std::to_string(s / 60) + " min ago";
+  if (s < 172800)
+    return std::to_string(s / 3600) + " h ago";
+  return std::to_string(s / 86400) + " d ago";
+}
+
+std::string in(const json::value& when, std::int64_t now_ms) {
+  const std::int64_t then = ms_of(when);
+  if (then == 0)
+    return "-";
+  const std::int64_t s = (then - now_ms) / 1000;
+  if (s <= 0)
+    return "due";
+  if (s < 120)
+    return "in " + std::to_string(s) + " s";
+  if (s < 7200)
+    return "in " + std::to_string(s / 60) + " min";
+  return "in " + std::to_string(s / 3600) + " h";
 }
 
 // What the daemon measured of a collection's cadence, in one line.
@@ -59,27 +84,49 @@ std::string cadence_line(const std::string& collection, const state::Cadence& c)
   return line;
 }
 
-boost::json::object cadence_json(const state::Cadence& c) {
-  boost::json::object o{
-      {"poll_interval_s", static_cast<double>(c.poll_interval_ms) / 1000.0},
-      {"effective_interval_s", static_cast<double>(c.effective_interval_ms) / 1000.0},
-      {"measured_at_ms", c.updated_ms}};
-  if (c.parents_total > 0) {
-    o["pass"] = {
-        {"parents_read", c.parents_read},
-        {"parents_total", c.parents_total},
-        {"remaining_s",
-         c.pass_remaining_ms < 0
-             ? boost::json::value(nullptr)
-             : boost::json::value(static_cast<double>(c.pass_remaining_ms) / 1000.0)},
-        {"last_pass_s", c.last_pass_ms > 0
-                            ? boost::json::value(static_cast<double>(c.last_pass_ms) / 1000.0)
-                            : boost::json::value(nullptr)}};
+void print_table(const json::object& doc, std::int64_t now_ms) {
+  const auto& collections = doc.at("collections").as_object();
+  std::printf("%-32s %-12s %-12s %-12s %7s %6s %6s %13s  %s\n", "COLLECTION", "STATE",
+              "LAST SUCCESS", "LAST FAILURE", "LINKED", "QUAR.", "CONFL.", "PENDING C/U/D",
+              "NEXT POLL");
+  for (const auto& [name, value] : collections) {
+    const auto& c = value.as_object();
+    const auto& pending = c.at("pending").as_object();
+    const std::string pending_text = std::to_string(pending.at("creates").as_uint64()) + "/" +
+                                     std::to_string(pending.at("updates").as_uint64()) + "/" +
+                                     std::to_string(pending.at("deletes").as_uint64());
+    std::printf("%-32s %-12s %-12s %-12s %7llu %6llu %6llu %13s  %s\n", std::string(name).c_str(),
+                text_of(c.at("state")).c_str(), ago(c.at("last_success"), now_ms).c_str(),
+                ago(c.at("last_failure"), now_ms).c_str(),
+                static_cast<unsigned long long>(c.at("linked").to_number<std::uint64_t>()),
+                static_cast<unsigned long long>(c.at("quarantined").to_number<std::uint64_t>()),
+                static_cast<unsigned long long>(c.at("open_conflicts").to_number<std::uint64_t>()),
+                pending_text.c_str(), in(c.at("next_poll"), now_ms).c_str());
   }
-  return o;
 }
 
-void print_text(const std::string& dir, const state::StatusReport* report) {
+void print_budgets(const json::object& doc) {
+  const auto* budgets = doc.if_contains("budgets");
+  if (budgets == nullptr)
+    return;
+  for (const auto& [product, value] : budgets->as_object()) {
+    const auto& b = value.as_object();
+    std::string line =
+        "budget of " + std::string(product) + ": " +
+        std::to_string(b.at("requests").to_number<std::int64_t>()) + " requests per " +
+        rounded_duration(static_cast<std::int64_t>(b.at("window_s").to_number<double>() * 1000.0));
+    if (b.at("blocked_until").is_string())
+      line += "; locked out until " + text_of(b.at("blocked_until"));
+    else if (b.at("available_now").is_number())
+      line += "; " +
+              std::to_string(static_cast<long long>(b.at("available_now").to_number<double>())) +
+              " can go out now";
+    std::printf("%s\n", line.c_str());
+  }
+}
+
+void print_text(const std::string& dir, const state::StatusReport* report, const json::object& doc,
+                std::int64_t now_ms) {
   std::printf("state dir: %s\n", dir.c_str());
   if (report == nullptr) {
     std::printf("state: not initialised (no cycle has run yet)\n");
@@ -103,17 +150,21 @@ void print_text(const std::string& dir, const state::StatusReport* report) {
                 static_cast<unsigned long long>(report->journal_first_seq),
                 static_cast<unsigned long long>(report->journal_last_seq));
   }
-  std::printf("%-34s %s\n", "collection", "cursor");
-  for (const char* collection : kCollections) {
-    auto it = report->cursors.find(collection);
-    std::printf("%-34s %s\n", collection,
-                it == report->cursors.end() ? "never synced" : it->second.c_str());
-  }
+  const auto& problems = doc.at("problems").as_array();
+  if (doc.at("healthy").as_bool())
+    std::printf("health: ok\n");
+  else
+    std::printf("health: %zu problem%s (listed under the table)\n", problems.size(),
+                problems.size() == 1 ? "" : "s");
+  print_table(doc, now_ms);
+  for (const auto& problem : problems)
+    std::printf("problem: %s\n", text_of(problem).c_str());
+  print_budgets(doc);
+  for (const auto& [product, until] : doc.at("throttled_until").as_object())
+    std::printf("throttled: %s until %s (every zohosync process on this state dir waits)\n",
+                std::string(product).c_str(), text_of(until).c_str());
   for (const auto& [collection, c] : report->cadences)
     std::printf("%s\n", cadence_line(collection, c).c_str());
-  for (const auto& [product, until] : throttles(dir))
-    std::printf("throttled: %s until %s (every zohosync process on this state dir waits)\n",
-                product.c_str(), until.c_str());
   // Writes waiting for their product (down, refused transiently, or not yet
   // sent): a delete propagated while a product was down waits here too.
   for (const auto& [collection, n] : report->pending) {
@@ -124,41 +175,17 @@ void print_text(const std::string& dir, const state::StatusReport* report) {
   }
 }
 
-void print_json(const std::string& dir, const state::StatusReport* report) {
-  boost::json::object doc;
-  doc["state_dir"] = dir;
-  doc["initialised"] = report != nullptr;
-  if (report != nullptr) {
-    doc["schema_version"] = report->schema_version;
-    boost::json::object counts;
-    for (const auto& [db, n] : report->entries_per_db)
-      counts[db] = n;
-    doc["entries"] = std::move(counts);
-    doc["journal_first_seq"] = report->journal_first_seq;
-    doc["journal_last_seq"] = report->journal_last_seq;
-  }
-  boost::json::object collections;
-  for (const char* collection : kCollections) {
-    boost::json::object c;
-    if (report != nullptr) {
-      auto it = report->cursors.find(collection);
-      if (it != report->cursors.end())
-        c["cursor"] = it->second;
-      state::OutboxCounts n;
-      if (auto p = report->pending.find(collection); p != report->pending.end())
-        n = p->second;
-      c["pending"] = {{"creates", n.creates}, {"updates", n.updates}, {"deletes", n.deletes}};
-      if (auto cad = report->cadences.find(collection); cad != report->cadences.end())
-        c["cadence"] = cadence_json(cad->second);
-    }
-    collections[collection] = std::move(c);
-  }
-  doc["collections"] = std::move(collections);
-  boost::json::object throttled;
-  for (const auto& [product, until] : throttles(dir))
-    throttled[product] = until;
-  doc["throttled_until"] = std::move(throttled);
-  std::printf("%s\n", boost::json::serialize(doc).c_str());
+void print(const StatusOptions& options, const std::string& dir, const state::StatusReport* report,
+           const config::Config* config) {
+  const std::int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                  std::chrono::system_clock::now().time_since_epoch())
+                                  .count();
+  const json::object doc =
+      status_document(dir, report, config, InstanceLock::daemon_running(dir), now_ms);
+  if (options.json)
+    std::printf("%s\n", json::serialize(doc).c_str());
+  else
+    print_text(dir, report, doc, now_ms);
 }
 
 }  // namespace
@@ -176,15 +203,16 @@ int run_status(const GlobalOptions& global, const StatusOptions& options) {
     return loaded.exit_code;
   }
 
+  const config::Config* config = loaded.config ? &*loaded.config : nullptr;
   try {
     state::OpenOptions open_options;
     open_options.mode = state::OpenMode::read_only;
     auto store = state::Store::open(dir, open_options);
     auto report = state::read_status(store);
-    options.json ? print_json(dir, &report) : print_text(dir, &report);
+    print(options, dir, &report, config);
   } catch (const state::Error& e) {
     if (e.kind() == state::ErrorKind::not_found_dir) {
-      options.json ? print_json(dir, nullptr) : print_text(dir, nullptr);
+      print(options, dir, nullptr, config);
       return exit_code::kOk;
     }
     return report_state_error(dir, e);

@@ -15,8 +15,6 @@
 
 namespace zohosync::daemon {
 
-namespace {
-
 using connectors::Product;
 
 Product to_connector_product(config::Product product) {
@@ -33,9 +31,6 @@ Product to_connector_product(config::Product product) {
   return Product::crm;
 }
 
-// The configured "N requests per window" as a token bucket that can never
-// exceed N within any window: the burst plus what refills during the window
-// must stay at or below N.
 connectors::RateLimit to_bucket(const config::RateLimit& limit) {
   const double window_s = std::max(0.001, std::chrono::duration<double>(limit.window).count());
   const double requests = std::max(1, limit.requests);
@@ -43,6 +38,8 @@ connectors::RateLimit to_bucket(const config::RateLimit& limit) {
   const double rate = std::max(requests - burst, 1.0) / window_s;
   return {rate, burst};
 }
+
+namespace {
 
 connectors::ApiClientOptions api_options(const config::Config& config, config::Product product,
                                          std::shared_ptr<spdlog::logger> logger) {

@@ -35,6 +35,12 @@ class ContactRoleSync;
 
 namespace zohosync::daemon {
 
+connectors::Product to_connector_product(config::Product product);
+// The configured "N requests per window" as a token bucket that can never
+// exceed N within any window: the burst plus what refills during the window
+// must stay at or below N.
+connectors::RateLimit to_bucket(const config::RateLimit& limit);
+
 // Where the token cache lives inside the state dir.
 std::filesystem::path token_cache_path(const std::filesystem::path& state_dir);
 // Where the request budgets shared by every process on the state dir live.

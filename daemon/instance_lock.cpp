@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <charconv>
+#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -27,6 +28,17 @@ pid_t read_pid(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+bool InstanceLock::daemon_running(const std::filesystem::path& state_dir) {
+  // Not by trying the lock: a daemon starting at that instant would find it
+  // held and refuse. The PID the file names, alive and a zohosync, is one.
+  const pid_t pid = read_pid(state_dir / "daemon.pid");
+  if (pid <= 0)
+    return false;
+  std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");
+  std::string name;
+  return std::getline(comm, name) && name.rfind("zohosync", 0) == 0;
+}
 
 std::variant<InstanceLock, pid_t> InstanceLock::acquire(const std::filesystem::path& state_dir) {
   const std::filesystem::path path = state_dir / "daemon.pid";

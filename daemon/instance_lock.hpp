@@ -26,6 +26,11 @@ class InstanceLock {
   // Throws std::system_error on I/O errors.
   static std::variant<InstanceLock, pid_t> acquire(const std::filesystem::path& state_dir);
 
+  // Whether a daemon runs on `state_dir` now (taking and creating nothing):
+  // the time since a collection was last read only means something while
+  // one runs.
+  static bool daemon_running(const std::filesystem::path& state_dir);
+
  private:
   explicit InstanceLock(LockedFile file) : file_(std::move(file)) {}
   LockedFile file_;

@@ -13,7 +13,9 @@
 #include <exception>
 
 #include "daemon/cycle_metrics.hpp"
+#include "daemon/engine/collection_outcome.hpp"
 #include "state/cadence.hpp"
+#include "state/collection_health.hpp"
 #include "state/journal.hpp"
 #include "state/store.hpp"
 
@@ -293,7 +295,17 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
     cadence_.listed(c, now_ms);
   if (!answered.empty())
     cadence_.export_metrics(registry_);
-  store_after_cycle(outcome, now_ms, answered);
+  // The collections this cycle set out to read, for their health record.
+  std::vector<std::string> tried;
+  if (every) {
+    for (const auto& c : options_.collections)
+      if (has_connector(c.collection))
+        tried.push_back(c.collection);
+  } else if (!held_writes) {
+    tried.push_back(collection);
+  }
+  const std::string cycle_error = outcome.timed_out ? "timed out" : outcome.error;
+  store_after_cycle(outcome, now_ms, answered, tried, cycle_error);
 
   if (outcome.ok && held_writes) {
     spdlog::debug("{}: {} held writes confirmed, {} failed, {} still pending in {} ms", collection,
@@ -307,20 +319,8 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
                  outcome.report.planned_writes, outcome.report.total(&CollectionCounts::confirmed),
                  outcome.report.total(&CollectionCounts::failed), outcome.report.pending);
   } else {
-    std::string why = outcome.timed_out        ? "timed out"
-                      : !outcome.error.empty() ? outcome.error
-                      : outcome.report.fatal   ? "fatal error"
-                                               : "listing failed";
-    for (const auto& f : outcome.report.failures) {
-      if (f.collection == collection && f.record_id.empty()) {
-        // An outage says so: the product, and why it could not be reached.
-        why = outcome.report.unreachable_collections.count(f.collection) != 0
-                  ? "cannot reach " + product_of(collection) + ": " + f.message
-                  : why + ": " + f.message;
-        break;
-      }
-    }
-    spdlog::warn("{}: cycle failed after {} ms ({})", collection, outcome.duration.count(), why);
+    spdlog::warn("{}: cycle failed after {} ms ({})", collection, outcome.duration.count(),
+                 collection_failure(outcome.report, collection, cycle_error));
   }
   co_return outcome;
 }
@@ -350,10 +350,22 @@ void Scheduler::come_back_for_held_writes(const CycleReport& report) {
   });
 }
 
+std::int64_t Scheduler::next_poll_ms(const std::string& collection, std::int64_t now_ms) const {
+  auto timer = poll_timers_.find(collection);
+  if (timer == poll_timers_.end())
+    return 0;
+  const auto left =
+      std::chrono::duration_cast<Millis>(timer->second->expiry() - SteadyClock::now());
+  // A timer that fired has queued its poll: due now.
+  return now_ms + std::max<std::int64_t>(left.count(), 0);
+}
+
 void Scheduler::store_after_cycle(CycleOutcome& outcome, std::int64_t now_ms,
-                                  const std::vector<std::string>& listed) {
+                                  const std::vector<std::string>& listed,
+                                  const std::vector<std::string>& tried,
+                                  const std::string& cycle_error) {
   const bool prune = options_.journal_max_entries != 0 || options_.journal_max_age.count() != 0;
-  if (!prune && listed.empty())
+  if (!prune && listed.empty() && tried.empty())
     return;
   try {
     auto txn = store_.begin_write();
@@ -365,9 +377,15 @@ void Scheduler::store_after_cycle(CycleOutcome& outcome, std::int64_t now_ms,
       if (it != cadence_.cadences().end())
         state::write_cadence(txn, store_, c, it->second);
     }
+    // When the cycle ended, not when it began: a first sync takes minutes.
+    const std::int64_t ended_ms = wall_clock_();
+    for (const std::string& c : tried)
+      state::record_cycle_outcome(txn, store_, c, ended_ms,
+                                  collection_failure(outcome.report, c, cycle_error),
+                                  next_poll_ms(c, ended_ms));
     std::move(txn).commit();
   } catch (const std::exception& e) {
-    spdlog::warn("journal retention or cadence not stored: {}", e.what());
+    spdlog::warn("journal retention, cadence or collection health not stored: {}", e.what());
   }
 }
 

@@ -159,8 +159,13 @@ class Scheduler {
   Millis jitter(Millis max);
   // After each cycle, in one transaction: the journal pruned to its
   // retention, and the cadence of the collections the cycle listed.
+  // Journal retention, the cadence of the collections `listed`, and the
+  // health record (outcome, next poll) of those `tried`, in one transaction.
   void store_after_cycle(CycleOutcome& outcome, std::int64_t now_ms,
-                         const std::vector<std::string>& listed);
+                         const std::vector<std::string>& listed,
+                         const std::vector<std::string>& tried, const std::string& cycle_error);
+  // Unix ms of `collection`'s next poll; 0 when it has no timer.
+  std::int64_t next_poll_ms(const std::string& collection, std::int64_t now_ms) const;
   void configure_cadence();
   bool has_connector(const std::string& collection) const;
   // Arms the pass for writes the cycle held back for a budget, and says
