@@ -14,6 +14,8 @@ packages=(
   clang libclang-rt-14-dev
   # cpack -G DEB and tests/install: dpkg-shlibdeps, man -l, ELF detection
   dpkg-dev man-db file
+  # tests/daemon/status_process_test: the daemon's status page in a real browser, headless
+  chromium
   # scripts/soak.sh and its CI-sized CTest variant drive the sandbox from Python
   python3
   # tests/hostile/environment_test: a small tmpfs in a private namespace
