@@ -109,6 +109,13 @@ void describe_runtime_metrics(metrics::Registry& r) {
   r.describe("zohosync_people", Type::gauge, "People known to the state store");
   r.describe("zohosync_links", Type::gauge, "Records linked to a person");
   r.describe("zohosync_ready", Type::gauge, "1 once a first cycle succeeded");
+  r.describe("zohosync_build_info", Type::gauge, "Always 1; the version of the running zohosync");
+  r.set("zohosync_build_info", {{"version", ZOHOSYNC_VERSION}}, 1);
+  const auto& bounds = connectors::LatencyHistogram::kBounds;
+  r.describe_histogram("zohosync_api_request_duration_seconds",
+                       "Time from sending a request to its whole answer (or its failure), by "
+                       "product",
+                       std::vector<double>(bounds.begin(), bounds.end()));
 }
 
 // Samples the API clients and the state store's table sizes at scrape time.
@@ -138,6 +145,10 @@ void add_collectors(metrics::Registry& registry, ConnectorSet& set, state::Store
         }
       }
       r.set("zohosync_api_throttled_until_seconds", labels, until);
+      const connectors::LatencyHistogram& latency = api->latency();
+      r.set_histogram("zohosync_api_request_duration_seconds", labels,
+                      {std::vector<std::uint64_t>(latency.counts().begin(), latency.counts().end()),
+                       latency.sum(), latency.count()});
       for (const auto& [status, count] : api->responses_by_status()) {
         r.set("zohosync_api_responses_total",
               {{"product", connectors::to_string(product)}, {"status", std::to_string(status)}},

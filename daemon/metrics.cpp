@@ -52,6 +52,13 @@ void Registry::describe(std::string name, Type type, std::string help) {
   f.help = std::move(help);
 }
 
+void Registry::describe_histogram(std::string name, std::string help, std::vector<double> bounds) {
+  auto& f = families_[std::move(name)];
+  f.type = Type::histogram;
+  f.help = std::move(help);
+  f.bounds = std::move(bounds);
+}
+
 Registry::Family& Registry::family(std::string_view name) {
   auto it = families_.find(name);
   // A typo in a metric name is a programming error, caught by the first test.
@@ -66,6 +73,29 @@ void Registry::add(std::string_view name, const Labels& labels, double delta) {
 
 void Registry::set(std::string_view name, const Labels& labels, double value) {
   family(name).series[label_block(labels)] = value;
+}
+
+void Registry::observe(std::string_view name, const Labels& labels, double value) {
+  Family& f = family(name);
+  Histogram& h = f.histograms[label_block(labels)];
+  if (h.counts.counts.empty()) {
+    h.labels = labels;
+    h.counts.counts.assign(f.bounds.size() + 1, 0);
+  }
+  std::size_t i = 0;
+  while (i < f.bounds.size() && value > f.bounds[i])
+    ++i;
+  ++h.counts.counts[i];
+  h.counts.sum += value;
+  ++h.counts.count;
+}
+
+void Registry::set_histogram(std::string_view name, const Labels& labels,
+                             const HistogramCounts& counts) {
+  Family& f = family(name);
+  if (counts.counts.size() != f.bounds.size() + 1)
+    throw std::logic_error("histogram " + std::string(name) + ": bucket count mismatch");
+  f.histograms[label_block(labels)] = Histogram{labels, counts};
 }
 
 double Registry::value(std::string_view name, const Labels& labels) const {
@@ -86,9 +116,22 @@ std::string Registry::render() {
   std::string out;
   for (const auto& [name, f] : families_) {
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name,
-                       f.type == Type::counter ? "counter" : "gauge");
+                       f.type == Type::counter ? "counter"
+                       : f.type == Type::gauge ? "gauge"
+                                               : "histogram");
     for (const auto& [labels, value] : f.series)
       out += fmt::format("{}{} {}\n", name, labels, format_value(value));
+    for (const auto& [block, h] : f.histograms) {
+      std::uint64_t cumulative = 0;
+      for (std::size_t i = 0; i <= f.bounds.size(); ++i) {
+        cumulative += h.counts.counts[i];
+        Labels with_le = h.labels;
+        with_le.emplace_back("le", i < f.bounds.size() ? format_value(f.bounds[i]) : "+Inf");
+        out += fmt::format("{}_bucket{} {}\n", name, label_block(with_le), cumulative);
+      }
+      out += fmt::format("{}_sum{} {}\n", name, block, format_value(h.counts.sum));
+      out += fmt::format("{}_count{} {}\n", name, block, h.counts.count);
+    }
   }
   return out;
 }

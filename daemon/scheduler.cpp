@@ -59,7 +59,11 @@ Scheduler::Scheduler(asio::any_io_executor executor, state::Store& store,
       held_writes_timer_(executor),
       random_(options_.seed != 0 ? options_.seed : std::random_device{}()) {
   engine_ = std::make_unique<Engine>(store_, settings_, connectors_);
-  describe_cycle_metrics(registry_);
+  std::vector<std::string> polled;
+  for (const auto& c : options_.collections)
+    if (has_connector(c.collection))
+      polled.push_back(c.collection);
+  describe_cycle_metrics(registry_, polled);
   CadenceTracker::describe_metrics(registry_);
   configure_cadence();
 }

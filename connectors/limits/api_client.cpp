@@ -170,11 +170,13 @@ asio::awaitable<http::HttpResponse> ApiClient::send(ApiRequest request) {
       std::optional<http::HttpResponse> response;
       std::optional<http::HttpError> transport_error;
       ++requests_sent_;
+      const auto sent_at = clock_.now();
       try {
         response = co_await transport_.send(std::move(outgoing));
       } catch (const http::HttpError& error) {
         transport_error = error;
       }
+      latency_.observe(clock_.now() - sent_at);
       permit.release();
 
       if (transport_error) {

@@ -28,6 +28,7 @@
 #include "connectors/limits/clock.hpp"
 #include "connectors/limits/concurrency.hpp"
 #include "connectors/limits/credit_budget.hpp"
+#include "connectors/limits/latency_histogram.hpp"
 #include "connectors/limits/request_ledger.hpp"
 #include "connectors/limits/retry_policy.hpp"
 #include "connectors/limits/token_bucket.hpp"
@@ -106,6 +107,8 @@ class ApiClient {
   }
   std::size_t throttled() const { return throttled_; }
   std::size_t transport_failures() const { return transport_failures_; }
+  // How long each request took from sending to its whole answer (or failure).
+  const LatencyHistogram& latency() const { return latency_; }
   // Requests that may go out now without waiting for the budget (the shared
   // ledger's when there is one, else this client's own bucket's): a listing
   // that may stop early reads only as much as this allows.
@@ -144,6 +147,7 @@ class ApiClient {
   std::size_t budget_waits_ = 0;  // requests sleeping for the budget now
   std::chrono::system_clock::time_point budget_wait_until_{};
   std::size_t transport_failures_ = 0;
+  LatencyHistogram latency_;
 };
 
 }  // namespace zohosync::connectors

@@ -88,3 +88,35 @@ TEST_CASE("health: every collection must have synced within N poll intervals") {
 
 }  // namespace
 }  // namespace zohosync::daemon
+
+namespace zohosync::daemon {
+
+TEST_CASE("metrics: a histogram renders cumulative buckets, +Inf, sum and count") {
+  metrics::Registry r;
+  r.describe_histogram("zohosync_cycle_duration_seconds", "Cycle durations", {0.5, 2});
+  r.observe("zohosync_cycle_duration_seconds", {{"collection", "crm.contacts"}}, 0.2);
+  r.observe("zohosync_cycle_duration_seconds", {{"collection", "crm.contacts"}}, 1);
+  r.observe("zohosync_cycle_duration_seconds", {{"collection", "crm.contacts"}}, 7);
+  CHECK(r.render() ==
+        "# HELP zohosync_cycle_duration_seconds Cycle durations\n"
+        "# TYPE zohosync_cycle_duration_seconds histogram\n"
+        "zohosync_cycle_duration_seconds_bucket{collection=\"crm.contacts\",le=\"0.5\"} 1\n"
+        "zohosync_cycle_duration_seconds_bucket{collection=\"crm.contacts\",le=\"2\"} 2\n"
+        "zohosync_cycle_duration_seconds_bucket{collection=\"crm.contacts\",le=\"+Inf\"} 3\n"
+        "zohosync_cycle_duration_seconds_sum{collection=\"crm.contacts\"} 8.2\n"
+        "zohosync_cycle_duration_seconds_count{collection=\"crm.contacts\"} 3\n");
+
+  // One kept elsewhere (an API client's latencies), copied in whole.
+  r.describe_histogram("zohosync_api_request_duration_seconds", "Latency", {0.1});
+  r.set_histogram("zohosync_api_request_duration_seconds", {{"product", "crm"}}, {{4, 1}, 0.9, 5});
+  const std::string text = r.render();
+  CHECK(text.find("zohosync_api_request_duration_seconds_bucket{product=\"crm\",le=\"0.1\"} 4\n") !=
+        std::string::npos);
+  CHECK(
+      text.find("zohosync_api_request_duration_seconds_bucket{product=\"crm\",le=\"+Inf\"} 5\n") !=
+      std::string::npos);
+  CHECK(text.find("zohosync_api_request_duration_seconds_count{product=\"crm\"} 5\n") !=
+        std::string::npos);
+}
+
+}  // namespace zohosync::daemon
