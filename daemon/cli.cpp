@@ -107,7 +107,10 @@ int run_cli(int argc, char** argv) {
   JournalOptions journal_options;
   auto* journal_cmd = app.add_subcommand("journal", "Show the journal of applied changes");
   journal_cmd->add_option("--since", journal_options.since,
-                          "Start after this sequence number, or at this ISO 8601 time");
+                          "Start after this sequence number, or at this time: "
+                          "2026-11-24T09:30:00+05:00, 2026-11-24 09:30 (UTC unless a zone "
+                          "is given), 2026-11-24, -30m, -1h, -2d, 1h ago, today or yesterday "
+                          "(midnight UTC)");
   journal_cmd->add_option("--person", journal_options.person, "Only changes to this email");
   journal_cmd->add_option("--limit", journal_options.limit, "Show at most this many entries");
   journal_cmd->add_flag("--json", journal_options.json, "Print one JSON object per line");

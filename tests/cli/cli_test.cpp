@@ -200,8 +200,22 @@ TEST_CASE("journal and status read what the store holds") {
   auto by_time = run_captured({"journal", "--json", "--since", "2026-09-23T12:00:00Z", "--config",
                                kExample, "--state-dir", state_dir.string()});
   CHECK(json_lines(by_time.out).size() == 1);
-  CHECK(run({"journal", "--since", "yesterday", "--config", kExample, "--state-dir",
+  CHECK(run({"journal", "--since", "soon", "--config", kExample, "--state-dir",
              state_dir.string()}) == exit_code::kUsage);
+  // The entries are at 14:13:20 UTC on 2026-09-21, -22 and -23: a time after
+  // a space is read, and an offset moves the instant.
+  auto by_spaced_time = run_captured({"journal", "--json", "--since", "2026-09-22 15:00",
+                                      "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(by_spaced_time.exit_code == exit_code::kOk);
+  CHECK(json_lines(by_spaced_time.out).size() == 1);
+  auto by_offset = run_captured({"journal", "--json", "--since", "2026-09-22T19:00+05:00",
+                                 "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(json_lines(by_offset.out).size() == 2);
+  // Relative to now, all three are older than a day.
+  auto last_day = run_captured(
+      {"journal", "--since", "-1d", "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(last_day.exit_code == exit_code::kOk);
+  CHECK(last_day.out == "journal: no matching entries\n");
 
   auto status =
       run_captured({"status", "--json", "--config", kExample, "--state-dir", state_dir.string()});
