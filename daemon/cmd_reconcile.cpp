@@ -251,9 +251,7 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
       }
       if (!role_problem.empty())
         std::printf("CRM contact roles not updated: %s\n", role_problem.c_str());
-      std::size_t n = problems(report);
-      if (n > 0)
-        std::printf("%zu problem%s need attention (see above)\n", n, n == 1 ? "" : "s");
+      std::fputs(format_problems_line(report).c_str(), stdout);
     }
     return exit_code_for(report);
   } catch (...) {
