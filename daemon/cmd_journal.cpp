@@ -36,11 +36,12 @@ std::string format_time(std::int64_t time_ms) {
 }
 
 void print_text(const state::JournalEntry& entry) {
+  const std::string person(common::displayed_email(entry.person_email));
   std::printf("#%llu %s %s %s %s/%s <- %s/%s", static_cast<unsigned long long>(entry.seq),
               format_time(entry.time_ms).c_str(), entry.operation.c_str(),
-              entry.person_email.empty() ? "-" : entry.person_email.c_str(),
-              entry.target_collection.c_str(), entry.target_record.c_str(),
-              entry.origin_collection.c_str(), entry.origin_record.c_str());
+              person.empty() ? "-" : person.c_str(), entry.target_collection.c_str(),
+              entry.target_record.c_str(), entry.origin_collection.c_str(),
+              entry.origin_record.c_str());
   if (!entry.reason.empty())
     std::printf(" (%s)", entry.reason.c_str());
   std::printf("\n");

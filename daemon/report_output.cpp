@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/email_address.hpp"
+
 namespace zohosync::daemon {
 
 namespace {
@@ -123,9 +125,10 @@ std::string format_report_table(const CycleReport& report) {
   for (const Failure& f : report.failures) {
     if (is_unreachable(report, f))
       continue;  // said once per product above
+    const std::string_view email = common::displayed_email(f.person_email);
     out += fmt::format("failed: {} {}{}: {} ({})\n", f.collection,
                        f.record_id.empty() ? "(new record)" : f.record_id,
-                       f.person_email.empty() ? "" : " <" + f.person_email + ">", f.message,
+                       email.empty() ? "" : fmt::format(" <{}>", email), f.message,
                        connectors::to_string(f.error_class));
   }
   if (report.fatal)

@@ -147,7 +147,8 @@ std::vector<boost::json::object> json_lines(const std::string& text) {
 void write_journal(const fs::path& state_dir) {
   auto store = zohosync::state::Store::open(state_dir.string());
   auto txn = store.begin_write();
-  const char* emails[] = {"Ann@Example.com", "bob@example.com", "ann@example.com"};
+  // Bob's as a product may store it, with blanks around it.
+  const char* emails[] = {"Ann@Example.com", " bob@example.com\t", "ann@example.com"};
   std::int64_t time_ms = 1'790'000'000'000;  // 2026-09-22
   for (const char* email : emails) {
     zohosync::state::JournalEntry entry;
@@ -216,6 +217,11 @@ TEST_CASE("journal and status read what the store holds") {
       {"journal", "--since", "-1d", "--config", kExample, "--state-dir", state_dir.string()});
   CHECK(last_day.exit_code == exit_code::kOk);
   CHECK(last_day.out == "journal: no matching entries\n");
+
+  // The text shows an email without the blanks it was stored with.
+  auto text = run_captured({"journal", "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(text.out.find(" update bob@example.com projects.contacts/77 <- crm.contacts/1001 (") !=
+        std::string::npos);
 
   auto status =
       run_captured({"status", "--json", "--config", kExample, "--state-dir", state_dir.string()});

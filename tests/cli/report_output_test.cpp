@@ -46,9 +46,9 @@ TEST_CASE("reconcile: held conflicts are named in the table, with where to settl
   CHECK(format_problems_line(report) == "3 problems need attention (see above)\n");
 }
 
-TEST_CASE("reconcile: a failed write and the stop it caused are both named") {
+TEST_CASE("reconcile: a failure names its person without the blanks stored around the email") {
   CycleReport report;
-  report.failures.push_back({"crm.contacts", "k1", "ann@example.com",
+  report.failures.push_back({"crm.contacts", "k1", "  ann@example.com\t",
                              zohosync::connectors::ErrorClass::per_record, "refused"});
   report.fatal = true;
   const std::string table = format_report_table(report);
