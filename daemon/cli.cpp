@@ -76,7 +76,8 @@ int run_cli(int argc, char** argv) {
   reconcile_cmd->add_flag("--dry-run", reconcile_options.dry_run,
                           "Plan and print, write nothing (the state dir stays as it was)");
   reconcile_cmd->add_flag("--json", reconcile_options.json,
-                          "Print one JSON document with every action and its reason");
+                          "Print one JSON document (\"schema\": 1) with every action and its "
+                          "reason");
   reconcile_cmd->add_flag("--force-delete", reconcile_options.force_delete,
                           "Override the mass-delete guard for this run");
   reconcile_cmd->add_flag("--reinitialize", global.reinitialize, kReinitialize);
@@ -113,11 +114,14 @@ int run_cli(int argc, char** argv) {
                           "(midnight UTC)");
   journal_cmd->add_option("--person", journal_options.person, "Only changes to this email");
   journal_cmd->add_option("--limit", journal_options.limit, "Show at most this many entries");
-  journal_cmd->add_flag("--json", journal_options.json, "Print one JSON object per line");
+  journal_cmd->add_flag("--json", journal_options.json,
+                        "Print one JSON object per line, each with \"schema\": 1");
 
   ConflictsOptions conflicts_options;
   auto* conflicts_cmd = app.add_subcommand("conflicts", "List, show or resolve held conflicts");
-  conflicts_cmd->add_subcommand("list", "List open conflicts (the default)");
+  auto* list = conflicts_cmd->add_subcommand("list", "List open conflicts (the default)");
+  list->add_flag("--json", conflicts_options.json,
+                 "Print one JSON document {\"schema\":1,\"conflicts\":[...]}");
   auto* show = conflicts_cmd->add_subcommand("show", "Show one conflict");
   show->add_option("id", conflicts_options.id, "PERSON:FIELD, as listed")->required();
   show->add_option("--collection", conflicts_options.collection,

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
 #include "common/email_address.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
@@ -76,8 +78,11 @@ std::vector<OpenConflict> read_conflicts(const state::Store& store) {
   return out;
 }
 
-void print_list(const std::vector<OpenConflict>& conflicts) {
-  std::fputs(format_conflicts_table(conflicts).c_str(), stdout);
+void print_list(const std::vector<OpenConflict>& conflicts, bool json) {
+  if (json)
+    std::printf("%s\n", boost::json::serialize(conflicts_to_json(conflicts)).c_str());
+  else
+    std::fputs(format_conflicts_table(conflicts).c_str(), stdout);
 }
 
 // `several`: the person has other conflicts on this field.
@@ -162,14 +167,14 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options) 
         return exit_code::kDataError;
       }
       if (options.action == ConflictsOptions::Action::list) {
-        print_list({});
+        print_list({}, options.json);
         return exit_code::kOk;
       }
     }
     std::vector<OpenConflict> conflicts =
         store ? read_conflicts(*store) : std::vector<OpenConflict>{};
     if (options.action == ConflictsOptions::Action::list) {
-      print_list(conflicts);
+      print_list(conflicts, options.json);
       return exit_code::kOk;
     }
     // The person's conflicts on the field: one per collection.

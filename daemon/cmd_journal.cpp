@@ -53,6 +53,8 @@ void print_text(const state::JournalEntry& entry) {
 
 void print_json(const state::JournalEntry& entry) {
   boost::json::object doc;
+  // The version of this line's layout: keys are only ever added under 1.
+  doc["schema"] = 1;
   doc["seq"] = entry.seq;
   doc["time"] = format_time(entry.time_ms);
   doc["time_ms"] = entry.time_ms;

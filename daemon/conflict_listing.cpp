@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
+#include <ctime>
 #include <set>
 #include <string_view>
 
@@ -44,6 +46,15 @@ std::string padded(const std::string& text, std::size_t width) {
 // Emails are shown without the blanks a product may have stored around them.
 std::string shown_value(const mapping::ConflictRow& row, const std::string& value) {
   return row.field == mapping::Field::email ? std::string(common::displayed_email(value)) : value;
+}
+
+std::string format_time(std::int64_t time_ms) {
+  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buffer[32];
+  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buffer;
 }
 
 }  // namespace
@@ -89,6 +100,29 @@ std::string format_conflicts_table(const std::vector<OpenConflict>& conflicts) {
     }
   }
   return out;
+}
+
+boost::json::value conflicts_to_json(const std::vector<OpenConflict>& conflicts) {
+  boost::json::array list;
+  for (const auto& c : conflicts) {
+    list.push_back(boost::json::object{
+        {"id", conflict_id(c.row)},
+        {"person", c.row.person},
+        {"email", c.email},
+        {"field", mapping::field_name(c.row.field)},
+        {"collection", c.row.collection},
+        {"record_id", c.row.record_id},
+        {"value", c.row.remote_value},
+        {"value_modified_ms", c.row.remote_time},
+        {"current_value", c.row.canonical_value},
+        {"current_from", c.canonical_origin},
+        {"current_modified_ms", c.row.canonical_time},
+        {"opened", c.row.opened_ms > 0 ? boost::json::value(format_time(c.row.opened_ms))
+                                       : boost::json::value(nullptr)},
+        {"opened_ms", c.row.opened_ms},
+    });
+  }
+  return boost::json::object{{"schema", kConflictsSchema}, {"conflicts", std::move(list)}};
 }
 
 }  // namespace zohosync::daemon

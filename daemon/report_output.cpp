@@ -164,6 +164,7 @@ std::string format_report_summary(const CycleReport& report) {
 
 boost::json::value report_to_json(const CycleReport& report) {
   boost::json::object doc;
+  doc["schema"] = kReportSchema;
   doc["dry_run"] = report.dry_run;
   doc["ok"] = problems(report) == 0 && report.unknown_collections.empty();
   boost::json::object collections;

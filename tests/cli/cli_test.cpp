@@ -218,6 +218,9 @@ TEST_CASE("journal and status read what the store holds") {
   CHECK(last_day.exit_code == exit_code::kOk);
   CHECK(last_day.out == "journal: no matching entries\n");
 
+  // Each --json line says its layout's version.
+  for (auto& entry : entries)
+    CHECK(entry["schema"] == 1);
   // The text shows an email without the blanks it was stored with.
   auto text = run_captured({"journal", "--config", kExample, "--state-dir", state_dir.string()});
   CHECK(text.out.find(" update bob@example.com projects.contacts/77 <- crm.contacts/1001 (") !=
@@ -306,6 +309,19 @@ TEST_CASE("conflicts: two records of one person held on one field share an id") 
   CHECK(list.out.find("2 open conflicts; `zohosync conflicts show ID` for details\n") !=
         std::string::npos);
   CHECK(list.out.find("--collection") != std::string::npos);
+  // --json: one document with the table's information.
+  auto json =
+      run_captured({"conflicts", "list", "--json", "--config", kExample, "--state-dir", sd});
+  REQUIRE(json.exit_code == exit_code::kOk);
+  auto doc = boost::json::parse(json.out).as_object();
+  CHECK(doc["schema"] == 1);
+  auto& listed = doc["conflicts"].as_array();
+  REQUIRE(listed.size() == 2);
+  for (auto& c : listed) {
+    CHECK(c.as_object()["id"] == "7:email");
+    CHECK(c.as_object()["email"] == "ann@example.com");
+    CHECK(c.as_object()["current_value"] == "ann@example.com");
+  }
 
   auto both =
       run_captured({"conflicts", "show", "7:email", "--config", kExample, "--state-dir", sd});
@@ -352,6 +368,9 @@ TEST_CASE("conflicts: two records of one person held on one field share an id") 
              "--state-dir", sd}) == exit_code::kOk);
   auto none = run_captured({"conflicts", "list", "--config", kExample, "--state-dir", sd});
   CHECK(none.out == "no open conflicts\n");
+  auto none_json =
+      run_captured({"conflicts", "list", "--json", "--config", kExample, "--state-dir", sd});
+  CHECK(none_json.out == "{\"schema\":1,\"conflicts\":[]}\n");
 }
 
 TEST_CASE("conflicts: --take naming one of the collections resolves that one") {

@@ -1,7 +1,9 @@
 // `zohosync conflicts list`: columns as wide as their content (a long value
-// cut with an ellipsis), emails without the blanks stored around them.
+// cut with an ellipsis), emails without the blanks stored around them, and
+// --json with the same information, whole.
 #include <doctest/doctest.h>
 
+#include <boost/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -92,4 +94,24 @@ TEST_CASE("conflicts list: a long email is cut with an ellipsis and keeps the co
   CHECK(column_of(lines[1], "crm.contacts") == column_of(lines[0], "collection"));
   CHECK(column_of(lines[2], "projects.contacts") == column_of(lines[0], "collection"));
   CHECK(column_of(lines[1], "ann@example.com") == column_of(lines[0], "current value"));
+}
+
+TEST_CASE("conflicts list --json: schema 1 and every conflict whole") {
+  const std::vector<OpenConflict> conflicts = {
+      conflict(1, mapping::Field::email, kLongEmail, "crm.contacts", kLongEmail, "ann@example.com"),
+  };
+  const auto doc = conflicts_to_json(conflicts).as_object();
+  CHECK(doc.at("schema") == 1);
+  const auto& list = doc.at("conflicts").as_array();
+  REQUIRE(list.size() == 1);
+  const auto& c = list[0].as_object();
+  CHECK(c.at("id") == "1:email");
+  CHECK(c.at("email").as_string() == kLongEmail);
+  CHECK(c.at("collection") == "crm.contacts");
+  CHECK(c.at("record_id") == "r1");
+  CHECK(c.at("value").as_string() == kLongEmail);
+  CHECK(c.at("current_value") == "ann@example.com");
+  CHECK(c.at("current_from") == "crm.contacts");
+  CHECK(c.at("opened") == "2026-09-21T14:13:20Z");
+  CHECK(zohosync::daemon::conflicts_to_json({}).as_object().at("conflicts").as_array().empty());
 }

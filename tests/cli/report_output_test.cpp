@@ -1,7 +1,8 @@
 // What `zohosync reconcile` prints after a cycle: every problem the closing
-// line counts is named in the table above it.
+// line counts is named in the table above it, and --json says its schema.
 #include <doctest/doctest.h>
 
+#include <boost/json.hpp>
 #include <string>
 
 #include "daemon/report_output.hpp"
@@ -57,4 +58,17 @@ TEST_CASE("reconcile: a failure names its person without the blanks stored aroun
   // The stop a fatal error causes is a problem of its own, and named too.
   CHECK(table.find("stopped: ") != std::string::npos);
   CHECK(format_problems_line(report) == "2 problems need attention (see above)\n");
+}
+
+TEST_CASE("reconcile --json: the document carries \"schema\": 1 beside its other keys") {
+  CycleReport report;
+  report.collections["crm.contacts"].records_seen = 1;
+  const auto doc = report_to_json(report).as_object();
+  CHECK(doc.at("schema") == 1);
+  for (const char* key :
+       {"dry_run", "ok", "collections", "totals", "failures", "unreachable", "unknown_collections",
+        "actions", "resumed", "pending", "planned_writes", "failed", "held", "fatal"}) {
+    CAPTURE(key);
+    CHECK(doc.contains(key));
+  }
 }
