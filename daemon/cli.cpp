@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 
+#include "daemon/build_info.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/logging.hpp"
@@ -56,7 +57,7 @@ int run_cli(int argc, char** argv) {
     std::fprintf(stderr, "zohosync: warning: cannot mark the process non-dumpable: %s\n",
                  std::strerror(errno));
   CLI::App app{"zohosync keeps people in step across Zoho Inventory, Projects, CRM and Contracts."};
-  app.set_version_flag("--version", std::string("zohosync ") + ZOHOSYNC_VERSION);
+  app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
   // Global options may also follow the subcommand: `zohosync status --state-dir X`.
   app.fallthrough();

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -168,6 +169,16 @@ void write_journal(const fs::path& state_dir) {
 }
 
 }  // namespace
+
+TEST_CASE("--version names the version, the commit and the build type") {
+  const auto version = run_captured({"--version"});
+  CHECK(version.exit_code == exit_code::kOk);
+  CAPTURE(version.out);
+  CHECK(std::regex_match(
+      version.out,
+      std::regex(
+          R"(zohosync [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{4,}|unknown), [^,()]+\)\n)")));
+}
 
 TEST_CASE("journal and status read what the store holds") {
   TempDir dir;
