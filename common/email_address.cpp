@@ -15,12 +15,16 @@ char to_lower(char c) {
 
 }  // namespace
 
-std::string normalize_email(std::string_view email) {
+std::string_view displayed_email(std::string_view email) {
   while (!email.empty() && is_space(email.front()))
     email.remove_prefix(1);
   while (!email.empty() && is_space(email.back()))
     email.remove_suffix(1);
-  std::string out(email);
+  return email;
+}
+
+std::string normalize_email(std::string_view email) {
+  std::string out(displayed_email(email));
   for (char& c : out)
     c = to_lower(c);
   while (!out.empty() && out.back() == '.')

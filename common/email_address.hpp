@@ -15,4 +15,9 @@ namespace zohosync::common {
 // a@x.com are two people.
 std::string normalize_email(std::string_view email);
 
+// An email as the commands print it: without the white space a product kept
+// around it (which would break a column or read as part of the address),
+// otherwise as stored. JSON outputs keep the stored value.
+std::string_view displayed_email(std::string_view email);
+
 }  // namespace zohosync::common

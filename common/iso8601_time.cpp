@@ -50,12 +50,15 @@ constexpr Rules rules_of(IsoReading reading) {
               .fraction = Fraction::milliseconds,
               .zone = Zone::optional,
               .after_zone_ignored = true};
-    case IsoReading::journal_since:  // sscanf("%4d-%2d-%2dT%2d:%2d:%2d") answering 3, 5 or 6
-      return {.fields = Fields::scanf,
+    case IsoReading::journal_since:  // RFC 3339, seconds and zone optional, a date alone
+      return {.space_for_t = true,
               .date_alone = true,
               .minutes_alone = true,
-              .rest_ignored = true,
-              .ranges_checked = true};
+              .ranges_checked = true,
+              .fraction = Fraction::milliseconds,
+              .zone = Zone::optional,
+              .lowercase_z = true,
+              .offset_checked = true};
   }
   return {};
 }
@@ -93,7 +96,14 @@ bool read_time(Cursor& in, const Rules& rules, Parsed& out) {
     return rules.date_alone && (rules.rest_ignored || date_ends);
   if (!in.literal(':') || !take(field(in, rules, 2), out.minute))
     return false;
-  return (in.literal(':') && take(field(in, rules, 2), out.second)) || rules.minutes_alone;
+  // A ':' with no seconds after it is refused, not read as whole minutes.
+  Cursor seconds = in;
+  if (!seconds.literal(':'))
+    return rules.minutes_alone;
+  if (!take(field(seconds, rules, 2), out.second))
+    return false;
+  in = seconds;
+  return true;
 }
 
 // Fraction and zone after the seconds; false when the text is refused.

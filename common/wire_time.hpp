@@ -55,10 +55,11 @@ enum class IsoReading {
   // fields (the offset's too); no offset means UTC, and whatever follows a Z
   // or an offset is ignored.
   contracts,
-  // `journal --since`: "YYYY-MM-DD[Thh:mm[:ss]]" in UTC with scanf fields,
-  // month 1-12, day 1-31, hour at most 23, minute at most 59, second at most
-  // 60 (a negative time field passes); an hour without minutes is refused, and
-  // whatever follows the last field read is ignored.
+  // `journal --since`: RFC 3339 with the seconds and the zone optional,
+  // "YYYY-MM-DD[(T| )hh:mm[:ss[.fraction]]][Z|z|±hh[:]mm]", or a date
+  // alone (midnight UTC); no zone means UTC. Fixed fields with the ranges
+  // and offsets of crm; nothing may follow. (Relative times like "-1h" are
+  // read by the journal command itself.)
   journal_since,
 };
 

@@ -10,6 +10,7 @@
 #include <exception>
 #include <string>
 
+#include "daemon/build_info.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/logging.hpp"
@@ -56,7 +57,7 @@ int run_cli(int argc, char** argv) {
     std::fprintf(stderr, "zohosync: warning: cannot mark the process non-dumpable: %s\n",
                  std::strerror(errno));
   CLI::App app{"zohosync keeps people in step across Zoho Inventory, Projects, CRM and Contracts."};
-  app.set_version_flag("--version", std::string("zohosync ") + ZOHOSYNC_VERSION);
+  app.set_version_flag("--version", version_line());
   app.require_subcommand(1);
   // Global options may also follow the subcommand: `zohosync status --state-dir X`.
   app.fallthrough();
@@ -76,7 +77,8 @@ int run_cli(int argc, char** argv) {
   reconcile_cmd->add_flag("--dry-run", reconcile_options.dry_run,
                           "Plan and print, write nothing (the state dir stays as it was)");
   reconcile_cmd->add_flag("--json", reconcile_options.json,
-                          "Print one JSON document with every action and its reason");
+                          "Print one JSON document (\"schema\": 1) with every action and its "
+                          "reason");
   reconcile_cmd->add_flag("--force-delete", reconcile_options.force_delete,
                           "Override the mass-delete guard for this run");
   reconcile_cmd->add_flag("--reinitialize", global.reinitialize, kReinitialize);
@@ -107,14 +109,20 @@ int run_cli(int argc, char** argv) {
   JournalOptions journal_options;
   auto* journal_cmd = app.add_subcommand("journal", "Show the journal of applied changes");
   journal_cmd->add_option("--since", journal_options.since,
-                          "Start after this sequence number, or at this ISO 8601 time");
+                          "Start after this sequence number, or at this time: "
+                          "2026-11-24T09:30:00+05:00, 2026-11-24 09:30 (UTC unless a zone "
+                          "is given), 2026-11-24, -30m, -1h, -2d, 1h ago, today or yesterday "
+                          "(midnight UTC)");
   journal_cmd->add_option("--person", journal_options.person, "Only changes to this email");
   journal_cmd->add_option("--limit", journal_options.limit, "Show at most this many entries");
-  journal_cmd->add_flag("--json", journal_options.json, "Print one JSON object per line");
+  journal_cmd->add_flag("--json", journal_options.json,
+                        "Print one JSON object per line, each with \"schema\": 1");
 
   ConflictsOptions conflicts_options;
   auto* conflicts_cmd = app.add_subcommand("conflicts", "List, show or resolve held conflicts");
-  conflicts_cmd->add_subcommand("list", "List open conflicts (the default)");
+  auto* list = conflicts_cmd->add_subcommand("list", "List open conflicts (the default)");
+  list->add_flag("--json", conflicts_options.json,
+                 "Print one JSON document {\"schema\":1,\"conflicts\":[...]}");
   auto* show = conflicts_cmd->add_subcommand("show", "Show one conflict");
   show->add_option("id", conflicts_options.id, "PERSON:FIELD, as listed")->required();
   show->add_option("--collection", conflicts_options.collection,

@@ -11,12 +11,15 @@
 #include <cstdio>
 #include <ctime>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
+#include <boost/json.hpp>
+
+#include "common/email_address.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
+#include "daemon/conflict_listing.hpp"
 #include "daemon/engine/engine.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/state_errors.hpp"
@@ -29,16 +32,6 @@
 
 namespace zohosync::daemon {
 namespace {
-
-struct OpenConflict {
-  mapping::ConflictRow row;
-  std::string email;             // the person's
-  std::string canonical_origin;  // the collection the person's current value came from
-};
-
-std::string conflict_id(const mapping::ConflictRow& row) {
-  return std::to_string(row.person) + ":" + std::string(mapping::field_name(row.field));
-}
 
 std::optional<std::pair<mapping::PersonId, mapping::Field>> parse_id(const std::string& id) {
   const auto colon = id.find(':');
@@ -85,36 +78,19 @@ std::vector<OpenConflict> read_conflicts(const state::Store& store) {
   return out;
 }
 
-void print_list(const std::vector<OpenConflict>& conflicts) {
-  if (conflicts.empty()) {
-    std::printf("no open conflicts\n");
-    return;
-  }
-  std::printf("%-20s %-28s %-32s %-24s %s\n", "id", "person", "collection", "its value",
-              "current value");
-  for (const auto& c : conflicts) {
-    std::printf("%-20s %-28s %-32s %-24s %s\n", conflict_id(c.row).c_str(), c.email.c_str(),
-                c.row.collection.c_str(), c.row.remote_value.c_str(),
-                c.row.canonical_value.c_str());
-  }
-  std::printf("%zu open conflict%s; `zohosync conflicts show ID` for details\n", conflicts.size(),
-              conflicts.size() == 1 ? "" : "s");
-  std::set<std::string> ids;
-  for (const auto& c : conflicts) {
-    if (!ids.insert(conflict_id(c.row)).second) {
-      std::printf(
-          "an id listed more than once is held in several collections: add --collection "
-          "COLLECTION to show or resolve one\n");
-      break;
-    }
-  }
+void print_list(const std::vector<OpenConflict>& conflicts, bool json) {
+  if (json)
+    std::printf("%s\n", boost::json::serialize(conflicts_to_json(conflicts)).c_str());
+  else
+    std::fputs(format_conflicts_table(conflicts).c_str(), stdout);
 }
 
 // `several`: the person has other conflicts on this field.
 void print_show(const OpenConflict& c, bool several) {
   const std::string id = conflict_id(c.row);
   std::printf("conflict %s\n", id.c_str());
-  std::printf("  person:        %s (id %llu)\n", c.email.c_str(),
+  std::printf("  person:        %s (id %llu)\n",
+              std::string(common::displayed_email(c.email)).c_str(),
               static_cast<unsigned long long>(c.row.person));
   std::printf("  field:         %s\n", std::string(mapping::field_name(c.row.field)).c_str());
   std::printf("  opened:        %s\n", format_time(c.row.opened_ms).c_str());
@@ -191,14 +167,14 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options) 
         return exit_code::kDataError;
       }
       if (options.action == ConflictsOptions::Action::list) {
-        print_list({});
+        print_list({}, options.json);
         return exit_code::kOk;
       }
     }
     std::vector<OpenConflict> conflicts =
         store ? read_conflicts(*store) : std::vector<OpenConflict>{};
     if (options.action == ConflictsOptions::Action::list) {
-      print_list(conflicts);
+      print_list(conflicts, options.json);
       return exit_code::kOk;
     }
     // The person's conflicts on the field: one per collection.
@@ -265,7 +241,7 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options) 
       return exit_code::kDataError;
     }
     std::printf("resolved %s: %s keeps \"%s\"; the next cycle writes it where it differs\n",
-                options.id.c_str(), found->email.c_str(),
+                options.id.c_str(), std::string(common::displayed_email(found->email)).c_str(),
                 take == mapping::Take::record ? found->row.remote_value.c_str()
                                               : found->row.canonical_value.c_str());
     return exit_code::kOk;

@@ -1,6 +1,6 @@
 // `zohosync journal`: the audit log of every change zohosync applied, oldest
 // first. Read-only, so it is safe while the daemon runs.
-#include <charconv>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -10,36 +10,20 @@
 #include <boost/json.hpp>
 
 #include "common/email_address.hpp"
-#include "common/wire_time.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
 #include "daemon/exit_codes.hpp"
+#include "daemon/journal_since.hpp"
 #include "daemon/state_errors.hpp"
 #include "state/store.hpp"
 
 namespace zohosync::daemon {
 namespace {
 
-// --since is either a journal sequence number (show entries after it) or an
-// ISO 8601 UTC time "YYYY-MM-DD[THH:MM[:SS]][Z]" (show entries at or after it).
-struct Since {
-  std::uint64_t after_seq = 0;
-  std::int64_t from_time_ms = 0;
-};
-
-std::optional<Since> parse_since(const std::string& text) {
-  Since since;
-  std::uint64_t seq = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seq);
-  if (ec == std::errc() && end == text.data() + text.size()) {
-    since.after_seq = seq;
-    return since;
-  }
-  const auto time_ms = common::parse_iso8601_ms(text, common::IsoReading::journal_since);
-  if (!time_ms)
-    return std::nullopt;
-  since.from_time_ms = *time_ms;
-  return since;
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string format_time(std::int64_t time_ms) {
@@ -52,11 +36,12 @@ std::string format_time(std::int64_t time_ms) {
 }
 
 void print_text(const state::JournalEntry& entry) {
+  const std::string person(common::displayed_email(entry.person_email));
   std::printf("#%llu %s %s %s %s/%s <- %s/%s", static_cast<unsigned long long>(entry.seq),
               format_time(entry.time_ms).c_str(), entry.operation.c_str(),
-              entry.person_email.empty() ? "-" : entry.person_email.c_str(),
-              entry.target_collection.c_str(), entry.target_record.c_str(),
-              entry.origin_collection.c_str(), entry.origin_record.c_str());
+              person.empty() ? "-" : person.c_str(), entry.target_collection.c_str(),
+              entry.target_record.c_str(), entry.origin_collection.c_str(),
+              entry.origin_record.c_str());
   if (!entry.reason.empty())
     std::printf(" (%s)", entry.reason.c_str());
   std::printf("\n");
@@ -68,6 +53,8 @@ void print_text(const state::JournalEntry& entry) {
 
 void print_json(const state::JournalEntry& entry) {
   boost::json::object doc;
+  // The version of this line's layout: keys are only ever added under 1.
+  doc["schema"] = 1;
   doc["seq"] = entry.seq;
   doc["time"] = format_time(entry.time_ms);
   doc["time_ms"] = entry.time_ms;
@@ -92,14 +79,12 @@ void print_json(const state::JournalEntry& entry) {
 }  // namespace
 
 int run_journal(const GlobalOptions& global, const JournalOptions& options) {
-  Since since;
+  JournalSince since;
   if (options.since) {
-    auto parsed = parse_since(*options.since);
+    auto parsed = parse_journal_since(*options.since, now_ms());
     if (!parsed) {
-      std::fprintf(stderr,
-                   "zohosync journal: --since %s: expected a sequence number or a UTC time like "
-                   "2026-11-24T09:30:00Z\n",
-                   options.since->c_str());
+      std::fprintf(stderr, "zohosync journal: --since %s: expected %s\n", options.since->c_str(),
+                   kJournalSinceForms);
       return exit_code::kUsage;
     }
     since = *parsed;

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <set>
 
+#include "common/email_address.hpp"
 #include "connectors/crm/contact_role_sync.hpp"
 #include "connectors/limits/api_client.hpp"
 #include "daemon/commands.hpp"
@@ -254,8 +255,9 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
         for (const mapping::Action& a : report.actions) {
           if (!mapping::is_write(a.kind) || ++writes > kShown)
             continue;
+          const std::string email(common::displayed_email(a.person_email));
           std::printf("  %-8s %-31s %-30s %s\n", std::string(mapping::to_string(a.kind)).c_str(),
-                      a.collection.c_str(), a.person_email.c_str(), a.reason.c_str());
+                      a.collection.c_str(), email.c_str(), a.reason.c_str());
         }
         if (writes > kShown)
           std::printf("  ... and %zu more planned writes (--json lists every action)\n",
@@ -263,9 +265,7 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
       }
       if (!role_problem.empty())
         std::printf("CRM contact roles not updated: %s\n", role_problem.c_str());
-      std::size_t n = problems(report);
-      if (n > 0)
-        std::printf("%zu problem%s need attention (see above)\n", n, n == 1 ? "" : "s");
+      std::fputs(format_problems_line(report).c_str(), stdout);
     }
     return exit_code_for(report);
   } catch (...) {

@@ -51,6 +51,7 @@ struct ConflictsOptions {
   // show/resolve: the collection of the record the conflict is held on, when
   // the person has conflicts on that field in several (empty: any).
   std::string collection;
+  bool json = false;  // list: one JSON document instead of the table
 };
 
 // Each returns the process exit code (see exit_codes.hpp) and never throws.

@@ -22,6 +22,8 @@
 #include <string_view>
 #include <vector>
 
+#include "daemon/progress_bar.hpp"
+
 namespace zohosync::daemon::logging {
 namespace {
 
@@ -139,8 +141,8 @@ class RecordSink final : public spdlog::sinks::base_sink<std::mutex> {
   void sink_it_(const spdlog::details::log_msg& msg) override {
     if (format_ == Format::journal_json && send_to_journal(journal_fields(msg)))
       return;
-    const std::string line = stderr_line(msg, format_);
-    std::fwrite(line.data(), 1, line.size(), stderr);
+    // Above `reconcile`'s progress bar, when one is drawn on this stderr.
+    write_above_progress_bar(stderr_line(msg, format_));
   }
   void flush_() override { std::fflush(stderr); }
 

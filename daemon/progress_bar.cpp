@@ -2,13 +2,43 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 #include <string>
 #include <utility>
 
 namespace zohosync::daemon {
+namespace {
+
+// The bar log lines are written above, and the lock that keeps a log line
+// from another thread out of the middle of a redraw. Taken by the bar's
+// calls and by write_above_progress_bar(), never while logging.
+std::mutex& bar_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+ProgressBar* active_bar = nullptr;
+
+}  // namespace
+
+ProgressBar::ProgressBar(bool enabled) : enabled_(enabled) {
+  if (!enabled_)
+    return;
+  std::lock_guard lock(bar_mutex());
+  active_bar = this;
+}
+
+ProgressBar::~ProgressBar() {
+  if (!enabled_)
+    return;
+  std::lock_guard lock(bar_mutex());
+  clear();
+  if (active_bar == this)
+    active_bar = nullptr;
+}
 
 bool ProgressBar::stderr_is_terminal() {
   const char* term = std::getenv("TERM");
@@ -20,6 +50,7 @@ void ProgressBar::update(std::string_view label, std::size_t done, std::size_t t
     return;
   const auto now = std::chrono::steady_clock::now();
   const bool last = done >= total;
+  std::lock_guard lock(bar_mutex());
   if (!last && drawn_ && now - last_draw_ < std::chrono::milliseconds(100))
     return;
   last_draw_ = now;
@@ -30,7 +61,10 @@ void ProgressBar::update(std::string_view label, std::size_t done, std::size_t t
 }
 
 void ProgressBar::set_note(std::string note) {
-  if (!enabled_ || note == note_)
+  if (!enabled_)
+    return;
+  std::lock_guard lock(bar_mutex());
+  if (note == note_)
     return;
   note_ = std::move(note);
   if (drawn_)
@@ -48,12 +82,29 @@ void ProgressBar::draw() {
   drawn_ = true;
 }
 
-void ProgressBar::finish() {
-  if (!enabled_ || !drawn_)
+void ProgressBar::clear() {
+  if (!drawn_)
     return;
   std::fputs("\r\033[K", stderr);
   std::fflush(stderr);
   drawn_ = false;
+}
+
+void ProgressBar::finish() {
+  if (!enabled_)
+    return;
+  std::lock_guard lock(bar_mutex());
+  clear();
+}
+
+void write_above_progress_bar(std::string_view lines) {
+  std::lock_guard lock(bar_mutex());
+  ProgressBar* bar = active_bar != nullptr && active_bar->drawn_ ? active_bar : nullptr;
+  if (bar != nullptr)
+    bar->clear();
+  std::fwrite(lines.data(), 1, lines.size(), stderr);
+  if (bar != nullptr)
+    bar->draw();
 }
 
 }  // namespace zohosync::daemon

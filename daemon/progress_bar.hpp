@@ -2,18 +2,26 @@
 // A one-line progress display on stderr for long one-shot runs. Only drawn
 // when stderr is a terminal (never into pipes, files or the journal), and at
 // most a few times a second so it costs nothing measurable.
+//
+// Log lines go to the same stderr. Written in the middle of the bar's line
+// they would run into it ("0/52026-12-07T..."), so the log sink writes them
+// through write_above_progress_bar(), which clears the bar's line first and
+// draws the bar again under them.
 
 #include <chrono>
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace zohosync::daemon {
 
 class ProgressBar {
  public:
-  // enabled = false makes every call a no-op (use for_terminal()).
-  explicit ProgressBar(bool enabled) : enabled_(enabled) {}
-  ~ProgressBar() { finish(); }
+  // enabled = false makes every call a no-op (use stderr_is_terminal()). An
+  // enabled bar is the one write_above_progress_bar() keeps below the log
+  // lines until it is destroyed (one at a time: the latest wins).
+  explicit ProgressBar(bool enabled);
+  ~ProgressBar();
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
 
@@ -29,7 +37,10 @@ class ProgressBar {
   void finish();
 
  private:
+  friend void write_above_progress_bar(std::string_view lines);
+  // Both expect the caller to hold the bar lock (progress_bar.cpp).
   void draw();
+  void clear();
 
   bool enabled_;
   bool drawn_ = false;
@@ -39,5 +50,11 @@ class ProgressBar {
   std::string note_;
   std::chrono::steady_clock::time_point last_draw_{};
 };
+
+// Writes `lines` (whole lines, each ending in '\n') to stderr. While a bar
+// is drawn, its line is cleared first and the bar is drawn again after them,
+// so the lines start at column 0 and the bar stays the last line. Safe from
+// any thread (the log sink calls it under its own mutex; the bar never logs).
+void write_above_progress_bar(std::string_view lines);
 
 }  // namespace zohosync::daemon

@@ -6,6 +6,8 @@
 
 #include <boost/json.hpp>
 
+#include "common/email_address.hpp"
+
 namespace zohosync::daemon {
 
 namespace {
@@ -123,16 +125,33 @@ std::string format_report_table(const CycleReport& report) {
   for (const Failure& f : report.failures) {
     if (is_unreachable(report, f))
       continue;  // said once per product above
+    const std::string_view email = common::displayed_email(f.person_email);
     out += fmt::format("failed: {} {}{}: {} ({})\n", f.collection,
                        f.record_id.empty() ? "(new record)" : f.record_id,
-                       f.person_email.empty() ? "" : " <" + f.person_email + ">", f.message,
+                       email.empty() ? "" : fmt::format(" <{}>", email), f.message,
                        connectors::to_string(f.error_class));
+  }
+  if (report.fatal)
+    out += "stopped: the writes ended at a configuration or fatal error (failed: above)\n";
+  // Held conflicts count as problems: say where they are and where to settle them.
+  for (const auto& [id, counts] : report.collections) {
+    if (counts.held > 0)
+      out += fmt::format("held: {} in {} for manual resolution (`zohosync conflicts list`)\n",
+                         plural(counts.held, "conflict"), id);
   }
   if (report.resumed > 0)
     out += fmt::format("resumed {} from an earlier run\n", plural(report.resumed, "write"));
   if (report.pending > 0)
     out += fmt::format("{} left for the next run\n", plural(report.pending, "write"));
   return out;
+}
+
+std::string format_problems_line(const CycleReport& report) {
+  const std::size_t n = problems(report);
+  if (n == 0)
+    return {};
+  return fmt::format("{} {} attention (see above)\n", plural(n, "problem"),
+                     n == 1 ? "needs" : "need");
 }
 
 std::string format_report_summary(const CycleReport& report) {
@@ -145,6 +164,7 @@ std::string format_report_summary(const CycleReport& report) {
 
 boost::json::value report_to_json(const CycleReport& report) {
   boost::json::object doc;
+  doc["schema"] = kReportSchema;
   doc["dry_run"] = report.dry_run;
   doc["ok"] = problems(report) == 0 && report.unknown_collections.empty();
   boost::json::object collections;

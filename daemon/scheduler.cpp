@@ -226,6 +226,7 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
 
   CycleOptions options;
   options.now_ms = now_ms;
+  options.wall_clock_ms = wall_clock_;
   options.batch = options_.batch;
   // Listings get two thirds of the cycle's time; the rest is for the writes
   // the answering products' changes need.

@@ -27,7 +27,11 @@ std::string_view to_string(FaultPoint point);
 enum class CyclePhase { listing, sending };
 
 struct CycleOptions {
-  std::int64_t now_ms = 0;  // the caller's clock: journal times, flip window
+  std::int64_t now_ms = 0;  // the caller's clock at the start: the plan's flip window
+  // The wall clock (unix ms) a journal entry is stamped with once the product
+  // confirmed its write, so that each entry says when its own write happened
+  // and not when a long cycle began. Unset: the system clock.
+  std::function<std::int64_t()> wall_clock_ms;
   bool dry_run = false;
   bool keep_actions = false;  // copy every planned action into the report
   // List every collection from the start (ignore the stored cursors): the
@@ -56,6 +60,15 @@ struct CycleOptions {
   // Called at each FaultPoint; a test throws from it to simulate a crash.
   std::function<void(FaultPoint)> fault_hook;
 };
+
+// The options' wall clock, or the system clock's time.
+inline std::int64_t wall_time_ms(const CycleOptions& options) {
+  if (options.wall_clock_ms)
+    return options.wall_clock_ms();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 // Calls the options' fault hook, if any, at `point`.
 inline void fault(const CycleOptions& options, FaultPoint point) {

@@ -40,6 +40,7 @@ struct PendingWrite {
   Action action;
   Status status = Status::not_sent;
   std::optional<connectors::Record> stored;
+  std::int64_t written_ms = 0;  // done: when the product confirmed it (the journal's time)
   bool found_existing = false;
   bool lookup_first = true;  // create: look the email up in the target before creating
   ErrorClass error_class = ErrorClass::fatal;
@@ -158,7 +159,7 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
     }
     if (crash)
       std::rethrow_exception(crash);
-    record(writes, start + 1, end, report, options);
+    record(writes, start + 1, end, report);
     fault(options, FaultPoint::after_confirm);
   }
 }
@@ -197,7 +198,7 @@ void OutboxSender::hold_for_budget(std::vector<PendingWrite>& writes,
 }
 
 void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
-                          CycleReport& report, const CycleOptions& options) {
+                          CycleReport& report) {
   spdlog::debug("cycle phase=journal: recording writes {}..{}", first, last);
   auto txn = store_.begin_write();
   state::Tables tables(txn, store_);
@@ -274,7 +275,7 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
       }
     }
     state::JournalEntry entry;
-    entry.time_ms = options.now_ms;
+    entry.time_ms = w.written_ms;
     entry.person_id = std::to_string(a.person);
     entry.person_email = a.person_email;
     entry.operation = std::string(mapping::to_string(a.kind));
@@ -318,8 +319,10 @@ boost::asio::awaitable<void> OutboxSender::send_batch(
       continue;
     auto send = [](OutboxSender* sender, PendingWrite* write,
                    const CycleOptions* opts) -> boost::asio::awaitable<void> {
-      if (co_await sender->send_one(*write))
+      if (co_await sender->send_one(*write)) {
+        write->written_ms = wall_time_ms(*opts);
         fault(*opts, FaultPoint::after_send);
+      }
     };
     const std::size_t child = shared->tasks.add();
     boost::asio::co_spawn(executor, send(this, &w, &options),

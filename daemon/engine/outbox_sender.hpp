@@ -73,9 +73,9 @@ class OutboxSender {
                                           std::size_t total, std::exception_ptr& crash);
   boost::asio::awaitable<bool> send_one(PendingWrite& write);
   // Records one batch's results (writes first..last of the outbox) in one
-  // transaction.
+  // transaction; each journal entry carries its write's own time.
   void record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
-              CycleReport& report, const CycleOptions& options);
+              CycleReport& report);
   // The person a record is linked to now (a short read transaction).
   std::optional<mapping::PersonId> linked_person(std::string_view collection,
                                                  std::string_view record_id) const;

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <initializer_list>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -147,7 +148,8 @@ std::vector<boost::json::object> json_lines(const std::string& text) {
 void write_journal(const fs::path& state_dir) {
   auto store = zohosync::state::Store::open(state_dir.string());
   auto txn = store.begin_write();
-  const char* emails[] = {"Ann@Example.com", "bob@example.com", "ann@example.com"};
+  // Bob's as a product may store it, with blanks around it.
+  const char* emails[] = {"Ann@Example.com", " bob@example.com\t", "ann@example.com"};
   std::int64_t time_ms = 1'790'000'000'000;  // 2026-09-22
   for (const char* email : emails) {
     zohosync::state::JournalEntry entry;
@@ -167,6 +169,16 @@ void write_journal(const fs::path& state_dir) {
 }
 
 }  // namespace
+
+TEST_CASE("--version names the version, the commit and the build type") {
+  const auto version = run_captured({"--version"});
+  CHECK(version.exit_code == exit_code::kOk);
+  CAPTURE(version.out);
+  CHECK(std::regex_match(
+      version.out,
+      std::regex(
+          R"(zohosync [0-9]+\.[0-9]+\.[0-9]+ \(commit ([0-9a-f]{4,}|unknown), [^,()]+\)\n)")));
+}
 
 TEST_CASE("journal and status read what the store holds") {
   TempDir dir;
@@ -200,8 +212,30 @@ TEST_CASE("journal and status read what the store holds") {
   auto by_time = run_captured({"journal", "--json", "--since", "2026-09-23T12:00:00Z", "--config",
                                kExample, "--state-dir", state_dir.string()});
   CHECK(json_lines(by_time.out).size() == 1);
-  CHECK(run({"journal", "--since", "yesterday", "--config", kExample, "--state-dir",
+  CHECK(run({"journal", "--since", "soon", "--config", kExample, "--state-dir",
              state_dir.string()}) == exit_code::kUsage);
+  // The entries are at 14:13:20 UTC on 2026-09-21, -22 and -23: a time after
+  // a space is read, and an offset moves the instant.
+  auto by_spaced_time = run_captured({"journal", "--json", "--since", "2026-09-22 15:00",
+                                      "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(by_spaced_time.exit_code == exit_code::kOk);
+  CHECK(json_lines(by_spaced_time.out).size() == 1);
+  auto by_offset = run_captured({"journal", "--json", "--since", "2026-09-22T19:00+05:00",
+                                 "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(json_lines(by_offset.out).size() == 2);
+  // Relative to now, all three are older than a day.
+  auto last_day = run_captured(
+      {"journal", "--since", "-1d", "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(last_day.exit_code == exit_code::kOk);
+  CHECK(last_day.out == "journal: no matching entries\n");
+
+  // Each --json line says its layout's version.
+  for (auto& entry : entries)
+    CHECK(entry["schema"] == 1);
+  // The text shows an email without the blanks it was stored with.
+  auto text = run_captured({"journal", "--config", kExample, "--state-dir", state_dir.string()});
+  CHECK(text.out.find(" update bob@example.com projects.contacts/77 <- crm.contacts/1001 (") !=
+        std::string::npos);
 
   auto status =
       run_captured({"status", "--json", "--config", kExample, "--state-dir", state_dir.string()});
@@ -286,6 +320,19 @@ TEST_CASE("conflicts: two records of one person held on one field share an id") 
   CHECK(list.out.find("2 open conflicts; `zohosync conflicts show ID` for details\n") !=
         std::string::npos);
   CHECK(list.out.find("--collection") != std::string::npos);
+  // --json: one document with the table's information.
+  auto json =
+      run_captured({"conflicts", "list", "--json", "--config", kExample, "--state-dir", sd});
+  REQUIRE(json.exit_code == exit_code::kOk);
+  auto doc = boost::json::parse(json.out).as_object();
+  CHECK(doc["schema"] == 1);
+  auto& listed = doc["conflicts"].as_array();
+  REQUIRE(listed.size() == 2);
+  for (auto& c : listed) {
+    CHECK(c.as_object()["id"] == "7:email");
+    CHECK(c.as_object()["email"] == "ann@example.com");
+    CHECK(c.as_object()["current_value"] == "ann@example.com");
+  }
 
   auto both =
       run_captured({"conflicts", "show", "7:email", "--config", kExample, "--state-dir", sd});
@@ -332,6 +379,9 @@ TEST_CASE("conflicts: two records of one person held on one field share an id") 
              "--state-dir", sd}) == exit_code::kOk);
   auto none = run_captured({"conflicts", "list", "--config", kExample, "--state-dir", sd});
   CHECK(none.out == "no open conflicts\n");
+  auto none_json =
+      run_captured({"conflicts", "list", "--json", "--config", kExample, "--state-dir", sd});
+  CHECK(none_json.out == "{\"schema\":1,\"conflicts\":[]}\n");
 }
 
 TEST_CASE("conflicts: --take naming one of the collections resolves that one") {

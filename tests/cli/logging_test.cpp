@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "daemon/logging.hpp"
+#include "daemon/progress_bar.hpp"
 
 namespace fs = std::filesystem;
 namespace logging = zohosync::daemon::logging;
@@ -170,4 +171,39 @@ TEST_CASE("json with stderr connected to the journal goes to journald when journ
         (journald ? logging::Format::journal_json : logging::Format::json));
   CHECK(logging::effective_format(logging::Format::text) == logging::Format::journal);
   ::unsetenv("JOURNAL_STREAM");
+}
+
+TEST_CASE("a log line during a progress bar starts on a cleared line, the bar drawn again below") {
+  constexpr std::string_view kClear = "\r\033[K";
+  StderrCapture capture;
+  logging::init(logging::Format::text, spdlog::level::info);
+  {
+    zohosync::daemon::ProgressBar bar(true);
+    bar.update("listing", 0, 5);
+    logging::get("crm")->warn("slow answer");
+    bar.update("listing", 5, 5);
+  }
+  logging::get("crm")->info("after the bar");
+  // Split where the line is cleared ("\r\033[K"): what follows each clear
+  // starts at column 0.
+  const std::string text = capture.text();
+  CAPTURE(text);
+  std::vector<std::string> pieces;
+  for (std::size_t from = 0;;) {
+    const auto at = text.find(kClear, from);
+    pieces.push_back(text.substr(from, at == std::string::npos ? at : at - from));
+    if (at == std::string::npos)
+      break;
+    from = at + kClear.size();
+  }
+  REQUIRE(pieces.size() == 6);
+  CHECK(pieces[0] == "");
+  CHECK(pieces[1] == "listing [------------------------------] 0/5");
+  // The log line on a line of its own, then the bar as it stood ...
+  CHECK(pieces[2].ends_with(" warn crm: slow answer\n"));
+  CHECK(pieces[2].find('\n') == pieces[2].size() - 1);
+  CHECK(pieces[3] == pieces[1]);
+  CHECK(pieces[4] == "listing [##############################] 5/5");
+  // ... and once the bar is gone, log lines follow its cleared line.
+  CHECK(pieces[5].ends_with(" info crm: after the bar\n"));
 }

@@ -55,3 +55,11 @@ TEST_CASE("normalize_email: the key is trimmed, ASCII lower-cased, without trail
     CHECK(normalize_email(c.email) == c.key);
   }
 }
+
+TEST_CASE("displayed_email: the blanks around the address go, nothing else changes") {
+  using zohosync::common::displayed_email;
+  CHECK(displayed_email("  Ann@Example.COM\t") == "Ann@Example.COM");
+  CHECK(displayed_email("\r\n ann@example.com. \n") == "ann@example.com.");
+  CHECK(displayed_email("a b@example.com") == "a b@example.com");
+  CHECK(displayed_email(" \t ") == "");
+}

@@ -191,28 +191,41 @@ TEST_CASE("parse_iso8601_ms contracts: scanf fields, text after the zone ignored
   }
 }
 
-TEST_CASE("parse_iso8601_ms journal_since: a date, minutes or seconds in UTC") {
+TEST_CASE("parse_iso8601_ms journal_since: RFC 3339, seconds and zone optional, else UTC") {
   const Case cases[] = {
       {"2026-09-23T12:00:00Z"sv, 1790164800000},
-      {"2026-09-23"sv, 1790121600000},
+      {"2026-09-23"sv, 1790121600000},  // a date alone: midnight UTC
       {"2026-09-23T12:30"sv, 1790166600000},
-      // Whatever follows the last field read is ignored (a zone too).
-      {"2026-09-23 and more"sv, 1790121600000},
-      {"2026-09-23T"sv, 1790121600000},
-      {"2026-09-23T12:30:15.5+05:00"sv, 1790166615000},
-      // scanf's fields: short, white space before, negative time fields.
-      {"2026-9-3T1:2:3"sv, 1788397323000},
-      {" 2026-09-23"sv, 1790121600000},
-      {"2026-09-23T-1:-5:-9"sv, 1790117691000},
+      // A space for the T, with or without seconds (the time is not dropped).
+      {"2026-09-23 12:30"sv, 1790166600000},
+      {"2026-09-23 12:30:15"sv, 1790166615000},
+      // An offset moves the instant; Z or z is UTC; no zone is UTC.
+      {"2026-09-23T12:30:15.5+05:00"sv, 1790148615500},
+      {"2026-09-23 12:30+05:00"sv, 1790148600000},
+      {"2026-09-23T12:30:00-0130"sv, 1790172000000},
+      {"2026-09-23T12:30z"sv, 1790166600000},
+      // Past the month's end rolls over, as everywhere (wire_time.hpp).
       {"2026-02-30T23:59:60"sv, 1772496000000},
-      // An hour alone; month, day, hour, minute or second too large.
+      // Anything after the last field, short or signed fields, white space.
+      {"2026-09-23 and more"sv, kRefused},
+      {"2026-09-23T"sv, kRefused},
+      {"2026-09-23T12:30:"sv, kRefused},
+      {"2026-09-23T12:30:00Z later"sv, kRefused},
+      {"2026-09-23Z"sv, kRefused},
+      {"2026-9-3T1:2:3"sv, kRefused},
+      {" 2026-09-23"sv, kRefused},
+      {"2026-09-23T-1:-5:-9"sv, kRefused},
+      // An hour alone; month, day, hour, minute, second or offset too large.
       {"2026-09-23T12"sv, kRefused},
       {"2026-13-01"sv, kRefused},
       {"2026-09-32"sv, kRefused},
       {"2026-09-23T24:00"sv, kRefused},
       {"2026-09-23T23:60"sv, kRefused},
       {"2026-09-23T23:59:61"sv, kRefused},
+      {"2026-09-23T12:30+24:00"sv, kRefused},
+      // Relative times are the journal command's to read.
       {"yesterday"sv, kRefused},
+      {"-1h"sv, kRefused},
       {""sv, kRefused},
   };
   for (const auto& c : cases) {

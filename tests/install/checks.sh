@@ -88,7 +88,7 @@ check_man_pages() {
 check_binary() {
   local root=$1 bindir=$2 version=$3 out
   if out=$(env -u LD_LIBRARY_PATH -u LD_PRELOAD "$root$bindir/zohosync" --version 2>&1) &&
-     [[ "$out" == "zohosync $version" ]]; then
+     [[ "$out" == "zohosync $version (commit "*", "*")" ]]; then
     ok "zohosync --version: $out"
   else
     fail "zohosync --version printed: $out"

@@ -1,0 +1,9 @@
+#include "daemon/build_info.hpp"
+
+namespace zohosync::daemon {
+
+const char* version_line() {
+  return "zohosync " ZOHOSYNC_VERSION " (commit " ZOHOSYNC_COMMIT ", " ZOHOSYNC_BUILD_TYPE ")";
+}
+
+}  // namespace zohosync::daemon
