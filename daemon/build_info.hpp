@@ -8,5 +8,9 @@ namespace zohosync::daemon {
 // commit the build was configured at ("unknown" outside a git checkout) and
 // the CMake build type.
 const char* version_line();
+// Each part alone (zohosync_build_info's labels).
+const char* version();
+const char* commit();
+const char* build_type();
 
 }  // namespace zohosync::daemon

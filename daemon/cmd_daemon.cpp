@@ -34,6 +34,7 @@
 #include "daemon/health.hpp"
 #include "daemon/instance_lock.hpp"
 
+#include "daemon/build_info.hpp"
 #include "daemon/metrics.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/sd_notify.hpp"
@@ -109,8 +110,10 @@ void describe_runtime_metrics(metrics::Registry& r) {
   r.describe("zohosync_people", Type::gauge, "People known to the state store");
   r.describe("zohosync_links", Type::gauge, "Records linked to a person");
   r.describe("zohosync_ready", Type::gauge, "1 once a first cycle succeeded");
-  r.describe("zohosync_build_info", Type::gauge, "Always 1; the version of the running zohosync");
-  r.set("zohosync_build_info", {{"version", ZOHOSYNC_VERSION}}, 1);
+  r.describe("zohosync_build_info", Type::gauge,
+             "Always 1; the version, commit and build type of the running zohosync");
+  r.set("zohosync_build_info",
+        {{"version", version()}, {"commit", commit()}, {"build_type", build_type()}}, 1);
   const auto& bounds = connectors::LatencyHistogram::kBounds;
   r.describe_histogram("zohosync_api_request_duration_seconds",
                        "Time from sending a request to its whole answer (or its failure), by "
