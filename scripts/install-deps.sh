@@ -16,6 +16,8 @@ packages=(
   dpkg-dev man-db file
   # tests/daemon/status_process_test: the daemon's status page in a real browser, headless
   chromium
+  # tests/contrib: promtool checks the Prometheus alerting rules
+  prometheus
   # scripts/soak.sh and its CI-sized CTest variant drive the sandbox from Python
   python3
   # tests/hostile/environment_test: a small tmpfs in a private namespace

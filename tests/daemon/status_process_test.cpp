@@ -116,6 +116,37 @@ TEST_CASE("status: /status, the page at / and `zohosync status` agree, and show 
   for (const char* product : {"inventory", "projects", "crm", "contracts"})
     CHECK(status.at("budgets").as_object().contains(product));
 
+  // The monitoring pack (contrib/) names only metrics this daemon serves;
+  // counters exist at 0 before their first event; no collection="*".
+  http_client metrics_client(*admin);
+  const std::string metrics = metrics_client.get("/metrics").body;
+  for (const char* file :
+       {"contrib/prometheus/alerts.yml", "contrib/grafana/zohosync-dashboard.json"}) {
+    const std::string text = read_file(fs::path(ZOHOSYNC_SOURCE_DIR) / file);
+    const std::regex name("zohosync_[a-z_]+");
+    std::size_t names = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), name);
+         it != std::sregex_iterator(); ++it, ++names) {
+      std::string metric = it->str();
+      for (const char* suffix : {"_bucket", "_sum", "_count"}) {
+        const std::string s(suffix);
+        if (metric.size() > s.size() && metric.compare(metric.size() - s.size(), s.size(), s) == 0)
+          metric.resize(metric.size() - s.size());
+      }
+      CAPTURE(file);
+      CAPTURE(metric);
+      CHECK(metrics.find("# TYPE " + metric + " ") != std::string::npos);
+    }
+    CHECK(names > 5);
+  }
+  CHECK(metrics.find("zohosync_writes_total{collection=\"crm.contacts\",result=\"failed\"} 0\n") !=
+        std::string::npos);
+  CHECK(metrics.find("# TYPE zohosync_cycle_duration_seconds histogram") != std::string::npos);
+  CHECK(metrics.find("zohosync_api_request_duration_seconds_count{product=\"crm\"}") !=
+        std::string::npos);
+  CHECK(metrics.find("zohosync_build_info{version=") != std::string::npos);
+  CHECK(metrics.find("collection=\"*\"") == std::string::npos);
+
   // CRM stops answering: every call a 500.
   REQUIRE(sb.admin_post("faults", R"({"kind":"500","path":"/crm/v8/*","times":100000})").status ==
           200);

@@ -16,6 +16,9 @@ check_files() {
     usr/lib/systemd/system/zohosync.service \
     usr/lib/systemd/system/zohosync@.service \
     usr/share/doc/zohosync/README.md \
+    usr/share/doc/zohosync/contrib/grafana/zohosync-dashboard.json \
+    usr/share/doc/zohosync/contrib/prometheus/alerts.yml \
+    usr/share/doc/zohosync/contrib/prometheus/alerts_test.yml \
     usr/share/doc/zohosync/examples/zohosync.toml \
     usr/share/man/man1/zohosync.1 \
     usr/share/man/man5/zohosync.toml.5 | LC_ALL=C sort)
