@@ -16,6 +16,8 @@ packages=(
   dpkg-dev man-db file
   # tests/daemon/status_process_test: the daemon's status page in a real browser, headless
   chromium
+  # tests/install: Debian's package checker on the built .deb
+  lintian
   # tests/contrib: promtool checks the Prometheus alerting rules
   prometheus
   # scripts/soak.sh and its CI-sized CTest variant drive the sandbox from Python

@@ -16,12 +16,14 @@ check_files() {
     usr/lib/systemd/system/zohosync.service \
     usr/lib/systemd/system/zohosync@.service \
     usr/share/doc/zohosync/README.md \
+    usr/share/doc/zohosync/changelog.gz \
+    usr/share/doc/zohosync/copyright \
     usr/share/doc/zohosync/contrib/grafana/zohosync-dashboard.json \
     usr/share/doc/zohosync/contrib/prometheus/alerts.yml \
     usr/share/doc/zohosync/contrib/prometheus/alerts_test.yml \
     usr/share/doc/zohosync/examples/zohosync.toml \
-    usr/share/man/man1/zohosync.1 \
-    usr/share/man/man5/zohosync.toml.5 | LC_ALL=C sort)
+    usr/share/man/man1/zohosync.1.gz \
+    usr/share/man/man5/zohosync.toml.5.gz | LC_ALL=C sort)
   actual=$(cd "$root" && find . \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort)
   if [[ "$actual" == "$expected" ]]; then
     ok "files: $(wc -l <<<"$actual") as expected"
@@ -63,8 +65,8 @@ check_units() {
 # the version; with man(1) when present, else with groff, else by shape.
 check_man_pages() {
   local root=$1 version=$2 page warnings text
-  for page in usr/share/man/man1/zohosync.1 usr/share/man/man5/zohosync.toml.5; do
-    if ! head -c 4096 "$root/$page" | grep -q "^\.TH ZOHOSYNC[.A-Z]* [15] \"\" \"zohosync $version\""; then
+  for page in usr/share/man/man1/zohosync.1.gz usr/share/man/man5/zohosync.toml.5.gz; do
+    if ! zcat "$root/$page" | head -c 4096 | grep -q "^\.TH ZOHOSYNC[.A-Z]* [15] \"\" \"zohosync $version\""; then
       fail "$page: no .TH line with version $version"
       continue
     fi
@@ -72,10 +74,10 @@ check_man_pages() {
       text=$(MANWIDTH=80 man --warnings -l "$root/$page" 2>"$root.warnings") || true
       warnings=$(cat "$root.warnings"); rm -f "$root.warnings"
     elif command -v groff >/dev/null; then
-      text=$(groff -man -Tutf8 -ww "$root/$page" 2>"$root.warnings") || true
+      text=$(zcat "$root/$page" | groff -man -Tutf8 -ww 2>"$root.warnings") || true
       warnings=$(cat "$root.warnings"); rm -f "$root.warnings"
     else
-      text=$(grep -c '^\.SH' "$root/$page"); warnings=""
+      text=$(zcat "$root/$page" | grep -c '^\.SH'); warnings=""
     fi
     if [[ -n "$warnings" ]]; then
       fail "$page: formatter warnings:"; echo "$warnings"

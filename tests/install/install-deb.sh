@@ -75,6 +75,42 @@ for script in preinst postinst prerm postrm; do
   fi
   [[ -x "$scratch/control/$script" ]] || fail "$script is not executable"
 done
+# Debian's conventions for the units, by deb-systemd-helper and
+# deb-systemd-invoke: nothing enabled or started on a first install, running
+# units restarted on an upgrade, stopped on removal, forgotten on purge.
+script_has() {  # SCRIPT PATTERN WHAT
+  if grep -qE "$2" "$scratch/control/$1"; then ok "$1: $3"; else fail "$1: does not $3"; fi
+}
+script_has postinst 'install -d -m 0700 /etc/zohosync' "make /etc/zohosync mode 0700"
+script_has postinst 'deb-systemd-invoke try-restart zohosync.service' "restart running units on upgrade"
+script_has postinst 'deb-systemd-helper (--quiet )?was-enabled' "keep what the administrator enabled"
+script_has prerm 'deb-systemd-invoke stop zohosync.service' "stop the units on removal"
+script_has postrm 'deb-systemd-helper purge' "let deb-systemd-helper forget the units on purge"
+script_has postrm 'rm -rf /etc/zohosync /var/lib/zohosync /var/lib/private/zohosync' \
+  "remove configuration and state on purge"
+if grep -qE 'deb-systemd-invoke (start|restart) |deb-systemd-helper enable [^"]' "$scratch/control/postinst" ||
+  grep -qE 'systemctl (start|restart|enable|stop)' "$scratch/control/"{postinst,prerm,postrm}; then
+  fail "a maintainer script starts, enables or stops units outside the conventions"
+else
+  ok "no unit started or enabled on a first install"
+fi
+[[ $(zcat "$scratch/root/usr/share/doc/zohosync/changelog.gz" | head -1) == "zohosync ($version)"* ]] &&
+  ok "changelog.gz names version $version" || fail "changelog.gz does not start with zohosync ($version)"
+
+# lintian, Debian's package checker: no error and no warning.
+if ! command -v lintian >/dev/null; then
+  fail "lintian is not installed (scripts/install-deps.sh installs it)"
+else
+  lintian_out=$(lintian --fail-on error,warning "$deb" 2>&1)
+  lintian_status=$?
+  lintian_out=$(grep -v '^running with root privileges' <<<"$lintian_out" || true)
+  if [[ $lintian_status -eq 0 ]]; then
+    ok "lintian: no error or warning${lintian_out:+ ($lintian_out)}"
+  else
+    fail "lintian (exit $lintian_status):"; echo "$lintian_out"
+  fi
+fi
+
 # Files are root's, whoever built the package.
 owners=$(dpkg-deb -c "$deb" | awk '{ print $2 }' | sort -u)
 [[ "$owners" == "root/root" ]] && ok "every file owned by root/root" || fail "owners: $owners"
