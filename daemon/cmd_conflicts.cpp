@@ -25,6 +25,7 @@
 #include "daemon/state_errors.hpp"
 #include "daemon/state_lock.hpp"
 #include "daemon/sync_settings.hpp"
+#include "daemon/utc_time.hpp"
 #include "mapping/fields.hpp"
 #include "state/codec.hpp"
 #include "state/rows.hpp"
@@ -50,14 +51,7 @@ std::optional<std::pair<mapping::PersonId, mapping::Field>> parse_id(const std::
 }
 
 std::string format_time(std::int64_t time_ms) {
-  if (time_ms <= 0)
-    return "-";
-  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
+  return time_ms > 0 ? utc_time(time_ms) : "-";
 }
 
 std::vector<OpenConflict> read_conflicts(const state::Store& store) {

@@ -15,6 +15,7 @@
 #include "daemon/exit_codes.hpp"
 #include "daemon/journal_since.hpp"
 #include "daemon/state_errors.hpp"
+#include "daemon/utc_time.hpp"
 #include "state/store.hpp"
 
 namespace zohosync::daemon {
@@ -26,19 +27,10 @@ std::int64_t now_ms() {
       .count();
 }
 
-std::string format_time(std::int64_t time_ms) {
-  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
-
 void print_text(const state::JournalEntry& entry) {
   const std::string person(common::displayed_email(entry.person_email));
   std::printf("#%llu %s %s %s %s/%s <- %s/%s", static_cast<unsigned long long>(entry.seq),
-              format_time(entry.time_ms).c_str(), entry.operation.c_str(),
+              utc_time(entry.time_ms).c_str(), entry.operation.c_str(),
               person.empty() ? "-" : person.c_str(), entry.target_collection.c_str(),
               entry.target_record.c_str(), entry.origin_collection.c_str(),
               entry.origin_record.c_str());
@@ -56,7 +48,7 @@ void print_json(const state::JournalEntry& entry) {
   // The version of this line's layout: keys are only ever added under 1.
   doc["schema"] = 1;
   doc["seq"] = entry.seq;
-  doc["time"] = format_time(entry.time_ms);
+  doc["time"] = utc_time(entry.time_ms);
   doc["time_ms"] = entry.time_ms;
   doc["operation"] = entry.operation;
   doc["person_id"] = entry.person_id;

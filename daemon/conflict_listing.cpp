@@ -1,4 +1,5 @@
 #include "daemon/conflict_listing.hpp"
+#include "daemon/utc_time.hpp"
 
 #include <fmt/format.h>
 
@@ -46,15 +47,6 @@ std::string padded(const std::string& text, std::size_t width) {
 // Emails are shown without the blanks a product may have stored around them.
 std::string shown_value(const mapping::ConflictRow& row, const std::string& value) {
   return row.field == mapping::Field::email ? std::string(common::displayed_email(value)) : value;
-}
-
-std::string format_time(std::int64_t time_ms) {
-  std::time_t seconds = static_cast<std::time_t>(time_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
 }
 
 }  // namespace
@@ -117,7 +109,7 @@ boost::json::value conflicts_to_json(const std::vector<OpenConflict>& conflicts)
         {"current_value", c.row.canonical_value},
         {"current_from", c.canonical_origin},
         {"current_modified_ms", c.row.canonical_time},
-        {"opened", c.row.opened_ms > 0 ? boost::json::value(format_time(c.row.opened_ms))
+        {"opened", c.row.opened_ms > 0 ? boost::json::value(utc_time(c.row.opened_ms))
                                        : boost::json::value(nullptr)},
         {"opened_ms", c.row.opened_ms},
     });

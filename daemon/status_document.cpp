@@ -9,6 +9,7 @@
 
 #include "connectors/limits/request_ledger.hpp"
 #include "daemon/connector_set.hpp"
+#include "daemon/utc_time.hpp"
 
 namespace zohosync::daemon {
 namespace {
@@ -109,15 +110,6 @@ json::object budgets(const std::string& state_dir, const config::Config& config)
 }
 
 }  // namespace
-
-std::string utc_time(std::int64_t ms) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 json::object status_document(const std::string& state_dir, const state::StatusReport* report,
                              const config::Config* config, bool daemon_running,

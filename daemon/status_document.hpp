@@ -25,7 +25,4 @@ boost::json::object status_document(const std::string& state_dir, const state::S
                                     const config::Config* config, bool daemon_running,
                                     std::int64_t now_ms);
 
-// Unix ms as "2026-12-07T17:01:02Z".
-std::string utc_time(std::int64_t ms);
-
 }  // namespace zohosync::daemon
