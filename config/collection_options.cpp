@@ -78,7 +78,9 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
         prefix + "full_scan_interval",
         [coll](Config & c) -> auto& { return coll(c).full_scan_interval; }, true,
         "How often every contact's persons are listed in full; in between only contacts whose "
-        "last_modified_time moved are read (person edits may not move it). From 1m to 30d.",
+        "last_modified_time moved are read (person edits may not move it). The daemon spreads "
+        "this full scan over its polls, reading as many contacts as the request budget holds "
+        "each time; reconcile reads it whole. From 1m to 30d.",
         duration_between(1min, 30 * 24h)));
   }
   if (id == "projects.contacts") {

@@ -76,6 +76,10 @@ struct ListingProgress {
   std::uint64_t passes_completed = 0;    // since the connector was made
   const char* parent_noun = "parent";    // "client"
   const char* parents_noun = "parents";  // "clients"
+  // How often a whole pass is due: 0 for a listing whose every poll is a
+  // slice of one (Projects, Contracts); Inventory's full scan interval for
+  // its sweep, which only person edits that leave their contact alone wait for.
+  std::int64_t pass_due_every_ms = 0;
 };
 
 class Connector {

@@ -141,8 +141,19 @@ void CadenceTracker::follow_pass(const std::string& collection,
     whole =
         static_cast<std::int64_t>(static_cast<double>(elapsed) / static_cast<double>(read_since) *
                                   static_cast<double>(progress.parents_total));
+  if (progress.pass_due_every_ms > 0) {
+    // A sweep due every so often (Inventory's full scan), not every poll.
+    if (!track.slow_reported && whole > progress.pass_due_every_ms) {
+      track.slow_reported = true;
+      spdlog::warn(
+          "{}: a full scan spread over polls takes about {} within its request budget, longer "
+          "than it is due ({}): person edits that leave their {} as it was arrive that late",
+          collection, rounded_duration(whole), rounded_duration(progress.pass_due_every_ms),
+          progress.parent_noun);
+    }
+  }
   const std::int64_t interval = cadence.poll_interval_ms;
-  if (!track.slow_reported && interval > 0 && whole > 0 &&
+  if (progress.pass_due_every_ms == 0 && !track.slow_reported && interval > 0 && whole > 0 &&
       static_cast<double>(whole) > kNotServedFactor * static_cast<double>(interval)) {
     track.slow_reported = true;
     spdlog::warn(

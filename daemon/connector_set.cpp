@@ -135,6 +135,8 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       options.organization_id = config.inventory.organization_id;
       options.default_contact_id = collection.default_parent;
       options.full_scan_interval = collection.full_scan_interval;
+      // The daemon spreads the daily full scan over polls; a reconcile reads it whole.
+      options.sliced_listings = listings == ListingMode::sliced;
       options.clock = clock_.get();
       connector =
           connectors::make_inventory_contact_persons(*apis_.at(Product::inventory), options);

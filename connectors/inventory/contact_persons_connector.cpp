@@ -83,9 +83,23 @@ class ContactPersonsConnector final : public Connector {
         cursor && now - cursor->full_scan_ms >= options_.full_scan_interval.count();
     // `pages` goes by reference: GCC 12 mishandles a by-value argument
     // (a temporary with a destructor) inside a co_await expression.
-    if (!cursor || scheduled)
+    if (!cursor || (scheduled && !options_.sliced_listings))
       co_return co_await full_scan(pages);
-    co_return co_await incremental(*cursor, pages);
+    if (scheduled && cursor->sweep_from_ms == 0) {
+      cursor->sweep_from_ms = now;  // edits before now are what this sweep sees
+      cursor->swept.clear();
+    }
+    Listing listing = co_await incremental(*cursor, pages);
+    if (cursor->sweep_from_ms > 0)
+      co_await sweep_slice(*cursor, pages, listing);
+    co_return listing;
+  }
+
+  std::optional<ListingProgress> listing_progress() const override {
+    if (!options_.sliced_listings)
+      return std::nullopt;
+    return ListingProgress{sweep_read_, sweep_total_, sweeps_completed_,
+                           "contact",   "contacts",   options_.full_scan_interval.count()};
   }
 
   boost::asio::awaitable<Record> create(std::string parent_id, Fields fields) override {
@@ -504,7 +518,62 @@ class ContactPersonsConnector final : public Connector {
     co_return listing;
   }
 
-  boost::asio::awaitable<Listing> incremental(PersonsCursor cursor, ContactPages& pages) {
+  // A full scan spread over polls: after the incremental part of `listing`,
+  // the contacts after `cursor.swept` (in id order) read whole, as many as the
+  // request budget holds now (the first one whatever it holds, so a sweep
+  // always moves), each named complete so the engine infers deletes under it.
+  boost::asio::awaitable<void> sweep_slice(PersonsCursor& cursor, ContactPages& pages,
+                                           Listing& listing) {
+    std::map<std::string, std::int64_t> contacts;  // id -> last_modified_time, in id order
+    for (const auto& row : pages.rows)
+      contacts.emplace(row.contact_id, row.modified_ms);
+    const std::set<std::string> read_now(listing.complete_parents.begin(),
+                                         listing.complete_parents.end());
+    const ApiClient& api = requests_.api();
+    const double spare = std::min(2.0, std::max(1.0, api.options().rate.burst));
+    auto next = cursor.swept.empty() ? contacts.begin() : contacts.upper_bound(cursor.swept);
+    sweep_total_ = contacts.size();
+    sweep_read_ = static_cast<std::size_t>(std::distance(contacts.begin(), next));
+    bool first = true;
+    for (; next != contacts.end(); ++next) {
+      if (api.requests_available_now() < (first ? 1.0 : spare))
+        break;
+      first = false;
+      const auto& [contact_id, modified_ms] = *next;
+      if (!read_now.count(contact_id)) {
+        auto persons = co_await read_persons(contact_id);
+        if (auto known = contacts_.find(contact_id); known != contacts_.end()) {
+          const std::set<std::string> before = known->second.persons;
+          for (const auto& person_id : before)
+            forget_person(person_id);
+        }
+        if (persons) {
+          contacts_[contact_id].modified_ms = modified_ms;
+          for (auto& row : *persons) {
+            learn_person(contact_id, row);
+            listing.records.push_back(to_record(std::move(row), contact_id, modified_ms));
+          }
+        } else {
+          contacts_.erase(contact_id);
+        }
+        listing.complete_parents.push_back(contact_id);
+      }
+      cursor.swept = contact_id;
+      ++sweep_read_;
+    }
+    if (next == contacts.end()) {
+      log().info("[inventory.contact_persons] full scan spread over polls done: {} contacts",
+                 contacts.size());
+      cursor.full_scan_ms = cursor.sweep_from_ms;
+      cursor.sweep_from_ms = 0;
+      cursor.swept.clear();
+      ++sweeps_completed_;
+      sweep_read_ = 0;
+    }
+    listing.cursor = encode_cursor(cursor);
+  }
+
+  boost::asio::awaitable<Listing> incremental(PersonsCursor& cursor, ContactPages& pages) {
     std::vector<ContactRow> changed;
     std::set<std::string> changed_ids;
     bool older_reached = false;
@@ -568,6 +637,10 @@ class ContactPersonsConnector final : public Connector {
   std::vector<std::string> default_contacts_;  // options_.default_contact_id, split at commas
   SystemClock system_clock_;
   bool warned_future_full_scan_ = false;
+  // The sweep under way (listing_progress): contacts read of the total.
+  std::size_t sweep_read_ = 0;
+  std::size_t sweep_total_ = 0;
+  std::uint64_t sweeps_completed_ = 0;
   // Whether a person write moves its contact's time to the second of the
   // answer (learnt from the first read-back; see remember_written).
   enum class Known { unknown, yes, no };

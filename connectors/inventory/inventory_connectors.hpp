@@ -31,6 +31,13 @@
 //   whole) are only seen by a full scan: since == "" or, on its own, when the
 //   last full scan is older than full_scan_interval (Listing::full = true).
 //   A full scan costs ceil(contacts/200) + contacts calls.
+// - sliced_listings (the daemon): a scheduled full scan is spread over polls
+//   instead. Each poll lists incrementally as above, then reads whole as many
+//   more contacts (in id order, from where the last poll stopped) as the
+//   request budget holds without waiting, each named complete, so that a
+//   10,000-contact scan never holds back the other products' polls. When the
+//   sweep has read every contact, the full scan counts as done at the time
+//   it began. The first listing ever still reads everything at once.
 // - find_by_email: the contacts list's `email` filter (1 call), then the
 //   persons of each matching contact (1 call each); persons this connector
 //   already saw in a listing are checked under their own contact too.
@@ -67,6 +74,8 @@ struct InventoryContactPersonsOptions {
   std::string default_contact_id;
   // The connector starts a full scan on its own when the last one is older.
   std::chrono::milliseconds full_scan_interval = std::chrono::hours(24);
+  // Spread a scheduled full scan over polls, a budget's worth at a time.
+  bool sliced_listings = false;
   int per_page = 200;  // Inventory's maximum
   // Calendar time for the full-scan schedule; nullptr: the system clock.
   Clock* clock = nullptr;

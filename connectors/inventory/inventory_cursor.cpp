@@ -35,6 +35,11 @@ std::string encode_cursor(const PersonsCursor& cursor) {
   out += "full=" + std::to_string(cursor.full_scan_ms);
   out += ";newest=" + std::to_string(cursor.newest_ms);
   out += ";listed=" + std::to_string(cursor.listed_ms);
+  if (cursor.sweep_from_ms > 0) {
+    // "-": none read yet (a field may not be empty).
+    out += ";sweep_from=" + std::to_string(cursor.sweep_from_ms);
+    out += ";swept=" + (cursor.swept.empty() ? std::string("-") : cursor.swept);
+  }
   out += ";at=";
   bool first = true;
   for (const auto& id : cursor.at_newest) {
@@ -62,6 +67,15 @@ std::optional<PersonsCursor> decode_cursor(std::string_view text) {
   if (rest.substr(0, 7) == "listed=" &&
       (!take_field(rest, "listed", listed) || !read_number(listed, cursor.listed_ms))) {
     return std::nullopt;
+  }
+  // A sweep under way (written by a daemon); an older zohosync refuses the
+  // cursor and scans in full, which is safe.
+  if (rest.substr(0, 11) == "sweep_from=") {
+    std::string_view from, swept;
+    if (!take_field(rest, "sweep_from", from) || !read_number(from, cursor.sweep_from_ms) ||
+        cursor.sweep_from_ms <= 0 || !take_field(rest, "swept", swept))
+      return std::nullopt;
+    cursor.swept = swept == "-" ? std::string() : std::string(swept);
   }
   // "at=" may be empty, which take_field refuses: read it by hand.
   if (rest.substr(0, 3) != "at=" || rest.find(';') != std::string_view::npos)

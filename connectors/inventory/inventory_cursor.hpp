@@ -29,6 +29,11 @@ struct PersonsCursor {
   std::int64_t newest_ms = 0;
   std::int64_t listed_ms = 0;
   std::set<std::string> at_newest;
+  // A full scan spread over polls (the daemon): begun at sweep_from_ms (0:
+  // none under way), every contact whose id orders at or before `swept` read
+  // whole ("" before the first).
+  std::int64_t sweep_from_ms = 0;
+  std::string swept;
 };
 
 std::string encode_cursor(const PersonsCursor& cursor);

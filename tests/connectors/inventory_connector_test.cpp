@@ -26,22 +26,22 @@
 namespace json = boost::json;
 using namespace zohosync::connectors;
 using namespace std::chrono_literals;
+using zohosync::connectors::inventory::decode_cursor;
+using zohosync::connectors::inventory::encode_cursor;
 using zohosync::connectors::test::run;
 using zohosync::connectors::test::SandboxStack;
 using zohosync::connectors::test::text;
 using zohosync::sandbox::test::sandbox_process;
 using zohosync::sandbox::test::session;
-using zohosync::connectors::inventory::decode_cursor;
-using zohosync::connectors::inventory::encode_cursor;
 
 namespace {
 
 // The transport stack and both Inventory collections pointed at one sandbox.
 struct Inventory : SandboxStack {
-  explicit Inventory(session& admin_in)
-      : SandboxStack(admin_in, Product::inventory, [](ApiClientOptions& options) {
-          options.rate = {10000.0, 10000.0};
-        }) {
+  // `rate`: the request budget (default: none to speak of).
+  explicit Inventory(session& admin_in, RateLimit rate = {10000.0, 10000.0})
+      : SandboxStack(admin_in, Product::inventory,
+                     [rate](ApiClientOptions& options) { options.rate = rate; }) {
     organization_id = text(admin.info.at("inventory").at("organization_id"));
   }
 
@@ -53,10 +53,11 @@ struct Inventory : SandboxStack {
     clock.advance(by);
   }
 
-  std::unique_ptr<Connector> persons(int per_page = 200) {
+  std::unique_ptr<Connector> persons(int per_page = 200, bool sliced = false) {
     InventoryContactPersonsOptions options;
     options.organization_id = organization_id;
     options.per_page = per_page;
+    options.sliced_listings = sliced;
     options.clock = &clock;
     return make_inventory_contact_persons(*api, options);
   }
@@ -162,14 +163,26 @@ TEST_CASE("inventory json: times, ids as numbers or strings, bad rows skipped") 
 
 TEST_CASE("inventory cursor: round trip, anything else means a full scan") {
   using namespace zohosync::connectors::inventory;
-  PersonsCursor cursor{1'800'000'000'000, 1'790'000'000'000, 1'795'000'000'000, {"11", "12"}};
+  PersonsCursor cursor{
+      1'800'000'000'000, 1'790'000'000'000, 1'795'000'000'000, {"11", "12"}, 0, ""};
   auto back = decode_cursor(encode_cursor(cursor));
   REQUIRE(back.has_value());
   CHECK(back->full_scan_ms == cursor.full_scan_ms);
   CHECK(back->newest_ms == cursor.newest_ms);
   CHECK(back->listed_ms == cursor.listed_ms);
   CHECK(back->at_newest == cursor.at_newest);
-  CHECK(decode_cursor(encode_cursor(PersonsCursor{1, 2, 3, {}})).has_value());
+  CHECK(decode_cursor(encode_cursor(PersonsCursor{1, 2, 3, {}, 0, ""})).has_value());
+  // A full scan spread over polls: where it began and how far it got.
+  auto sweeping = decode_cursor(encode_cursor(PersonsCursor{1, 2, 3, {"9"}, 4, "460001"}));
+  REQUIRE(sweeping.has_value());
+  CHECK(sweeping->sweep_from_ms == 4);
+  CHECK(sweeping->swept == "460001");
+  CHECK(sweeping->at_newest == std::set<std::string>{"9"});
+  auto begun = decode_cursor(encode_cursor(PersonsCursor{1, 2, 3, {}, 4, ""}));
+  REQUIRE(begun.has_value());
+  CHECK(begun->sweep_from_ms == 4);
+  CHECK(begun->swept.empty());
+  CHECK_FALSE(decode_cursor("inv1;full=1;newest=2;listed=3;sweep_from=0;swept=-;at=").has_value());
   // A cursor from before `listed` existed: its "at" contacts are read again once.
   auto old = decode_cursor("inv1;full=5;newest=7;at=3,4");
   REQUIRE(old.has_value());
@@ -394,6 +407,67 @@ TEST_CASE("inventory.contact_persons: incremental by contact time, deletes, sche
     inv.advance_both(24h);
     CHECK(inv.list(*connector, quiet.cursor).full);
   }
+}
+
+TEST_CASE(
+    "inventory.contact_persons: the daemon's daily full scan is spread over polls, a budget's "
+    "worth "
+    "each, and finds what only a full scan finds") {
+  sandbox_process proc({"--people", "120", "--seed", "3", "--no-limits"});
+  session admin(proc.port());
+  // One request a second, six back to back: what a poll may spend at once.
+  Inventory inv(admin, RateLimit{1.0, 6.0});
+  auto connector = inv.persons(200, /*sliced=*/true);
+  auto full = inv.list(*connector, "");  // the first listing ever reads everything
+  REQUIRE(full.full);
+  const std::size_t contacts = inv.dumped("contacts").size();
+  REQUIRE(contacts > 20);
+
+  // A person edit that leaves its contact's time alone: only a full scan sees it.
+  const auto persons = inv.dumped("contact_persons");
+  const std::string id = text(persons.at(persons.size() / 2).at("contact_person_id"));
+  inv.edit(R"({"product":"inventory","collection":"contact_persons","op":"update","id":")" + id +
+           R"(","fields":{"designation":"Swept Up"}})");
+  inv.advance_both(24h);
+
+  std::string cursor = full.cursor;
+  std::set<std::string> swept;
+  bool seen_edit = false;
+  std::size_t polls = 0;
+  const std::size_t sleeps_before = inv.clock.sleeps().size();
+  for (; polls < contacts + 5; ++polls) {
+    inv.advance_both(10s);  // the budget refills between polls
+    auto listing = inv.list(*connector, cursor);
+    CHECK_FALSE(listing.full);  // never a full listing: deletes only under contacts read whole
+    swept.insert(listing.complete_parents.begin(), listing.complete_parents.end());
+    for (const auto& r : listing.records)
+      seen_edit = seen_edit || (r.id == id && r.fields.at("designation") == "Swept Up");
+    cursor = listing.cursor;
+    const auto parsed = decode_cursor(cursor);
+    REQUIRE(parsed.has_value());
+    if (parsed->sweep_from_ms == 0)
+      break;  // the sweep is done
+    const auto progress = connector->listing_progress();
+    REQUIRE(progress.has_value());
+    CHECK(progress->parents_total == contacts);
+    CHECK(progress->parents_read == swept.size());
+  }
+  CHECK(polls > 3);  // spread, not read in one go
+  CHECK(polls < contacts);
+  CHECK(swept.size() == contacts);
+  CHECK(seen_edit);
+  // No poll waited for the budget: each read what it held.
+  CHECK(inv.clock.sleeps().size() == sleeps_before);
+  // Done: the full scan counts from when the sweep began, and the next
+  // poll lists incrementally again.
+  const auto done = decode_cursor(cursor);
+  REQUIRE(done.has_value());
+  CHECK(done->swept.empty());
+  CHECK(done->full_scan_ms > decode_cursor(full.cursor)->full_scan_ms);
+  inv.advance_both(10s);
+  auto quiet = inv.list(*connector, cursor);
+  CHECK(quiet.records.empty());
+  CHECK(quiet.complete_parents.empty());
 }
 
 TEST_CASE("inventory.contact_persons: create, update, find, delete round trips") {
