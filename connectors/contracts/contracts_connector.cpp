@@ -262,15 +262,26 @@ class CounterpartyContacts final : public Connector {
 
   // Each configured counterparty's contacts (one request each: every
   // organizationApiName is checked), or the list of counterparties when none
-  // is configured.
+  // is configured; then the default counterparty's, when it is another.
   asio::awaitable<void> probe() override {
     std::size_t skipped = 0;
-    if (options_.organizations.empty()) {
+    if (options_.organizations.empty())
       (void)co_await organization_list(skipped);
-      co_return;
-    }
     for (const std::string& organization : options_.organizations)
       (void)co_await contacts_of(organization, skipped);
+    // The counterparty creates go under.
+    const std::string& fallback = options_.default_counterparty;
+    if (!fallback.empty() && std::find(options_.organizations.begin(), options_.organizations.end(),
+                                       fallback) == options_.organizations.end()) {
+      try {
+        (void)co_await contacts_of(fallback, skipped);
+      } catch (const ConnectorError& error) {
+        throw ConnectorError(
+            error.error_class(),
+            "default counterparty " + fallback + " (default_counterparty): " + error.what(),
+            error.product_code());
+      }
+    }
   }
 
   asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {

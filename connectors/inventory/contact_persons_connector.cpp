@@ -95,6 +95,23 @@ class ContactPersonsConnector final : public Connector {
     co_return listing;
   }
 
+  // check-config --online: the default contacts creates go under exist (one
+  // request each), then the lookup every connector makes.
+  boost::asio::awaitable<void> probe() override {
+    for (const auto& contact_id : default_contacts_) {
+      http::QueryParams query{{"page", "1"}, {"per_page", "1"}};
+      std::string path = "/contacts/" + contact_id + "/contactpersons";
+      auto response =
+          co_await requests_.send("GET", std::move(path), std::move(query), std::string());
+      if (InventoryRequests::is_missing(response))
+        throw ConnectorError(ErrorClass::configuration, "default contact " + contact_id +
+                                                            " does not exist (default_contact_id)");
+      requests_.ensure_ok(response);
+    }
+    auto lookup = find_by_email(std::string("zohosync-online-check@example.invalid"));
+    co_await std::move(lookup);
+  }
+
   std::optional<ListingProgress> listing_progress() const override {
     if (!options_.sliced_listings)
       return std::nullopt;

@@ -237,12 +237,24 @@ class ProjectsContacts final : public Connector {
     co_return;
   }
 
-  // One page of one client: the portal id, the token and the clients scope.
+  // One page of one client (the portal id, the token, the clients scope),
+  // and the default client creates go under.
   asio::awaitable<void> probe() override {
     http::QueryParams query{{"page", "1"}, {"per_page", "1"}};
     const http::HttpResponse response = co_await get(portal_path_ + "/clients", std::move(query));
     if (refused(response))
       throw_listing_error(response);
+    if (options_.default_client_id.empty())
+      co_return;
+    http::QueryParams one{{"index", "1"}, {"range", "1"}};
+    const http::HttpResponse contacts =
+        co_await get(contacts_path(options_.default_client_id), std::move(one));
+    if (client_gone(contacts))
+      throw ConnectorError(ErrorClass::configuration, std::string("default client ") +
+                                                          options_.default_client_id +
+                                                          " does not exist (default_client_id)");
+    if (refused(contacts))
+      throw_listing_error(contacts);
   }
 
   asio::awaitable<std::optional<Record>> find_by_email(std::string email) override {

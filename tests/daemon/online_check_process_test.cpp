@@ -102,6 +102,28 @@ TEST_CASE("check-config --online: wrong organization, portal and counterparty id
   CHECK(writes(s) == 0);
 }
 
+TEST_CASE("check-config --online: default parents that do not exist are named with their key") {
+  sandbox_process proc({"--people", "6", "--no-limits"});
+  session s(proc.port());
+  TempDir dir;
+  const fs::path config = config_for(dir, proc.port());
+  edit(config, "default_contact_id = \"460000000000001\"",
+       "default_contact_id = \"460999999999999\"");
+  edit(config, "default_client_id = \"170876000000000001\"",
+       "default_client_id = \"170876999999999999\"");
+  edit(config, "default_counterparty = \"NewPeople\"", "default_counterparty = \"NoSuchParty\"");
+  Run run = check_online(config);
+  CHECK(run.exit_code == 78);
+  CHECK(run.err.find("inventory.contact_persons: default contact "
+                     "460999999999999 does not exist (default_contact_id)") != std::string::npos);
+  CHECK(run.err.find("projects.contacts: default client 170876999999999999 "
+                     "does not exist (default_client_id)") != std::string::npos);
+  CHECK(run.err.find("contracts.counterparty_contacts: default counterparty NoSuchParty "
+                     "(default_counterparty): ") != std::string::npos);
+  CHECK(lines(run.err) == 3);
+  CHECK(writes(s) == 0);
+}
+
 TEST_CASE("check-config --online: a refresh token short of a scope is named with what needs it") {
   sandbox_process proc({"--people", "6", "--no-limits"});
   session s(proc.port());
