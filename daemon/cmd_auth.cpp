@@ -19,6 +19,7 @@
 #include "connectors/oauth/scopes.hpp"
 #include "daemon/commands.hpp"
 #include "daemon/config_loading.hpp"
+#include "daemon/connector_set.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/oauth_scopes.hpp"
 #include "daemon/terminal_input.hpp"
@@ -95,12 +96,7 @@ int exit_code_for(const connectors::ConnectorError& error) {
 std::optional<oauth::GrantedRefreshToken> exchange(const config::Config& config,
                                                    const oauth::CodeExchange& request, int& code) {
   boost::asio::io_context io;
-  connectors::http::HttpClientOptions http_options;
-  http_options.request_timeout = config.http.timeout;
-  http_options.connect_timeout = std::min(config.http.timeout, http_options.connect_timeout);
-  http_options.max_response_bytes = static_cast<std::size_t>(config.http.max_response_bytes);
-  http_options.ca_file = config.http.ca_file;
-  connectors::http::HttpClient http(io.get_executor(), http_options);
+  connectors::http::HttpClient http(io.get_executor(), http_client_options(config.http));
   std::optional<oauth::GrantedRefreshToken> granted;
   std::exception_ptr error;
   boost::asio::co_spawn(

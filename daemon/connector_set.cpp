@@ -39,6 +39,15 @@ connectors::RateLimit to_bucket(const config::RateLimit& limit) {
   return {rate, burst};
 }
 
+connectors::http::HttpClientOptions http_client_options(const config::HttpConfig& http) {
+  connectors::http::HttpClientOptions options;
+  options.request_timeout = http.timeout;
+  options.connect_timeout = std::min(http.timeout, options.connect_timeout);
+  options.max_response_bytes = static_cast<std::size_t>(http.max_response_bytes);
+  options.ca_file = http.ca_file;
+  return options;
+}
+
 namespace {
 
 connectors::ApiClientOptions api_options(const config::Config& config, config::Product product,
@@ -87,11 +96,7 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
                            std::shared_ptr<spdlog::logger> logger, TokenCache token_cache,
                            ListingMode listings)
     : clock_(std::make_unique<connectors::SystemClock>()) {
-  connectors::http::HttpClientOptions http_options;
-  http_options.request_timeout = config.http.timeout;
-  http_options.connect_timeout = std::min(config.http.timeout, http_options.connect_timeout);
-  http_options.max_response_bytes = static_cast<std::size_t>(config.http.max_response_bytes);
-  http_options.ca_file = config.http.ca_file;
+  connectors::http::HttpClientOptions http_options = http_client_options(config.http);
   http_options.logger = logger;
   http_ = std::make_unique<connectors::http::HttpClient>(executor, http_options);
 

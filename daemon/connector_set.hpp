@@ -25,7 +25,8 @@ class logger;
 
 namespace zohosync::connectors::http {
 class HttpClient;
-}
+struct HttpClientOptions;
+}  // namespace zohosync::connectors::http
 namespace zohosync::connectors::oauth {
 class TokenSource;
 }
@@ -40,6 +41,9 @@ connectors::Product to_connector_product(config::Product product);
 // exceed N within any window: the burst plus what refills during the window
 // must stay at or below N.
 connectors::RateLimit to_bucket(const config::RateLimit& limit);
+// The [http] section as the transport takes it: timeouts, the answer size
+// bound, the extra CA file (every HttpClient zohosync makes, `auth`'s too).
+connectors::http::HttpClientOptions http_client_options(const config::HttpConfig& http);
 
 // Where the token cache lives inside the state dir.
 std::filesystem::path token_cache_path(const std::filesystem::path& state_dir);
