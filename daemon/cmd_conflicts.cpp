@@ -6,8 +6,8 @@
 // (resolve needs it only when --take does not name one of them). list and
 // show open the store read-only (safe while the daemon runs); resolve
 // settles the conflict in the store and queues the writes it implies in the
-// outbox, which the next cycle (daemon or reconcile) sends. It takes the
-// state-dir cycle lock for that moment.
+// outbox, which the next cycle (daemon or reconcile) sends, in one write
+// transaction (LMDB lets one writer at a time into the store).
 #include <cstdio>
 #include <ctime>
 #include <optional>
@@ -23,7 +23,6 @@
 #include "daemon/engine/engine.hpp"
 #include "daemon/exit_codes.hpp"
 #include "daemon/state_errors.hpp"
-#include "daemon/state_lock.hpp"
 #include "daemon/sync_settings.hpp"
 #include "daemon/utc_time.hpp"
 #include "mapping/fields.hpp"
@@ -220,12 +219,6 @@ int run_conflicts(const GlobalOptions& global, const ConflictsOptions& options) 
                    found->row.collection.c_str(), found->canonical_origin.empty() ? "" : " or ",
                    found->canonical_origin.c_str());
       return exit_code::kUsage;
-    }
-    std::optional<StateLock> lock = StateLock::try_acquire(dir);
-    if (!lock) {
-      std::fprintf(stderr, "zohosync conflicts: waiting for the cycle running on %s\n",
-                   dir.c_str());
-      lock = StateLock::acquire(dir);
     }
     Engine engine(*store, to_sync_settings(*loaded.config), {});
     std::string error =

@@ -40,7 +40,6 @@
 #include "daemon/sd_notify.hpp"
 #include "daemon/signals.hpp"
 #include "daemon/state_errors.hpp"
-#include "daemon/state_lock.hpp"
 #include "daemon/status_document.hpp"
 #include "daemon/status_page.hpp"
 #include "daemon/sync_settings.hpp"
@@ -275,12 +274,6 @@ int run_daemon(const GlobalOptions& global) {
     Scheduler scheduler(io.get_executor(), *store, connectors.connectors(),
                         to_sync_settings(config), scheduler_options_for(config), registry);
     add_collectors(registry, connectors, *store);
-    scheduler.set_cycle_lock([dir = std::filesystem::path(state_dir)]() -> std::shared_ptr<void> {
-      auto lock = StateLock::try_acquire(dir);
-      if (!lock)
-        return nullptr;
-      return std::make_shared<StateLock>(std::move(*lock));
-    });
 
     // CRM contact roles follow the designations in use.
     std::optional<ContactRolesStep> roles;

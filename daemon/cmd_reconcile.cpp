@@ -33,7 +33,6 @@
 #include "daemon/progress_bar.hpp"
 #include "daemon/report_output.hpp"
 #include "daemon/state_errors.hpp"
-#include "daemon/state_lock.hpp"
 #include "daemon/sync_settings.hpp"
 #include "mapping/normalize.hpp"
 #include "state/collection_health.hpp"
@@ -166,20 +165,6 @@ int run_reconcile(const GlobalOptions& global, const ReconcileOptions& options) 
     state::OpenOptions open_options;
     open_options.reinitialize = global.reinitialize;
     auto store = state::Store::open(store_dir.string(), open_options);
-
-    // A dry run writes nothing, so it needs no turn; a real run waits for a
-    // running daemon (or another reconcile) to finish its cycle.
-    std::optional<StateLock> lock;
-    if (!options.dry_run) {
-      lock = StateLock::try_acquire(state_dir);
-      if (!lock) {
-        std::fprintf(stderr,
-                     "zohosync reconcile: another zohosync is running a cycle on %s; "
-                     "waiting for it\n",
-                     state_dir.c_str());
-        lock = StateLock::acquire(state_dir);
-      }
-    }
 
     boost::asio::io_context io;
     ConnectorSet connectors(io.get_executor(), config, state_dir, logger,

@@ -4,8 +4,9 @@
 // budget, so together they could send twice the allowed rate and trip
 // Zoho's lockouts. The daemon holds flock(2) on "<state dir>/daemon.pid"
 // (which names its PID) for its whole life; a second daemon finds it held
-// and refuses to start. A one-shot reconcile does not take it: it runs
-// beside the daemon, taking turns through cycle.lock (state_lock.hpp).
+// and refuses to start. A one-shot reconcile does not take it: it cycles
+// beside the daemon at the same time (engine.hpp says how the two keep out
+// of each other's way).
 // The kernel releases the lock when the process dies, so a killed daemon
 // never blocks its successor.
 

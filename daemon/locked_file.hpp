@@ -2,7 +2,7 @@
 // An exclusive flock(2) on a file, held for as long as the object lives
 // (moved, never copied). The kernel releases it when the process dies, so a
 // killed process never leaves a stale lock behind. The state dir's locks
-// (state_lock.hpp, instance_lock.hpp) are built on it.
+// (instance_lock.hpp) are built on it.
 
 #include <filesystem>
 #include <optional>

@@ -33,7 +33,6 @@ std::int64_t system_now_ms() {
 
 // How long the runner waits before trying again when a one-shot reconcile
 // holds the state-dir lock.
-constexpr Millis kLockRetry{500};
 
 // Bounds on the wait before a pass for writes held back for a budget: not a
 // busy loop when the budget says "now", and back within a minute whatever a
@@ -172,21 +171,9 @@ asio::awaitable<void> Scheduler::run_loop() {
       co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       continue;
     }
-    std::shared_ptr<void> lock;
-    if (cycle_lock_) {
-      lock = cycle_lock_();
-      if (!lock) {
-        // A one-shot reconcile is running a cycle; poll again shortly.
-        wake_timer_.expires_after(kLockRetry);
-        boost::system::error_code ec;
-        co_await wake_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        continue;
-      }
-    }
     std::string collection = std::move(queue_.front());
     queue_.pop_front();
     CycleOutcome outcome = co_await run_one(std::move(collection));
-    lock.reset();
     come_back_for_held_writes(outcome.report);
     ++cycles_finished_;
     record_cycle(registry_, outcome, wall_clock_());

@@ -107,9 +107,6 @@ class Scheduler {
  public:
   // Unix milliseconds (the engine's time stamps, the health check).
   using WallClock = std::function<std::int64_t()>;
-  // Taken around each cycle; an empty pointer means "busy, try later" (the
-  // state-dir lock held by a one-shot reconcile).
-  using CycleLock = std::function<std::shared_ptr<void>()>;
 
   // The store, the connectors and the registry must outlive the scheduler.
   Scheduler(boost::asio::any_io_executor executor, state::Store& store,
@@ -120,7 +117,6 @@ class Scheduler {
   Scheduler& operator=(const Scheduler&) = delete;
 
   void set_wall_clock(WallClock clock) { wall_clock_ = std::move(clock); }
-  void set_cycle_lock(CycleLock lock) { cycle_lock_ = std::move(lock); }
   // Called on the io_context after every cycle.
   void set_on_cycle(std::function<void(const CycleOutcome&)> fn) { on_cycle_ = std::move(fn); }
 
@@ -182,7 +178,6 @@ class Scheduler {
   metrics::Registry& registry_;
   CadenceTracker cadence_;
   WallClock wall_clock_;
-  CycleLock cycle_lock_;
   std::function<void(const CycleOutcome&)> on_cycle_;
 
   std::map<std::string, std::unique_ptr<boost::asio::steady_timer>> poll_timers_;

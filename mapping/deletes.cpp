@@ -86,7 +86,7 @@ std::vector<std::string> deleted_under_complete_parents(StateAccess& state,
   const std::set<std::string_view> named(obs.deleted.begin(), obs.deleted.end());
   state.for_each_link(obs.collection, [&](const LinkRow& link) {
     if (obs.complete_parents.count(link.parent_id) != 0 && listed.count(link.record_id) == 0 &&
-        named.count(link.record_id) == 0)
+        named.count(link.record_id) == 0 && obs.not_judged.count(link.record_id) == 0)
       gone.push_back(link.record_id);
   });
   return gone;
@@ -106,7 +106,7 @@ std::vector<std::string> disappeared(StateAccess& state, const Observation& obs,
   }
   if (obs.full) {
     for (std::string& record_id : state.linked_records(obs.collection)) {
-      if (!seen.count(record_id))
+      if (!seen.count(record_id) && obs.not_judged.count(record_id) == 0)
         gone.push_back(std::move(record_id));
     }
     std::sort(gone.begin(), gone.end());

@@ -37,6 +37,11 @@ struct Observation {
   // under one of them that the listing does not hold (under any parent: a
   // moved record is not deleted) was deleted, as if the product had named it.
   std::set<std::string, std::less<>> complete_parents;
+  // Records another process linked, unlinked or wrote while this listing was
+  // on the wire: the listing is older than what the state knows of them, so
+  // they are neither judged from it nor inferred deleted by their absence
+  // (the engine leaves them out of `records` and `deleted`).
+  std::set<std::string, std::less<>> not_judged;
 };
 
 }  // namespace zohosync::mapping

@@ -48,6 +48,11 @@ bool Outbox::erase(WriteTxn& txn, const Store& store, std::string_view key) {
   return txn.del(store.db("outbox"), key);
 }
 
+std::optional<std::string_view> Outbox::get(const Txn& txn, const Store& store,
+                                            std::string_view key) {
+  return txn.get(store.db("outbox"), key);
+}
+
 std::vector<OutboxEntry> Outbox::pending(const Txn& txn, const Store& store) {
   std::vector<OutboxEntry> out;
   auto cursor = txn.cursor(store.db("outbox"));

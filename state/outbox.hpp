@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,9 @@ class Outbox {
   // Stores a write action (create, update or remove) under its key; returns the key.
   static std::string put(WriteTxn& txn, const Store& store, const mapping::Action& action);
   static bool erase(WriteTxn& txn, const Store& store, std::string_view key);
+  // The stored bytes of one entry (valid while the transaction lasts).
+  static std::optional<std::string_view> get(const Txn& txn, const Store& store,
+                                             std::string_view key);
   // Every pending entry in key order.
   static std::vector<OutboxEntry> pending(const Txn& txn, const Store& store);
   // Pending writes per target collection (only collections with some).

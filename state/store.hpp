@@ -6,10 +6,14 @@
 //   people, emails, links, person_links, cursors, outbox, journal, tombstones,
 //   conflicts  - owned by the typed tables built on this layer (journal:
 //                journal.hpp)
+//   claims     - outbox entries a process is sending (outbox_claims.hpp)
+//   listings, touched - listings in flight and the records changed meanwhile
+//                (listing_window.hpp)
 //   meta       - "schema_version": decimal ASCII (kSchemaVersion)
 //                "journal_next_seq": decimal ASCII, next journal seq to assign
 //                "email_keyed_links": present while links keyed by email remain
 //                (a schema 1 store; email_keyed_links.hpp)
+//                "commit_seq": decimal ASCII (listing_window.hpp)
 //
 // Opening (Store::open):
 // - read_write creates the state dir with mode 0700 (parents as needed) and
@@ -61,9 +65,9 @@ namespace zohosync::state {
 inline constexpr std::uint32_t kSchemaVersion = 2;
 
 // Every named database, in a fixed order (stored on disk, never rename).
-inline constexpr std::array<std::string_view, 10> kDatabases = {
-    "people", "emails",  "links",      "person_links", "cursors",
-    "outbox", "journal", "tombstones", "conflicts",    "meta"};
+inline constexpr std::array<std::string_view, 13> kDatabases = {
+    "people",     "emails",    "links", "person_links", "cursors",  "outbox", "journal",
+    "tombstones", "conflicts", "meta",  "claims",       "listings", "touched"};
 
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";
 inline constexpr std::string_view kMetaJournalNextSeq = "journal_next_seq";

@@ -33,7 +33,8 @@ Tables::Tables(WriteTxn& txn, const Store& store)
       person_links_(store.db("person_links")),
       tombstones_(store.db("tombstones")),
       conflicts_(store.db("conflicts")),
-      meta_(store.db("meta")) {}
+      meta_(store.db("meta")),
+      touches_(txn, store) {}
 
 std::optional<mapping::PersonRow> Tables::person(mapping::PersonId id) {
   auto bytes = txn_.get(people_, encode_u64_key(id));
@@ -114,6 +115,7 @@ void Tables::put_link(const mapping::LinkRow& row) {
   }
   txn_.put(links_, key, encode_link(row));
   txn_.put(person_links_, person_link_key(row.person, row.collection, row.record_id), {});
+  touches_.note(row.collection, row.record_id);
 }
 
 void Tables::erase_link(std::string_view collection, std::string_view record_id) {
@@ -124,6 +126,7 @@ void Tables::erase_link(std::string_view collection, std::string_view record_id)
   auto previous = decode_link(collection, record_id, *old);
   txn_.del(person_links_, person_link_key(previous.person, collection, record_id));
   txn_.del(links_, key);
+  touches_.note(collection, record_id);
   erase_conflicts_of(previous.person, [&](const mapping::ConflictRow& c) {
     return c.collection == collection && c.record_id == record_id;
   });

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "mapping/state_access.hpp"
+#include "state/listing_window.hpp"
 #include "state/lmdb.hpp"
 
 namespace zohosync::state {
@@ -67,6 +68,9 @@ class Tables final : public mapping::StateAccess {
 
   WriteTxn& txn_;
   Dbi people_, emails_, links_, person_links_, tombstones_, conflicts_, meta_;
+  // Every link changed here is noted for the listings on the wire
+  // (listing_window.hpp), so a plan from an older listing leaves it alone.
+  TouchNotes touches_;
   mapping::PersonId next_id_ = 0;        // 0: not read from meta yet
   std::optional<bool> conflicts_empty_;  // not looked at yet
 };

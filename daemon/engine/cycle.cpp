@@ -18,6 +18,7 @@
 #include "mapping/normalize.hpp"
 #include "mapping/planner.hpp"
 #include "state/email_keyed_links.hpp"
+#include "state/listing_window.hpp"
 #include "state/outbox.hpp"
 #include "state/store.hpp"
 #include "state/tables.hpp"
@@ -86,6 +87,15 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
       wanted.push_back(&cs);
   }
   const CycleReport before_listing = report;
+  // Registered before anything is listed: what another process changes from
+  // here on is left out of this plan (listing_window.hpp). A dry run writes
+  // nothing, not even this; its report may then count such a record.
+  std::optional<std::uint64_t> listing_since;
+  if (!options.dry_run) {
+    auto txn = store_.begin_write();
+    listing_since = state::begin_listing(txn, store_, owner_);
+    std::move(txn).commit();
+  }
   // With every collection listed, no later round can follow (writes only go
   // to enabled collections, all listed), so the listings move into the
   // plan; otherwise they are copied, for the next round to plan from again.
@@ -129,6 +139,16 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
 
     spdlog::debug("cycle phase=plan: {} collections listed", observations.size());
     auto txn = store_.begin_write();
+    // Read before this plan's own changes are noted.
+    std::set<std::string, std::less<>> stale_listings;
+    if (listing_since) {
+      for (mapping::Observation& obs : observations) {
+        if (leave_out_touched(txn, obs, *listing_since)) {
+          stale_listings.insert(obs.collection);
+          fresh.fully_listed.erase(obs.collection);
+        }
+      }
+    }
     state::Tables tables(txn, store_);
     for (state::OutboxEntry& left : state::Outbox::pending(txn, store_))
       fresh.earlier_keys.insert(std::move(left.key));
@@ -164,18 +184,41 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
       // no cursor moves: the next cycle lists the same changes again and
       // plans that write once the product answers. Moving on would lose it
       // (an incremental listing never shows an unchanged record again).
+      // A listing that held records another process changed meanwhile keeps
+      // its cursor too: the next cycle reads them again, newer than the change.
       if (recorder.deferred_targets().empty()) {
-        for (const auto& [collection, cursor] : cursors)
-          state::write_cursor(txn, store_, collection, cursor);
+        for (const auto& [collection, cursor] : cursors) {
+          if (stale_listings.count(collection) == 0)
+            state::write_cursor(txn, store_, collection, cursor);
+        }
       } else {
         spdlog::debug("cycle: cursors kept; writes held back for {}",
                       fmt::join(recorder.deferred_targets(), ", "));
       }
+      state::end_listing(txn, store_, owner_);
       std::move(txn).commit();
     }
     // A dry run's transaction is rolled back here: the state is untouched.
     co_return fresh;
   }
+}
+
+// Leaves out of `obs` the records another process linked, unlinked or wrote
+// after `since` (this cycle's listing began then): the listing shows them as
+// they were before. True when there were any.
+bool Engine::leave_out_touched(const state::Txn& txn, mapping::Observation& obs,
+                               std::uint64_t since) const {
+  std::set<std::string, std::less<>> touched =
+      state::touched_since(txn, store_, obs.collection, since);
+  if (touched.empty())
+    return false;
+  spdlog::debug("{}: {} record(s) changed by another process while listed; judged next cycle",
+                obs.collection, touched.size());
+  std::erase_if(obs.records,
+                [&](const mapping::ObservedRecord& r) { return touched.count(r.id) != 0; });
+  std::erase_if(obs.deleted, [&](const std::string& id) { return touched.count(id) != 0; });
+  obs.not_judged = std::move(touched);
+  return true;
 }
 
 // Lists the wanted collections not listed yet, each from its stored cursor

@@ -10,6 +10,8 @@
 #include <boost/asio/io_context.hpp>
 #include <optional>
 
+#include "common/process_identity.hpp"
+
 namespace zohosync::daemon {
 
 std::string_view to_string(FaultPoint point) {
@@ -28,7 +30,10 @@ std::string_view to_string(FaultPoint point) {
 
 Engine::Engine(state::Store& store, mapping::SyncSettings settings,
                std::vector<connectors::Connector*> connectors)
-    : store_(store), settings_(std::move(settings)), connectors_(std::move(connectors)) {}
+    : store_(store),
+      settings_(std::move(settings)),
+      connectors_(std::move(connectors)),
+      owner_(this_process_token()) {}
 
 connectors::Connector* Engine::connector(std::string_view collection) const {
   return connectors::find_connector(connectors_, collection);

@@ -12,7 +12,12 @@
 //      then record each confirmed write -- link, base (what the product
 //      stored), journal entry, outbox entry removed -- in one transaction.
 // A create first looks the email up in the target, so resuming after a crash
-// never makes a duplicate. Dry runs plan in a transaction that is rolled back
+// never makes a duplicate. No lock is held across a listing or a send: two
+// processes on one state dir (the daemon and a reconcile) interleave, LMDB's
+// one writer at a time keeping each plan and each confirmation whole; a plan
+// leaves out what the other changed while its listing was on the wire
+// (state/listing_window.hpp), and a write is sent by whoever claimed it
+// (state/outbox_claims.hpp). Dry runs plan in a transaction that is rolled back
 // and send nothing.
 
 #include <boost/asio/awaitable.hpp>
@@ -36,7 +41,8 @@
 
 namespace zohosync::state {
 class Store;
-}
+class Txn;
+}  // namespace zohosync::state
 
 namespace zohosync::daemon {
 
@@ -75,6 +81,13 @@ class Engine {
 
   const mapping::SyncSettings& settings() const { return settings_; }
 
+  // Who this engine is to another process on the same state dir (its
+  // listings and its claims on outbox entries): this process
+  // (process_identity.hpp). Tests that run two engines in one process give
+  // each its own, "PID:START/suffix".
+  void set_owner(std::string owner) { owner_ = std::move(owner); }
+  const std::string& owner() const { return owner_; }
+
  private:
   // Step 0: the outbox entries an earlier cycle left are sent first.
   boost::asio::awaitable<void> resume(CycleReport& report, const CycleOptions& options);
@@ -87,6 +100,8 @@ class Engine {
   boost::asio::awaitable<void> list_unlisted(
       const std::vector<const mapping::CollectionSettings*>& wanted,
       std::map<std::string, ListResult, std::less<>>& listed, const CycleOptions& options);
+  bool leave_out_touched(const state::Txn& txn, mapping::Observation& obs,
+                         std::uint64_t since) const;
   connectors::Connector* connector(std::string_view collection) const;
   // Position of a collection in settings().collections (the planning order).
   std::size_t settings_rank(std::string_view collection) const;
@@ -97,7 +112,8 @@ class Engine {
   bool stop_requested_ = false;
   // Cancels the listings in progress (set while list_concurrently runs).
   std::function<void()> cancel_listings_;
-  OutboxSender sender_{store_, connectors_, stop_requested_};
+  std::string owner_;
+  OutboxSender sender_{store_, connectors_, stop_requested_, owner_};
 };
 
 }  // namespace zohosync::daemon

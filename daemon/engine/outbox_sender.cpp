@@ -22,6 +22,8 @@
 #include "mapping/normalize.hpp"
 #include "state/journal.hpp"
 #include "state/outbox.hpp"
+#include "state/outbox_claims.hpp"
+#include "state/rows.hpp"
 #include "state/store.hpp"
 #include "state/tables.hpp"
 
@@ -34,10 +36,14 @@ using mapping::ActionKind;
 
 struct PendingWrite {
   // dropped: not sent and not to be sent (the person was deleted since);
-  // held: not sent, its product's budget could not pay for it now.
-  enum class Status { not_sent, done, failed, dropped, held };
+  // held: not sent, its product's budget could not pay for it now;
+  // elsewhere: not sent, another running process claimed it;
+  // gone: not sent, another process recorded it since it was read.
+  enum class Status { not_sent, done, failed, dropped, held, elsewhere, gone };
   std::string key;
   Action action;
+  // The outbox entry's bytes as claimed ("" when not claimed).
+  std::string claimed;
   Status status = Status::not_sent;
   std::optional<connectors::Record> stored;
   std::int64_t written_ms = 0;  // done: when the product confirmed it (the journal's time)
@@ -135,6 +141,7 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
       }
     }
     hold_for_budget(writes, options);
+    claim(writes);
     spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());
     std::exception_ptr crash;
     co_await send_batch(writes, blocked, options, sent, entries.size(), crash);
@@ -157,8 +164,10 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
           ++transient_streak[collection] >= kTransientStreakToBlock)
         blocked.insert(collection);
     }
-    if (crash)
+    if (crash) {
+      release_claims(writes);
       std::rethrow_exception(crash);
+    }
     record(writes, start + 1, end, report);
     fault(options, FaultPoint::after_confirm);
   }
@@ -197,6 +206,43 @@ void OutboxSender::hold_for_budget(std::vector<PendingWrite>& writes,
   }
 }
 
+void OutboxSender::claim(std::vector<PendingWrite>& writes) {
+  auto txn = store_.begin_write();
+  for (PendingWrite& w : writes) {
+    if (w.status != PendingWrite::Status::not_sent)
+      continue;
+    std::optional<std::string_view> stored = state::Outbox::get(txn, store_, w.key);
+    if (!stored) {
+      w.status = PendingWrite::Status::gone;
+      continue;
+    }
+    if (auto held = state::read_claim(txn, store_, w.key);
+        held && state::claimed_by_other(*held, owner_)) {
+      w.status = PendingWrite::Status::elsewhere;
+      continue;
+    }
+    w.claimed = std::string(*stored);
+    w.action = state::decode_action(w.claimed);
+    state::put_claim(txn, store_, w.key, {owner_, w.claimed});
+  }
+  std::move(txn).commit();
+}
+
+void OutboxSender::release_claims(const std::vector<PendingWrite>& writes) noexcept {
+  // Best effort on a path that is already failing: a claim left behind binds
+  // nobody once this process has ended, and this process reclaims its own.
+  try {
+    auto txn = store_.begin_write();
+    for (const PendingWrite& w : writes) {
+      if (!w.claimed.empty())
+        state::erase_claim(txn, store_, w.key);
+    }
+    std::move(txn).commit();
+  } catch (const std::exception& e) {
+    spdlog::debug("claims of a failed batch not released: {}", e.what());
+  }
+}
+
 void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
                           CycleReport& report) {
   spdlog::debug("cycle phase=journal: recording writes {}..{}", first, last);
@@ -204,6 +250,10 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
   state::Tables tables(txn, store_);
   for (PendingWrite& w : writes) {
     const Action& a = w.action;
+    if (!w.claimed.empty())
+      state::erase_claim(txn, store_, w.key);
+    if (w.status == PendingWrite::Status::elsewhere || w.status == PendingWrite::Status::gone)
+      continue;  // the other process counts and records it
     CollectionCounts& counts = report.collections[a.collection];
     if (w.status == PendingWrite::Status::held) {
       ++report.pending;
@@ -220,7 +270,10 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
       }
       continue;
     }
-    state::Outbox::erase(txn, store_, w.key);
+    // Planned again while it was on the wire (newer values for the same
+    // target): that entry stays and is sent in its turn.
+    if (state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.claimed))
+      state::Outbox::erase(txn, store_, w.key);
     if (w.status == PendingWrite::Status::dropped) {
       ++counts.skipped;
       spdlog::info("{}: create for {} dropped: the person was deleted after it was planned",
@@ -315,7 +368,7 @@ boost::asio::awaitable<void> OutboxSender::send_batch(
   auto executor = co_await boost::asio::this_coro::executor;
   auto shared = std::make_shared<Shared>(executor, std::move(writes));
   for (PendingWrite& w : shared->writes) {
-    if (blocked.count(w.action.collection) || w.status == PendingWrite::Status::held)
+    if (blocked.count(w.action.collection) || w.status != PendingWrite::Status::not_sent)
       continue;
     auto send = [](OutboxSender* sender, PendingWrite* write,
                    const CycleOptions* opts) -> boost::asio::awaitable<void> {

@@ -11,6 +11,9 @@
 //     it was planned) is dropped, not sent;
 //   - with a write budget (the daemon), a write its product's budget cannot
 //     pay for now is not sent: it stays in the outbox for a later pass;
+//   - each batch's writes are claimed before they are sent (no lock held
+//     while they are on the wire): another zohosync process on the state dir
+//     leaves them alone, and sends the ones it claimed itself;
 //   - a collection whose product did not answer this cycle's listing, or
 //     that failed transiently in several batches in a row with no success,
 //     gets no more writes this cycle: they stay pending.
@@ -57,9 +60,11 @@ class OutboxSender {
  public:
   // The store and the connectors must outlive the sender; `stop_requested`
   // is read before each batch (a stop lets the batch in flight finish).
+  // `owner` names this engine in its claims on outbox entries
+  // (state/outbox_claims.hpp).
   OutboxSender(state::Store& store, const std::vector<connectors::Connector*>& connectors,
-               const bool& stop_requested)
-      : store_(store), connectors_(connectors), stop_requested_(stop_requested) {}
+               const bool& stop_requested, const std::string& owner)
+      : store_(store), connectors_(connectors), stop_requested_(stop_requested), owner_(owner) {}
 
   // `fresh` is nullptr when no listing preceded (a drain on its own): every
   // create is looked up first.
@@ -72,6 +77,13 @@ class OutboxSender {
                                           const CycleOptions& options, std::size_t& sent,
                                           std::size_t total, std::exception_ptr& crash);
   boost::asio::awaitable<bool> send_one(PendingWrite& write);
+  // Claims the batch's writes about to be sent, in one transaction: a write
+  // another running process claimed is left to it, one already recorded is
+  // gone, one planned again since it was read is sent as it is now.
+  void claim(std::vector<PendingWrite>& writes);
+  // Gives up the batch's claims without recording anything (a cancelled or
+  // failed batch): the entries stay in the outbox for whoever comes next.
+  void release_claims(const std::vector<PendingWrite>& writes) noexcept;
   // Records one batch's results (writes first..last of the outbox) in one
   // transaction; each journal entry carries its write's own time.
   void record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
@@ -92,6 +104,7 @@ class OutboxSender {
   state::Store& store_;
   const std::vector<connectors::Connector*>& connectors_;
   const bool& stop_requested_;
+  const std::string& owner_;
 };
 
 }  // namespace zohosync::daemon

@@ -63,6 +63,10 @@ class World {
   void forbid_writes(bool forbid);
   const std::filesystem::path& dir() const { return dir_; }
   daemon::Engine& engine() { return *engine_; }
+  // The world's store and settings, for a second engine beside the first (as
+  // another zohosync process on the same state dir).
+  state::Store& store() { return *store_; }
+  const mapping::SyncSettings& settings() const { return settings_; }
 
   std::int64_t now_ms = 1'800'000'000'000;
 
