@@ -139,7 +139,6 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
 
     spdlog::debug("cycle phase=plan: {} collections listed", observations.size());
     auto txn = store_.begin_write();
-    // Read before this plan's own changes are noted.
     std::set<std::string, std::less<>> stale_listings;
     if (listing_since) {
       for (mapping::Observation& obs : observations) {
@@ -148,6 +147,10 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
           fresh.fully_listed.erase(obs.collection);
         }
       }
+      // Ended before planning, so that this plan's own changes are noted
+      // only for another process's listing, if one is on the wire. (A round
+      // that lists more rolls this back: the registration stays.)
+      state::end_listing(txn, store_, owner_);
     }
     state::Tables tables(txn, store_);
     for (state::OutboxEntry& left : state::Outbox::pending(txn, store_))
@@ -195,7 +198,6 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
         spdlog::debug("cycle: cursors kept; writes held back for {}",
                       fmt::join(recorder.deferred_targets(), ", "));
       }
-      state::end_listing(txn, store_, owner_);
       std::move(txn).commit();
     }
     // A dry run's transaction is rolled back here: the state is untouched.

@@ -141,6 +141,7 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
       }
     }
     hold_for_budget(writes, options);
+    spdlog::debug("cycle phase=claim: writes {}..{} of {}", start + 1, end, entries.size());
     claim(writes);
     spdlog::debug("cycle phase=send: writes {}..{} of {}", start + 1, end, entries.size());
     std::exception_ptr crash;

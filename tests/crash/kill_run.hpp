@@ -14,7 +14,8 @@ namespace zohosync::crash_test {
 
 // The phases the engine marks, in cycle order. "start" is before the first
 // marker, "done" after the cycle's last one.
-inline const std::vector<std::string> kPhases = {"listing", "plan", "outbox", "send", "journal"};
+inline const std::vector<std::string> kPhases = {"listing", "plan", "outbox",
+                                                 "claim",   "send", "journal"};
 
 struct KillTarget {
   std::string phase;  // a marker name, or "time" for a kill after `delay` from the start

@@ -1,0 +1,132 @@
+// Two processes on one state dir: the records one changes while the other's
+// listing is on the wire (listing_window.hpp), and claims on outbox entries
+// (outbox_claims.hpp).
+#include <doctest/doctest.h>
+
+#include "common/process_identity.hpp"
+#include "state/listing_window.hpp"
+#include "state/outbox_claims.hpp"
+#include "state/store.hpp"
+#include "state/tables.hpp"
+#include "temp_dir.hpp"
+
+namespace zohosync::state {
+namespace {
+
+using testing::TempDir;
+
+// A process that does not run: no PID is this large (pid_max is at most 2^22).
+constexpr const char* kEnded = "2147483646:1";
+
+void link(Store& store, const char* record) {
+  auto txn = store.begin_write();
+  Tables tables(txn, store);
+  mapping::LinkRow row;
+  row.collection = "crm.contacts";
+  row.record_id = record;
+  row.person = 1;
+  tables.put_link(row);
+  std::move(txn).commit();
+}
+
+std::uint64_t begin(Store& store, const std::string& owner) {
+  auto txn = store.begin_write();
+  const std::uint64_t since = begin_listing(txn, store, owner);
+  std::move(txn).commit();
+  return since;
+}
+
+void end(Store& store, const std::string& owner) {
+  auto txn = store.begin_write();
+  end_listing(txn, store, owner);
+  std::move(txn).commit();
+}
+
+std::set<std::string, std::less<>> touched(Store& store, std::uint64_t since) {
+  auto txn = store.begin_read();
+  return touched_since(txn, store, "crm.contacts", since);
+}
+
+std::uint64_t notes(Store& store) {
+  auto txn = store.begin_read();
+  return txn.count(store.db("touched"));
+}
+
+}  // namespace
+
+TEST_CASE(
+    "listing window: records linked while a listing is on the wire are named; alone, "
+    "nothing is noted") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  link(store, "before");
+  CHECK(notes(store) == 0);  // no listing on the wire: nothing to note
+
+  const std::string reconcile = this_process_token() + "/reconcile";
+  const std::uint64_t since = begin(store, reconcile);
+  link(store, "during");
+  CHECK(touched(store, since) == std::set<std::string, std::less<>>{"during"});
+
+  // A second listing, begun later, is not told of the earlier change.
+  const std::string daemon = this_process_token() + "/daemon";
+  const std::uint64_t later = begin(store, daemon);
+  CHECK(touched(store, later).empty());
+  link(store, "after");
+  CHECK(touched(store, later) == std::set<std::string, std::less<>>{"after"});
+  CHECK(touched(store, since) == std::set<std::string, std::less<>>{"after", "during"});
+
+  // Once both listings are planned, no note is left.
+  end(store, reconcile);
+  CHECK(touched(store, later) == std::set<std::string, std::less<>>{"after"});
+  end(store, daemon);
+  CHECK(notes(store) == 0);
+}
+
+TEST_CASE("listing window: the registration of a process that has ended binds nobody") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  begin(store, kEnded);  // killed while listing: never ended
+  const std::string daemon = this_process_token();
+  begin(store, daemon);
+  end(store, daemon);
+  link(store, "x");
+  CHECK(notes(store) == 0);
+  auto txn = store.begin_read();
+  CHECK(txn.count(store.db("listings")) == 0);
+}
+
+TEST_CASE("outbox claims: a claim binds others while its process runs") {
+  const std::string me = this_process_token();
+  CHECK_FALSE(claimed_by_other({me, "entry"}, me));               // mine: I take it up again
+  CHECK(claimed_by_other({me + "/reconcile", "entry"}, me));      // another, running
+  CHECK_FALSE(claimed_by_other({kEnded, "entry"}, me));           // another, ended
+  CHECK_FALSE(claimed_by_other({"not a process", "entry"}, me));  // unreadable: nobody's
+  CHECK(process_alive(me));
+  CHECK_FALSE(process_alive(kEnded));
+}
+
+TEST_CASE("outbox claims: stored and read back with the entry as claimed") {
+  TempDir tmp;
+  auto store = Store::open(tmp.sub("state"));
+  {
+    auto txn = store.begin_write();
+    put_claim(txn, store, "u/crm.contacts/r1", {"1:2/x", std::string("a\0b", 3)});
+    std::move(txn).commit();
+  }
+  {
+    auto txn = store.begin_read();
+    const auto claim = read_claim(txn, store, "u/crm.contacts/r1");
+    REQUIRE(claim.has_value());
+    CHECK(claim->owner == "1:2/x");
+    CHECK(claim->entry == std::string("a\0b", 3));
+  }
+  {
+    auto txn = store.begin_write();
+    erase_claim(txn, store, "u/crm.contacts/r1");
+    std::move(txn).commit();
+  }
+  auto txn = store.begin_read();
+  CHECK_FALSE(read_claim(txn, store, "u/crm.contacts/r1").has_value());
+}
+
+}  // namespace zohosync::state
