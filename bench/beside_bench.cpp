@@ -27,6 +27,23 @@ using sandbox::test::sandbox_process;
 using sandbox::test::session;
 using SteadyClock = std::chrono::steady_clock;
 
+std::string text_field(const json::object& o, const char* key) {
+  auto it = o.find(key);
+  return it == o.end() || !it->value().is_string() ? std::string()
+                                                   : std::string(it->value().as_string());
+}
+
+// A CRM contact whose email Inventory holds once: its id and its email.
+std::pair<std::string, std::string> person_in_crm_and_inventory(const json::object& dump) {
+  for (const auto& c : dump.at("crm").as_object().at("contacts").as_array()) {
+    const std::string email = text_field(c.as_object(), "Email");
+    if (!email.empty() &&
+        support::records_with(dump, support::place("inventory.contact_persons"), email).size() == 1)
+      return {text_field(c.as_object(), "id"), email};
+  }
+  throw std::runtime_error("bench: no person in both CRM and Inventory");
+}
+
 }  // namespace
 
 BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
@@ -48,6 +65,7 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
     throw std::runtime_error("bench: the daemon did not get ready:\n" +
                              daemon::test::read_file(dir.path() / "daemon.log"));
   const RequestCounts before = request_counts(sb);
+  const auto [probe_id, probe_email] = person_in_crm_and_inventory(sb.dump());
 
   std::vector<std::string> added;
   const auto end = SteadyClock::now() + std::chrono::minutes(options.minutes);
@@ -68,6 +86,27 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
     ChildProcess reconcile(ZOHOSYNC_EXE, {"reconcile", "--config", config}, {},
                            dir.path() / ("reconcile-" + std::to_string(k) + ".log"));
     BesideRun run;
+    // Past the reconcile's CRM listing (its listings start together and
+    // CRM's takes a few requests), the daemon alone can carry this edit.
+    std::this_thread::sleep_for(3s);
+    const std::string last_name = "Probe" + std::to_string(k);
+    const json::object edit{{"product", "crm"},
+                            {"op", "update"},
+                            {"id", probe_id},
+                            {"fields", json::object{{"Last_Name", last_name}}}};
+    const auto edited = SteadyClock::now();
+    if (sb.admin_post("edit", json::serialize(edit)).status != 200)
+      throw std::runtime_error("bench: /__sandbox/edit refused an update");
+    while (SteadyClock::now() - edited < 900s) {
+      const auto persons = support::records_with(
+          sb.dump(), support::place("inventory.contact_persons"), probe_email);
+      if (persons.size() == 1 && text_field(persons[0], "last_name") == last_name) {
+        run.edit_seconds = std::chrono::duration<double>(SteadyClock::now() - edited).count();
+        run.edit_beside = reconcile.running();
+        break;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
     const auto code = reconcile.wait(std::chrono::milliseconds(900s));
     run.exit_code = code ? *code : -1;
     run.seconds = std::chrono::duration<double>(SteadyClock::now() - started).count();
@@ -103,7 +142,10 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
 std::string beside_json(const BesideBenchResult& r) {
   json::array runs;
   for (const BesideRun& run : r.reconciles)
-    runs.push_back(json::object{{"exit_code", run.exit_code}, {"seconds", run.seconds}});
+    runs.push_back(json::object{{"exit_code", run.exit_code},
+                                {"seconds", run.seconds},
+                                {"edit_seconds", run.edit_seconds},
+                                {"edit_while_reconcile_ran", run.edit_beside}});
   json::object requests;
   for (const auto& [product, n] : r.requests)
     requests[product] = n;
@@ -121,30 +163,41 @@ std::string beside_json(const BesideBenchResult& r) {
 }
 
 std::string beside_table(const BesideBenchResult& r) {
-  std::size_t failed = 0;
-  double longest = 0, total = 0;
+  std::size_t failed = 0, edits_beside = 0, edits_lost = 0;
+  double longest = 0, total = 0, edit_longest = 0, edit_total = 0;
   for (const BesideRun& run : r.reconciles) {
     failed += run.exit_code != 0 ? 1 : 0;
     longest = std::max(longest, run.seconds);
     total += run.seconds;
+    if (run.edit_seconds < 0) {
+      ++edits_lost;
+      continue;
+    }
+    edits_beside += run.edit_beside ? 1 : 0;
+    edit_longest = std::max(edit_longest, run.edit_seconds);
+    edit_total += run.edit_seconds;
   }
+  const std::size_t edits = r.reconciles.size() - edits_lost;
   std::string requests;
   for (const auto& [product, n] : r.requests)
     requests += " " + product + " " + std::to_string(n);
-  char buf[768];
+  char buf[1024];
   std::snprintf(
       buf, sizeof buf,
       "beside bench: zohosync reconcile every %d s for %d min beside zohosync daemon (%d ms "
       "polls), %zu people, Zoho's limits on, default budgets\n"
       "reconciles: %zu, exit code not 0: %zu, mean %.1f s, longest %.1f s\n"
+      "CRM edit 3 s into each reconcile -> Inventory (the daemon): mean %.1f s, longest %.1f s, "
+      "%zu of %zu arrived while the reconcile still ran, %zu not seen\n"
       "answers refused for a limit: %lld (goal 0)\n"
       "requests during the run:%s\n"
       "emails held twice within a product: %zu (goal 0); every person added everywhere: %s; "
       "daemon exit on SIGTERM: %d\n",
       r.options.every_s, r.options.minutes, r.options.poll_ms, r.options.people,
       r.reconciles.size(), failed, r.reconciles.empty() ? 0.0 : total / r.reconciles.size(),
-      longest, static_cast<long long>(r.limited), requests.c_str(), r.duplicates,
-      r.converged ? "yes" : "no", r.daemon_exit);
+      longest, edits == 0 ? 0.0 : edit_total / edits, edit_longest, edits_beside, edits, edits_lost,
+      static_cast<long long>(r.limited), requests.c_str(), r.duplicates, r.converged ? "yes" : "no",
+      r.daemon_exit);
   return buf;
 }
 

@@ -208,6 +208,10 @@ void OutboxSender::hold_for_budget(std::vector<PendingWrite>& writes,
 }
 
 void OutboxSender::claim(std::vector<PendingWrite>& writes) {
+  if (std::none_of(writes.begin(), writes.end(), [](const PendingWrite& w) {
+        return w.status == PendingWrite::Status::not_sent;
+      }))
+    return;  // every one held for its budget: nothing to claim
   auto txn = store_.begin_write();
   for (PendingWrite& w : writes) {
     if (w.status != PendingWrite::Status::not_sent)
