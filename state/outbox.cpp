@@ -57,7 +57,7 @@ std::vector<OutboxEntry> Outbox::pending(const Txn& txn, const Store& store) {
   std::vector<OutboxEntry> out;
   auto cursor = txn.cursor(store.db("outbox"));
   for (auto at = cursor.first(); at; at = cursor.next()) {
-    out.push_back({std::string(at->first), decode_action(at->second)});
+    out.push_back({std::string(at->first), decode_action(at->second), std::string(at->second)});
   }
   return out;
 }

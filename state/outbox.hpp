@@ -28,6 +28,7 @@ class Store;
 struct OutboxEntry {
   std::string key;
   mapping::Action action;
+  std::string bytes;  // as stored: tells whether a later plan replaced it
 };
 
 // Pending writes of one target collection, by kind.

@@ -6,12 +6,13 @@
 // process leaves an entry alone while its claim names a process that runs;
 // the claim of a process that died (a crash, a kill) binds nobody.
 //
-// A claim remembers the entry as it was when claimed. When the batch is
-// recorded, the entry is removed only if it is still that one: a plan that
+// The claimant remembers the entry as it was when claimed. When the batch
+// is recorded, the entry is removed only if it is still that one: a plan that
 // replaced it meanwhile (newer values for the same target) stays queued and
 // is sent in its turn.
 //
-// Table "claims": outbox key -> owner \0 the entry's stored bytes.
+// Table "claims": outbox key -> owner ("PID:START" of process_identity.hpp,
+// maybe with a "/suffix" that tells engines of one process apart).
 #pragma once
 
 #include <optional>
@@ -24,16 +25,12 @@ namespace zohosync::state {
 
 class Store;
 
-struct OutboxClaim {
-  std::string owner;  // "PID:START" (process_identity.hpp), maybe with a "/suffix"
-  std::string entry;  // the outbox entry's bytes when claimed
-};
-
-std::optional<OutboxClaim> read_claim(const Txn& txn, const Store& store, std::string_view key);
-void put_claim(WriteTxn& txn, const Store& store, std::string_view key, const OutboxClaim& claim);
+// The owner of the claim on an outbox entry, if any.
+std::optional<std::string> claim_owner(const Txn& txn, const Store& store, std::string_view key);
+void put_claim(WriteTxn& txn, const Store& store, std::string_view key, std::string_view owner);
 void erase_claim(WriteTxn& txn, const Store& store, std::string_view key);
 
-// Whether a claim binds `owner`: it names another owner whose process runs.
-bool claimed_by_other(const OutboxClaim& claim, std::string_view owner);
+// Whether a claim by `claimant` binds `owner`: another owner, whose process runs.
+bool claimed_by_other(std::string_view claimant, std::string_view owner);
 
 }  // namespace zohosync::state

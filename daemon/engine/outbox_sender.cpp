@@ -42,8 +42,8 @@ struct PendingWrite {
   enum class Status { not_sent, done, failed, dropped, held, elsewhere, gone };
   std::string key;
   Action action;
-  // The outbox entry's bytes as claimed ("" when not claimed).
-  std::string claimed;
+  std::string bytes;  // the outbox entry as read (then as claimed)
+  bool claimed = false;
   Status status = Status::not_sent;
   std::optional<connectors::Record> stored;
   std::int64_t written_ms = 0;  // done: when the product confirmed it (the journal's time)
@@ -118,6 +118,7 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
       PendingWrite w;
       w.key = std::move(entries[i].key);
       w.action = std::move(entries[i].action);
+      w.bytes = std::move(entries[i].bytes);
       writes.push_back(std::move(w));
     }
     for (PendingWrite& w : writes) {
@@ -221,16 +222,24 @@ void OutboxSender::claim(std::vector<PendingWrite>& writes) {
       w.status = PendingWrite::Status::gone;
       continue;
     }
-    if (auto held = state::read_claim(txn, store_, w.key);
-        held && state::claimed_by_other(*held, owner_)) {
+    if (auto claimant = state::claim_owner(txn, store_, w.key);
+        claimant && state::claimed_by_other(*claimant, owner_)) {
       w.status = PendingWrite::Status::elsewhere;
       continue;
     }
-    w.claimed = std::string(*stored);
-    w.action = state::decode_action(w.claimed);
-    state::put_claim(txn, store_, w.key, {owner_, w.claimed});
+    if (*stored != w.bytes) {  // planned again since it was read: send it as it is now
+      w.bytes = std::string(*stored);
+      w.action = state::decode_action(w.bytes);
+    }
+    w.claimed = true;
+    state::put_claim(txn, store_, w.key, owner_);
   }
   std::move(txn).commit();
+}
+
+void OutboxSender::release_claim(state::WriteTxn& txn, std::string_view key) const {
+  if (state::claim_owner(txn, store_, key) == owner_)
+    state::erase_claim(txn, store_, key);
 }
 
 void OutboxSender::release_claims(const std::vector<PendingWrite>& writes) noexcept {
@@ -239,8 +248,8 @@ void OutboxSender::release_claims(const std::vector<PendingWrite>& writes) noexc
   try {
     auto txn = store_.begin_write();
     for (const PendingWrite& w : writes) {
-      if (!w.claimed.empty())
-        state::erase_claim(txn, store_, w.key);
+      if (w.claimed)
+        release_claim(txn, w.key);
     }
     std::move(txn).commit();
   } catch (const std::exception& e) {
@@ -255,8 +264,8 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
   state::Tables tables(txn, store_);
   for (PendingWrite& w : writes) {
     const Action& a = w.action;
-    if (!w.claimed.empty())
-      state::erase_claim(txn, store_, w.key);
+    if (w.claimed)
+      release_claim(txn, w.key);
     if (w.status == PendingWrite::Status::elsewhere || w.status == PendingWrite::Status::gone)
       continue;  // the other process counts and records it
     CollectionCounts& counts = report.collections[a.collection];
@@ -277,7 +286,7 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
     }
     // Planned again while it was on the wire (newer values for the same
     // target): that entry stays and is sent in its turn.
-    if (state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.claimed))
+    if (state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.bytes))
       state::Outbox::erase(txn, store_, w.key);
     if (w.status == PendingWrite::Status::dropped) {
       ++counts.skipped;

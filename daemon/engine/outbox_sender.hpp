@@ -35,7 +35,8 @@
 
 namespace zohosync::state {
 class Store;
-}
+class WriteTxn;
+}  // namespace zohosync::state
 
 namespace zohosync::daemon {
 
@@ -84,6 +85,8 @@ class OutboxSender {
   // Gives up the batch's claims without recording anything (a cancelled or
   // failed batch): the entries stay in the outbox for whoever comes next.
   void release_claims(const std::vector<PendingWrite>& writes) noexcept;
+  // Ends this engine's claim on one entry (another's, if it took over, stays).
+  void release_claim(state::WriteTxn& txn, std::string_view key) const;
   // Records one batch's results (writes first..last of the outbox) in one
   // transaction; each journal entry carries its write's own time.
   void record(std::vector<PendingWrite>& writes, std::size_t first, std::size_t last,
