@@ -6,9 +6,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 
 #include "connectors/memory/memory_connector.hpp"
 #include "daemon/engine/engine.hpp"
@@ -88,6 +91,25 @@ std::size_t peak_rss() {
   return static_cast<std::size_t>(usage.ru_maxrss) * 1024;  // KiB on Linux
 }
 
+// One "Name:   N kB" line of /proc/self/status, in bytes (0 when absent).
+std::size_t status_bytes(std::string_view name) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.compare(0, name.size(), name) == 0 && line.size() > name.size() &&
+        line[name.size()] == ':')
+      return static_cast<std::size_t>(std::strtoull(line.c_str() + name.size() + 1, nullptr, 10)) *
+             1024;
+  }
+  return 0;
+}
+
+// Resets the kernel's peak-RSS mark (VmHWM) to the current RSS, so that the
+// next reading is the peak of what runs in between (proc(5), clear_refs "5").
+void reset_peak_rss() {
+  std::ofstream("/proc/self/clear_refs") << "5";
+}
+
 double used_bytes(const state::Store& store) {
   MDB_envinfo info{};
   MDB_stat stat{};
@@ -129,9 +151,12 @@ EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_d
   auto phase = [&](const std::string& name, daemon::CycleOptions options) {
     options.now_ms = (now += 60'000);
     options.batch = 256;
+    const std::size_t rss_before = status_bytes("VmRSS");
+    reset_peak_rss();
     const auto start = std::chrono::steady_clock::now();
     const double cpu_start = cpu_seconds();
     daemon::CycleReport report = engine.run_cycle_blocking(options);
+    const std::size_t phase_peak = status_bytes("VmHWM");
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double cpu = cpu_seconds() - cpu_start;
@@ -145,6 +170,8 @@ EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_d
     p.records = report.total(&daemon::CollectionCounts::records_seen);
     p.writes = report.total(&daemon::CollectionCounts::confirmed);
     p.records_per_s = seconds > 0 ? static_cast<double>(p.records) / seconds : 0;
+    p.rss_before_bytes = rss_before;
+    p.peak_rss_bytes = phase_peak;
     result.phases.push_back(p);
     return report;
   };
@@ -176,15 +203,17 @@ EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_d
 std::string to_json(const EngineBenchResult& r) {
   std::string out = "{\"people\": " + std::to_string(r.people) + ", \"phases\": [";
   for (std::size_t i = 0; i < r.phases.size(); ++i) {
-    char buf[256];
+    char buf[384];
     std::snprintf(buf, sizeof buf,
                   "%s{\"name\": \"%s\", \"seconds\": %.3f, \"cpu_seconds\": %.3f, "
-                  "\"records_per_s\": %.1f, \"records_per_cpu_s\": %.1f}",
+                  "\"records_per_s\": %.1f, \"records_per_cpu_s\": %.1f, "
+                  "\"rss_before_bytes\": %zu, \"peak_rss_bytes\": %zu}",
                   i ? ", " : "", r.phases[i].name.c_str(), r.phases[i].seconds,
                   r.phases[i].cpu_seconds, r.phases[i].records_per_s,
                   r.phases[i].cpu_seconds > 0
                       ? static_cast<double>(r.phases[i].records) / r.phases[i].cpu_seconds
-                      : 0.0);
+                      : 0.0,
+                  r.phases[i].rss_before_bytes, r.phases[i].peak_rss_bytes);
     out += buf;
   }
   char tail[160];
@@ -198,12 +227,15 @@ std::string to_table(const EngineBenchResult& r) {
   char buf[256];
   std::snprintf(buf, sizeof buf, "engine bench: %zu people x 5 collections\n", r.people);
   out += buf;
-  std::snprintf(buf, sizeof buf, "%-8s %10s %10s %10s %10s %14s\n", "phase", "seconds", "cpu s",
-                "records", "writes", "records/s");
+  std::snprintf(buf, sizeof buf, "%-8s %10s %10s %10s %10s %14s %11s %11s\n", "phase", "seconds",
+                "cpu s", "records", "writes", "records/s", "RSS before", "peak RSS");
   out += buf;
+  constexpr double kMiB = 1 << 20;
   for (const auto& p : r.phases) {
-    std::snprintf(buf, sizeof buf, "%-8s %10.3f %10.3f %10zu %10zu %14.1f\n", p.name.c_str(),
-                  p.seconds, p.cpu_seconds, p.records, p.writes, p.records_per_s);
+    std::snprintf(buf, sizeof buf, "%-8s %10.3f %10.3f %10zu %10zu %14.1f %7.1f MiB %7.1f MiB\n",
+                  p.name.c_str(), p.seconds, p.cpu_seconds, p.records, p.writes, p.records_per_s,
+                  static_cast<double>(p.rss_before_bytes) / kMiB,
+                  static_cast<double>(p.peak_rss_bytes) / kMiB);
     out += buf;
   }
   std::snprintf(buf, sizeof buf, "lmdb bytes/person: %.1f\npeak RSS: %.1f MiB\n",

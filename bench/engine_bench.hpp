@@ -16,6 +16,11 @@ struct Phase {
   double records_per_s = 0;  // records listed and reconciled per second (wall)
   std::size_t records = 0;
   std::size_t writes = 0;  // product writes confirmed
+  // Resident memory when the phase began, and its peak during the phase (the
+  // kernel's high-water mark, reset at the start of each phase). Both hold
+  // the bench's in-memory products too: what the phase added is the difference.
+  std::size_t rss_before_bytes = 0;
+  std::size_t peak_rss_bytes = 0;
 };
 
 struct EngineBenchResult {
