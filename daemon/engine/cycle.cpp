@@ -294,10 +294,30 @@ boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(const CycleOpti
   }
   if (jobs.empty() || stop_requested_)
     co_return fresh;
+  // Registered like a cycle's listing: a create another process makes there
+  // meanwhile must not read as absent (listing_window.hpp).
+  std::uint64_t since = 0;
+  {
+    auto txn = store_.begin_write();
+    since = state::begin_listing(txn, store_, owner_);
+    std::move(txn).commit();
+  }
   std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)
   std::vector<ListResult> listings = co_await list_concurrently(
       std::move(jobs), std::move(no_progress), options.listing_timeout, cancel_listings_);
+  std::set<std::string, std::less<>> changed_meanwhile;
+  {
+    auto txn = store_.begin_write();
+    for (const std::string& collection : collections) {
+      if (!state::touched_since(txn, store_, collection, since).empty())
+        changed_meanwhile.insert(collection);
+    }
+    state::end_listing(txn, store_, owner_);
+    std::move(txn).commit();
+  }
   for (std::size_t i = 0; i < listings.size(); ++i) {
+    if (changed_meanwhile.count(collections[i]) != 0)
+      continue;  // every create there is looked up first
     const ListResult& result = listings[i];
     const mapping::CollectionSpec* spec = mapping::find_collection(collections[i]);
     // Only a complete listing tells that an email is absent.
