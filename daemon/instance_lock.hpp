@@ -1,8 +1,7 @@
 #pragma once
-// One daemon per state dir. Two daemons on one dir would take turns at
-// their cycles, but each would pace itself to the whole of every product's
-// budget, so together they could send twice the allowed rate and trip
-// Zoho's lockouts. The daemon holds flock(2) on "<state dir>/daemon.pid"
+// One daemon per state dir. Two daemons on one dir would poll every
+// collection twice, spending the shared request budgets on the same work.
+// The daemon holds flock(2) on "<state dir>/daemon.pid"
 // (which names its PID) for its whole life; a second daemon finds it held
 // and refuses to start. A one-shot reconcile does not take it: it cycles
 // beside the daemon at the same time (engine.hpp says how the two keep out
