@@ -196,6 +196,15 @@ EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_d
   phase("churn", {});
 
   result.lmdb_bytes_per_person = people > 0 ? used_bytes(store) / static_cast<double>(people) : 0;
+  result.lmdb_bytes_before_repeats = used_bytes(store);
+  for (int i = 0; i < 10; ++i) {
+    daemon::CycleOptions again;
+    again.full_listing = true;
+    again.now_ms = (now += 60'000);
+    if (engine.run_cycle_blocking(again).planned_writes != 0)
+      throw std::runtime_error("bench: a repeated no-change cycle wrote");
+  }
+  result.lmdb_bytes_after_repeats = used_bytes(store);
   result.peak_rss_bytes = peak_rss();
   return result;
 }
@@ -216,9 +225,12 @@ std::string to_json(const EngineBenchResult& r) {
                   r.phases[i].rss_before_bytes, r.phases[i].peak_rss_bytes);
     out += buf;
   }
-  char tail[160];
-  std::snprintf(tail, sizeof tail, "], \"lmdb_bytes_per_person\": %.1f, \"peak_rss_bytes\": %zu}",
-                r.lmdb_bytes_per_person, r.peak_rss_bytes);
+  char tail[256];
+  std::snprintf(tail, sizeof tail,
+                "], \"lmdb_bytes_per_person\": %.1f, \"lmdb_bytes_before_10_noop\": %.0f, "
+                "\"lmdb_bytes_after_10_noop\": %.0f, \"peak_rss_bytes\": %zu}",
+                r.lmdb_bytes_per_person, r.lmdb_bytes_before_repeats, r.lmdb_bytes_after_repeats,
+                r.peak_rss_bytes);
   return out + tail;
 }
 
@@ -238,8 +250,11 @@ std::string to_table(const EngineBenchResult& r) {
                   static_cast<double>(p.peak_rss_bytes) / kMiB);
     out += buf;
   }
-  std::snprintf(buf, sizeof buf, "lmdb bytes/person: %.1f\npeak RSS: %.1f MiB\n",
-                r.lmdb_bytes_per_person, static_cast<double>(r.peak_rss_bytes) / (1 << 20));
+  std::snprintf(buf, sizeof buf,
+                "lmdb bytes/person: %.1f\nlmdb used after 10 more no-change cycles: %.0f -> %.0f "
+                "bytes\npeak RSS: %.1f MiB\n",
+                r.lmdb_bytes_per_person, r.lmdb_bytes_before_repeats, r.lmdb_bytes_after_repeats,
+                static_cast<double>(r.peak_rss_bytes) / (1 << 20));
   return out + buf;
 }
 

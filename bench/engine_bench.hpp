@@ -27,6 +27,10 @@ struct EngineBenchResult {
   std::size_t people = 0;
   std::vector<Phase> phases;
   double lmdb_bytes_per_person = 0;
+  // The store's used size before and after 10 more no-change cycles (the
+  // goal: no growth; LMDB reuses the pages each commit frees).
+  double lmdb_bytes_before_repeats = 0;
+  double lmdb_bytes_after_repeats = 0;
   std::size_t peak_rss_bytes = 0;
 };
 
