@@ -14,6 +14,7 @@
 #include "tests/daemon/process.hpp"
 #include "tests/sandbox/test_client.hpp"
 #include "tests/support/census.hpp"
+#include "tests/support/propagation.hpp"
 
 namespace zohosync::bench {
 
@@ -26,23 +27,6 @@ using daemon::test::NotifySocket;
 using sandbox::test::sandbox_process;
 using sandbox::test::session;
 using SteadyClock = std::chrono::steady_clock;
-
-std::string text_field(const json::object& o, const char* key) {
-  auto it = o.find(key);
-  return it == o.end() || !it->value().is_string() ? std::string()
-                                                   : std::string(it->value().as_string());
-}
-
-// A CRM contact whose email Inventory holds once: its id and its email.
-std::pair<std::string, std::string> person_in_crm_and_inventory(const json::object& dump) {
-  for (const auto& c : dump.at("crm").as_object().at("contacts").as_array()) {
-    const std::string email = text_field(c.as_object(), "Email");
-    if (!email.empty() &&
-        support::records_with(dump, support::place("inventory.contact_persons"), email).size() == 1)
-      return {text_field(c.as_object(), "id"), email};
-  }
-  throw std::runtime_error("bench: no person in both CRM and Inventory");
-}
 
 }  // namespace
 
@@ -65,7 +49,10 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
     throw std::runtime_error("bench: the daemon did not get ready:\n" +
                              daemon::test::read_file(dir.path() / "daemon.log"));
   const RequestCounts before = request_counts(sb);
-  const auto [probe_id, probe_email] = person_in_crm_and_inventory(sb.dump());
+  const std::optional<support::CrmPerson> probe =
+      support::crm_person_also_in(sb.dump(), "inventory.contact_persons");
+  if (!probe)
+    throw std::runtime_error("bench: no person in both CRM and Inventory");
 
   std::vector<std::string> added;
   const auto end = SteadyClock::now() + std::chrono::minutes(options.minutes);
@@ -92,20 +79,15 @@ BesideBenchResult run_beside_bench(const BesideBenchOptions& options) {
     const std::string last_name = "Probe" + std::to_string(k);
     const json::object edit{{"product", "crm"},
                             {"op", "update"},
-                            {"id", probe_id},
+                            {"id", probe->id},
                             {"fields", json::object{{"Last_Name", last_name}}}};
-    const auto edited = SteadyClock::now();
     if (sb.admin_post("edit", json::serialize(edit)).status != 200)
       throw std::runtime_error("bench: /__sandbox/edit refused an update");
-    while (SteadyClock::now() - edited < 900s) {
-      const auto persons = support::records_with(
-          sb.dump(), support::place("inventory.contact_persons"), probe_email);
-      if (persons.size() == 1 && text_field(persons[0], "last_name") == last_name) {
-        run.edit_seconds = std::chrono::duration<double>(SteadyClock::now() - edited).count();
-        run.edit_beside = reconcile.running();
-        break;
-      }
-      std::this_thread::sleep_for(100ms);
+    if (const auto delay =
+            support::wait_until_shown([&] { return sb.dump(); }, "inventory.contact_persons",
+                                      probe->email, "last_name", last_name, 900s)) {
+      run.edit_seconds = std::chrono::duration<double>(*delay).count();
+      run.edit_beside = reconcile.running();
     }
     const auto code = reconcile.wait(std::chrono::milliseconds(900s));
     run.exit_code = code ? *code : -1;

@@ -19,6 +19,7 @@
 #include "tests/support/census.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/propagation.hpp"
 #include "tests/support/run_zohosync.hpp"
 #include "tests/support/sandbox_config.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -32,15 +33,6 @@ using sandbox::test::sandbox_process;
 using sandbox::test::session;
 using support::Millis;
 using support::read_file;
-
-std::string text(const json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
-std::string field(const json::object& o, const char* key) {
-  auto it = o.find(key);
-  return it == o.end() ? std::string() : text(it->value());
-}
 
 std::int64_t projects_requests(session& sb) {
   const json::object counters = sb.client.get("/__sandbox/counters").obj();
@@ -99,18 +91,10 @@ TEST_CASE(
   const std::int64_t projects_before = projects_requests(sb);
 
   // A person every product holds: CRM's first contact with an email.
-  json::object dump = sb.dump();
-  std::string email, crm_id;
-  for (const auto& c : dump.at("crm").as_object().at("contacts").as_array()) {
-    const std::string e = field(c.as_object(), "Email");
-    if (!e.empty() &&
-        support::records_with(dump, support::place("inventory.contact_persons"), e).size() == 1) {
-      email = e;
-      crm_id = field(c.as_object(), "id");
-      break;
-    }
-  }
-  REQUIRE_FALSE(email.empty());
+  const std::optional<support::CrmPerson> person =
+      support::crm_person_also_in(sb.dump(), "inventory.contact_persons");
+  REQUIRE(person.has_value());
+  const std::string& email = person->email;
   CAPTURE(email);
 
   // Three CRM edits in a row each reach Inventory within two polls. Each
@@ -124,37 +108,22 @@ TEST_CASE(
     last_name = "Sliced" + std::to_string(k);
     const json::object edit{{"product", "crm"},
                             {"op", "update"},
-                            {"id", crm_id},
+                            {"id", person->id},
                             {"fields", json::object{{"Last_Name", last_name}}}};
-    const auto edited = std::chrono::steady_clock::now();
     REQUIRE(sb.admin_post("edit", json::serialize(edit)).status == 200);
-    bool arrived = false;
-    while (!arrived && std::chrono::steady_clock::now() - edited < 30s) {
-      const auto persons =
-          support::records_with(sb.dump(), support::place("inventory.contact_persons"), email);
-      arrived = persons.size() == 1 && field(persons[0], "last_name") == last_name;
-      if (!arrived)
-        std::this_thread::sleep_for(50ms);
-    }
-    const auto delay =
-        std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - edited);
-    REQUIRE_MESSAGE(arrived, read_file(daemon.log));
+    const std::optional<Millis> delay = support::wait_until_shown(
+        [&] { return sb.dump(); }, "inventory.contact_persons", email, "last_name", last_name, 30s);
+    REQUIRE_MESSAGE(delay.has_value(), read_file(daemon.log));
     std::printf(
         "edit %d: CRM -> Inventory with Projects' budget exhausted: %lld ms (poll %lld ms)\n", k,
-        static_cast<long long>(delay.count()), static_cast<long long>(kPoll.count()));
-    CHECK(delay <= 2 * kPoll + 2s);
+        static_cast<long long>(delay->count()), static_cast<long long>(kPoll.count()));
+    CHECK(*delay <= 2 * kPoll + 2s);
   }
 
   // The Projects writes go out as its budget refills: the last edit arrives.
-  const auto write_watch = std::chrono::steady_clock::now();
-  bool in_projects = false;
-  while (!in_projects && std::chrono::steady_clock::now() - write_watch < 60s) {
-    const auto contacts =
-        support::records_with(sb.dump(), support::place("projects.contacts"), email);
-    in_projects = contacts.size() == 1 && field(contacts[0], "last_name") == last_name;
-    if (!in_projects)
-      std::this_thread::sleep_for(200ms);
-  }
+  const bool in_projects = support::wait_until_shown([&] { return sb.dump(); }, "projects.contacts",
+                                                     email, "last_name", last_name, 60s)
+                               .has_value();
   CHECK_MESSAGE(in_projects, read_file(daemon.log));
 
   // The Projects pass goes on meanwhile, as its budget refills: once its

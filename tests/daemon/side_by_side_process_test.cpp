@@ -21,6 +21,7 @@
 #include "tests/support/child_process.hpp"
 #include "tests/support/daemon_process.hpp"
 #include "tests/support/files.hpp"
+#include "tests/support/propagation.hpp"
 #include "tests/support/run_zohosync.hpp"
 #include "tests/support/sandbox_config.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -34,12 +35,6 @@ using sandbox::test::sandbox_process;
 using sandbox::test::session;
 using support::Millis;
 using support::read_file;
-
-std::string field(const json::object& o, const char* key) {
-  auto it = o.find(key);
-  return it == o.end() || !it->value().is_string() ? std::string()
-                                                   : std::string(it->value().as_string());
-}
 
 }  // namespace
 
@@ -82,19 +77,10 @@ TEST_CASE(
   REQUIRE_MESSAGE(daemon.notify.wait_for("READY=1", 60s), read_file(daemon.log));
 
   // A person every product holds, to edit in CRM.
-  json::object dump = sb.dump();
-  std::string email, crm_id;
-  for (const auto& c : dump.at("crm").as_object().at("contacts").as_array()) {
-    const std::string e = field(c.as_object(), "Email");
-    if (!e.empty() &&
-        support::records_with(dump, support::place("inventory.contact_persons"), e).size() == 1) {
-      email = e;
-      crm_id = field(c.as_object(), "id");
-      break;
-    }
-  }
-  REQUIRE_FALSE(email.empty());
-  CAPTURE(email);
+  const std::optional<support::CrmPerson> person =
+      support::crm_person_also_in(sb.dump(), "inventory.contact_persons");
+  REQUIRE(person.has_value());
+  CAPTURE(person->email);
 
   const auto reconcile_started = std::chrono::steady_clock::now();
   support::ChildProcess reconcile(
@@ -106,28 +92,20 @@ TEST_CASE(
     const std::string last_name = "Beside" + std::to_string(k);
     const json::object edit{{"product", "crm"},
                             {"op", "update"},
-                            {"id", crm_id},
+                            {"id", person->id},
                             {"fields", json::object{{"Last_Name", last_name}}}};
-    const auto edited = std::chrono::steady_clock::now();
     REQUIRE(sb.admin_post("edit", json::serialize(edit)).status == 200);
-    bool arrived = false;
-    while (!arrived && std::chrono::steady_clock::now() - edited < 30s) {
-      const auto persons =
-          support::records_with(sb.dump(), support::place("inventory.contact_persons"), email);
-      arrived = persons.size() == 1 && field(persons[0], "last_name") == last_name;
-      if (!arrived)
-        std::this_thread::sleep_for(50ms);
-    }
-    const auto delay =
-        std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - edited);
-    REQUIRE_MESSAGE(arrived, read_file(daemon.log));
+    const std::optional<Millis> delay =
+        support::wait_until_shown([&] { return sb.dump(); }, "inventory.contact_persons",
+                                  person->email, "last_name", last_name, 30s);
+    REQUIRE_MESSAGE(delay.has_value(), read_file(daemon.log));
     const bool reconcile_running = reconcile.running();
     std::printf("edit %d: CRM -> Inventory beside a reconcile: %lld ms (poll %lld ms)%s\n", k,
-                static_cast<long long>(delay.count()), static_cast<long long>(kPoll.count()),
+                static_cast<long long>(delay->count()), static_cast<long long>(kPoll.count()),
                 reconcile_running ? "" : " (the reconcile had ended)");
     // It arrived while the reconcile still ran, without waiting for it.
     CHECK_MESSAGE(reconcile_running, (reconcile.out() + reconcile.err()));
-    CHECK(delay <= 2 * kPoll + 2s);
+    CHECK(*delay <= 2 * kPoll + 2s);
   }
 
   const std::optional<int> reconciled = reconcile.wait(180s);
