@@ -133,6 +133,14 @@ std::size_t records_with_email(connectors::MemoryConnector& product, const std::
   return n;
 }
 
+// A reconcile's cycle: every collection listed in full.
+daemon::CycleOptions full_listing(const World& world) {
+  daemon::CycleOptions options;
+  options.now_ms = world.now_ms;
+  options.full_listing = true;
+  return options;
+}
+
 std::string email_field(const std::string& collection) {
   return memory_options(collection).email_field;
 }
@@ -147,12 +155,8 @@ TEST_CASE("a person created by one process while the other lists in full is not 
 
   asio::io_context io;
   HeldEngine reconcile(world, io, Op::list);
-  daemon::CycleOptions full;
-  full.now_ms = world.now_ms;
-  full.full_listing = true;
-  full.keep_actions = true;
   std::optional<daemon::CycleReport> held_report;
-  start_held(io, reconcile, full, static_cast<int>(kAll.size()), held_report);
+  start_held(io, reconcile, full_listing(world), static_cast<int>(kAll.size()), held_report);
 
   // Meanwhile a new CRM contact reaches every product through the other process.
   world.add(kCrm, "grace@example.com", "Grace", "Hopper");
@@ -184,11 +188,8 @@ TEST_CASE("a person deleted by one process while the other lists does not come b
 
   asio::io_context io;
   HeldEngine reconcile(world, io, Op::list);
-  daemon::CycleOptions full;
-  full.now_ms = world.now_ms;
-  full.full_listing = true;
   std::optional<daemon::CycleReport> held_report;
-  start_held(io, reconcile, full, static_cast<int>(kAll.size()), held_report);
+  start_held(io, reconcile, full_listing(world), static_cast<int>(kAll.size()), held_report);
 
   // Grace is deleted in CRM; the other process deletes her everywhere.
   world.product(kCrm).erase(grace);
