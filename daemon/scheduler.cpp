@@ -31,9 +31,6 @@ std::int64_t system_now_ms() {
       .count();
 }
 
-// How long the runner waits before trying again when a one-shot reconcile
-// holds the state-dir lock.
-
 // Bounds on the wait before a pass for writes held back for a budget: not a
 // busy loop when the budget says "now", and back within a minute whatever a
 // throttle says (the pass holds them again if the budget is still empty).

@@ -5,7 +5,6 @@
 #include <limits>
 #include <vector>
 
-#include "common/process_identity.hpp"
 #include "state/codec.hpp"
 #include "state/store.hpp"
 
@@ -39,7 +38,7 @@ void prune(WriteTxn& txn, const Store& store) {
     auto cursor = txn.cursor(listings);
     for (auto at = cursor.first(); at; at = cursor.next()) {
       const std::string_view owner = at->first;
-      if (!process_alive(owner.substr(0, owner.find('/')))) {
+      if (!store.owner_present(owner)) {
         dead.emplace_back(owner);
         continue;
       }

@@ -38,13 +38,16 @@ std::string Outbox::put(WriteTxn& txn, const Store& store, const mapping::Action
     // A record about to be deleted needs no pending update first.
     mapping::Action update = action;
     update.kind = mapping::ActionKind::update;
-    txn.del(store.db("outbox"), key_for(update));
+    const std::string update_key = key_for(update);
+    if (txn.del(store.db("outbox"), update_key))
+      txn.del(store.db("claims"), update_key);
   }
   txn.put(store.db("outbox"), key, encode_action(action));
   return key;
 }
 
 bool Outbox::erase(WriteTxn& txn, const Store& store, std::string_view key) {
+  txn.del(store.db("claims"), key);  // a claim outlives no entry (outbox_claims.hpp)
   return txn.del(store.db("outbox"), key);
 }
 

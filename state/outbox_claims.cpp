@@ -1,6 +1,5 @@
 #include "state/outbox_claims.hpp"
 
-#include "common/process_identity.hpp"
 #include "state/store.hpp"
 
 namespace zohosync::state {
@@ -20,11 +19,8 @@ void erase_claim(WriteTxn& txn, const Store& store, std::string_view key) {
   txn.del(store.db("claims"), key);
 }
 
-bool claimed_by_other(std::string_view claimant, std::string_view owner) {
-  if (claimant == owner)
-    return false;
-  // "PID:START/suffix": the suffix tells engines of one process apart.
-  return process_alive(claimant.substr(0, claimant.find('/')));
+bool claimed_by_other(const Store& store, std::string_view claimant, std::string_view owner) {
+  return claimant != owner && store.owner_present(claimant);
 }
 
 }  // namespace zohosync::state

@@ -269,7 +269,20 @@ Store Store::open(const std::string& dir, const OpenOptions& options) {
     txn.put(store.db("meta"), kMetaSchemaVersion, std::to_string(kSchemaVersion));
   std::move(txn).commit();
   store.schema_version_ = kSchemaVersion;
+  store.presence_ = std::make_unique<ProcessPresence>(ProcessPresence::enter(dir));
   return store;
+}
+
+const std::string& Store::owner() const {
+  static const std::string none;
+  return presence_ ? presence_->token() : none;
+}
+
+bool Store::owner_present(std::string_view owner) const {
+  const std::string_view process = owner.substr(0, owner.find('/'));
+  if (presence_ && process == presence_->token())
+    return true;
+  return present(dir(), process);
 }
 
 Dbi Store::db(std::string_view name) const {

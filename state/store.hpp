@@ -47,6 +47,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -54,6 +55,7 @@
 #include "state/errors.hpp"
 #include "state/journal.hpp"
 #include "state/lmdb.hpp"
+#include "state/process_presence.hpp"
 #include "state/status.hpp"
 
 namespace zohosync::state {
@@ -105,9 +107,18 @@ class Store {
   std::uint32_t schema_version() const { return schema_version_; }
   const Env& env() const { return env_; }
 
+  // Who this process is to another zohosync process on the same state dir
+  // (its claims on outbox entries, its listings): its presence token
+  // (process_presence.hpp); "" on a read-only store.
+  const std::string& owner() const;
+  // Whether the process an owner names (a token, maybe with a "/suffix" that
+  // tells engines of one process apart) still has the state dir open.
+  bool owner_present(std::string_view owner) const;
+
  private:
   Store(Env env, OpenMode mode) : env_(std::move(env)), mode_(mode) {}
 
+  std::unique_ptr<ProcessPresence> presence_;  // read_write only
   Env env_;
   OpenMode mode_;
   std::uint32_t schema_version_ = 0;

@@ -200,6 +200,14 @@ bool read_tombstoned(const Txn& txn, const Store& store, std::string_view collec
   return txn.get(store.db("tombstones"), link_key(collection, normalized_email)).has_value();
 }
 
+bool read_linked_in(const Txn& txn, const Store& store, mapping::PersonId person,
+                    std::string_view collection) {
+  const std::string prefix = encode_u64_key(person) + link_key(collection, {});
+  auto cursor = txn.cursor(store.db("person_links"));
+  auto at = cursor.seek(prefix);
+  return at && has_prefix(at->first, prefix);
+}
+
 void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
                    const std::function<void(const mapping::LinkRow&)>& fn) {
   const std::string prefix = link_key(collection, {});

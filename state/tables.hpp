@@ -84,6 +84,10 @@ std::optional<mapping::LinkRow> read_link(const Txn& txn, const Store& store,
 bool read_tombstoned(const Txn& txn, const Store& store, std::string_view collection,
                      std::string_view normalized_email);
 
+// Whether the person has a record linked in the collection, read in any transaction.
+bool read_linked_in(const Txn& txn, const Store& store, mapping::PersonId person,
+                    std::string_view collection);
+
 // Every link of one collection, read in any transaction (fn must not write).
 void for_each_link(const Txn& txn, const Store& store, std::string_view collection,
                    const std::function<void(const mapping::LinkRow&)>& fn);

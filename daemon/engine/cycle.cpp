@@ -205,9 +205,11 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
   }
 }
 
-// Leaves out of `obs` the records another process linked, unlinked or wrote
-// after `since` (this cycle's listing began then): the listing shows them as
-// they were before. True when there were any.
+// Leaves out of `obs` the records whose links another process changed
+// (linked, unlinked, or recorded a write to) after `since`, when this cycle's
+// listing began: the listing shows them as they were before. A write still on
+// the wire is seen once it is recorded (outbox_sender.cpp checks its own
+// side). True when there were any.
 bool Engine::leave_out_touched(const state::Txn& txn, mapping::Observation& obs,
                                std::uint64_t since) const {
   std::set<std::string, std::less<>> touched =
@@ -294,8 +296,10 @@ boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(const CycleOpti
   }
   if (jobs.empty() || stop_requested_)
     co_return fresh;
-  // Registered like a cycle's listing: a create another process makes there
-  // meanwhile must not read as absent (listing_window.hpp).
+  // Registered like a cycle's listing: a create another process records
+  // there meanwhile must not read as absent (listing_window.hpp); one still
+  // on the wire when this listing ends is covered by the claims (a create
+  // given back or taken over is looked up first).
   std::uint64_t since = 0;
   {
     auto txn = store_.begin_write();

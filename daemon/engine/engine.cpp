@@ -10,7 +10,7 @@
 #include <boost/asio/io_context.hpp>
 #include <optional>
 
-#include "common/process_identity.hpp"
+#include "state/store.hpp"
 
 namespace zohosync::daemon {
 
@@ -33,7 +33,7 @@ Engine::Engine(state::Store& store, mapping::SyncSettings settings,
     : store_(store),
       settings_(std::move(settings)),
       connectors_(std::move(connectors)),
-      owner_(this_process_token()) {}
+      owner_(store.owner()) {}
 
 connectors::Connector* Engine::connector(std::string_view collection) const {
   return connectors::find_connector(connectors_, collection);

@@ -82,9 +82,9 @@ class Engine {
   const mapping::SyncSettings& settings() const { return settings_; }
 
   // Who this engine is to another process on the same state dir (its
-  // listings and its claims on outbox entries): this process
-  // (process_identity.hpp). Tests that run two engines in one process give
-  // each its own, "PID:START/suffix".
+  // listings and its claims on outbox entries): this process's presence
+  // (Store::owner()). Tests that run two engines in one process give each
+  // its own, "OWNER/suffix".
   void set_owner(std::string owner) { owner_ = std::move(owner); }
   const std::string& owner() const { return owner_; }
 

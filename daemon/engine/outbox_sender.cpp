@@ -38,7 +38,9 @@ struct PendingWrite {
   // dropped: not sent and not to be sent (the person was deleted since);
   // held: not sent, its product's budget could not pay for it now;
   // elsewhere: not sent, another running process claimed it;
-  // gone: not sent, another process recorded it since it was read.
+  // gone: not sent, no longer needed: the entry left the outbox since it was
+  // read (recorded by another process, or replaced by a delete), or the
+  // person got a record there meanwhile.
   enum class Status { not_sent, done, failed, dropped, held, elsewhere, gone };
   std::string key;
   Action action;
@@ -208,6 +210,11 @@ void OutboxSender::hold_for_budget(std::vector<PendingWrite>& writes,
   }
 }
 
+bool OutboxSender::looks_up(const PendingWrite& w) const {
+  const connectors::Connector* conn = connector(w.action.collection);
+  return conn == nullptr || !conn->create_matches_email();
+}
+
 void OutboxSender::claim(std::vector<PendingWrite>& writes) {
   if (std::none_of(writes.begin(), writes.end(), [](const PendingWrite& w) {
         return w.status == PendingWrite::Status::not_sent;
@@ -222,15 +229,20 @@ void OutboxSender::claim(std::vector<PendingWrite>& writes) {
       w.status = PendingWrite::Status::gone;
       continue;
     }
-    if (auto claimant = state::claim_owner(txn, store_, w.key);
-        claimant && state::claimed_by_other(*claimant, owner_)) {
+    const std::optional<std::string> claimant = state::claim_owner(txn, store_, w.key);
+    if (claimant && state::claimed_by_other(store_, *claimant, owner_)) {
       w.status = PendingWrite::Status::elsewhere;
       continue;
     }
     if (*stored != w.bytes) {  // planned again since it was read: send it as it is now
       w.bytes = std::string(*stored);
       w.action = state::decode_action(w.bytes);
+      w.lookup_first = looks_up(w);  // what spared the lookup was judged on the older entry
     }
+    // A write taken up before (by a process that ended, or given back
+    // unfinished) may have reached the product: a create looks first.
+    if (claimant)
+      w.lookup_first = looks_up(w);
     w.claimed = true;
     state::put_claim(txn, store_, w.key, owner_);
   }
@@ -248,8 +260,8 @@ void OutboxSender::release_claims(const std::vector<PendingWrite>& writes) noexc
   try {
     auto txn = store_.begin_write();
     for (const PendingWrite& w : writes) {
-      if (w.claimed)
-        release_claim(txn, w.key);
+      if (w.claimed && state::claim_owner(txn, store_, w.key) == owner_)
+        state::put_claim(txn, store_, w.key, state::kClaimGivenBack);
     }
     std::move(txn).commit();
   } catch (const std::exception& e) {
@@ -278,6 +290,8 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
         (w.status == PendingWrite::Status::failed && w.error_class != ErrorClass::per_record)) {
       ++report.pending;  // stays in the outbox for the next cycle
       if (w.status == PendingWrite::Status::failed) {
+        // Tried: it may have reached the product all the same (a timeout).
+        state::put_claim(txn, store_, w.key, state::kClaimGivenBack);
         ++counts.failed;
         report.failures.push_back(
             {a.collection, a.record_id, a.person_email, w.error_class, w.message});
@@ -335,7 +349,24 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
         }
         previous = std::move(*link);
       }
-      if (person) {
+      if (a.kind == ActionKind::create &&
+          tables.tombstoned(a.collection, mapping::normalize_email(a.person_email))) {
+        // Deleted everywhere while this create was on the wire (another
+        // process planned the deletes): the new record goes too.
+        mapping::Action undo;
+        undo.kind = ActionKind::remove;
+        undo.collection = a.collection;
+        undo.record_id = stored.id;
+        undo.parent_id = stored.parent_id;
+        undo.person = a.person;
+        undo.person_email = a.person_email;
+        undo.origin_collection = a.origin_collection;
+        undo.origin_record = a.origin_record;
+        undo.reason = "the person was deleted everywhere while this create was on the wire";
+        state::Outbox::put(txn, store_, undo);
+        ++report.pending;
+      } else if (person && (link || a.kind == ActionKind::create)) {
+        // (An update whose record another process deleted meanwhile links nothing.)
         const mapping::ObservedRecord answer{stored.id, stored.parent_id, std::move(stored.fields),
                                              stored.modified_ms, stored.created_ms};
         tables.put_link(mapping::confirmed_link(*spec, a, answer, std::move(previous), hint));
@@ -421,6 +452,11 @@ std::optional<mapping::PersonId> OutboxSender::linked_person(std::string_view co
   return std::nullopt;
 }
 
+bool OutboxSender::linked_in(mapping::PersonId person, std::string_view collection) const {
+  auto txn = store_.begin_read();
+  return state::read_linked_in(txn, store_, person, collection);
+}
+
 bool OutboxSender::tombstoned(std::string_view collection, std::string_view email) const {
   auto txn = store_.begin_read();
   return state::read_tombstoned(txn, store_, collection, mapping::normalize_email(email));
@@ -443,6 +479,12 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
         // would bring the person back in every product.
         if (tombstoned(a.collection, a.person_email)) {
           w.status = PendingWrite::Status::dropped;
+          co_return false;
+        }
+        // Created there meanwhile, by another process on the state dir (its
+        // plan and this one both saw the person missing there).
+        if (linked_in(a.person, a.collection)) {
+          w.status = PendingWrite::Status::gone;
           co_return false;
         }
         // Look first: a retry or a resumed create must never duplicate.

@@ -100,6 +100,10 @@ class OutboxSender {
   // Marks held the writes their product's budget cannot pay for now
   // (CycleOptions::write_budget): they stay in the outbox.
   void hold_for_budget(std::vector<PendingWrite>& writes, const CycleOptions& options) const;
+  // Whether a create looks its email up first when nothing spares it.
+  bool looks_up(const PendingWrite& w) const;
+  // Whether the person has a record linked there now (a short read transaction).
+  bool linked_in(mapping::PersonId person, std::string_view collection) const;
   // Whether a tombstone stops creating the email there (a short read transaction).
   bool tombstoned(std::string_view collection, std::string_view email) const;
   connectors::Connector* connector(std::string_view collection) const;

@@ -18,7 +18,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
-#include "common/process_identity.hpp"
 #include "mapping/normalize.hpp"
 #include "state/outbox.hpp"
 #include "state/outbox_claims.hpp"
@@ -33,7 +32,8 @@ using connectors::Op;
 namespace {
 
 // One product as the held engine sees it: its listings (or its updates)
-// reach the product at once, and their answers wait at a gate the test opens.
+// reach the product at once, and their answers wait at a gate the test
+// opens; its creates wait at the gate before they reach the product.
 class GatedConnector final : public connectors::Connector {
  public:
   GatedConnector(connectors::Connector& inner, asio::steady_timer& gate, Op held, int& waiting)
@@ -48,6 +48,9 @@ class GatedConnector final : public connectors::Connector {
   }
   asio::awaitable<connectors::Record> create(std::string parent_id,
                                              connectors::Fields fields) override {
+    // A create is held on its way: it lands once the gate opens.
+    if (held_ == Op::create)
+      co_await wait_at_gate();
     co_return co_await inner_.create(std::move(parent_id), std::move(fields));
   }
   asio::awaitable<connectors::Record> update(std::string id, std::string parent_id,
@@ -89,7 +92,7 @@ struct HeldEngine {
       conns.push_back(gated.back().get());
     }
     engine = std::make_unique<daemon::Engine>(world.store(), world.settings(), conns);
-    engine->set_owner(this_process_token() + "/held");
+    engine->set_owner(world.store().owner() + "/held");
   }
 
   asio::steady_timer gate;
@@ -151,7 +154,7 @@ TEST_CASE("a person created by one process while the other lists in full is not 
   World world;
   world.add(kCrm, "ada@example.com", "Ada", "Lovelace");
   world.run();
-  world.engine().set_owner(this_process_token() + "/daemon");
+  world.engine().set_owner(world.store().owner() + "/daemon");
 
   asio::io_context io;
   HeldEngine reconcile(world, io, Op::list);
@@ -184,7 +187,7 @@ TEST_CASE("a person deleted by one process while the other lists does not come b
   world.add(kCrm, "ada@example.com", "Ada", "Lovelace");
   const std::string grace = world.add(kCrm, "grace@example.com", "Grace", "Hopper");
   world.run();
-  world.engine().set_owner(this_process_token() + "/daemon");
+  world.engine().set_owner(world.store().owner() + "/daemon");
 
   asio::io_context io;
   HeldEngine reconcile(world, io, Op::list);
@@ -212,7 +215,7 @@ TEST_CASE("a write on the wire for one process is not sent again by the other") 
   World world;
   const std::string ada = world.add(kCrm, "ada@example.com", "Ada", "Lovelace");
   world.run();
-  world.engine().set_owner(this_process_token() + "/daemon");
+  world.engine().set_owner(world.store().owner() + "/daemon");
 
   // The held engine plans the new last name into the three other products
   // and holds its updates' answers at the gate.
@@ -252,14 +255,75 @@ TEST_CASE("a claim left by a process that has ended binds nobody") {
   world.run();
   REQUIRE(world.outbox_size() == 3);
   {
-    // Claimed by a process that ran once and has ended (no such PID).
+    // Claimed by a process that had the state dir open once and has ended.
     auto txn = world.store().begin_write();
     for (const state::OutboxEntry& e : state::Outbox::pending(txn, world.store()))
-      state::put_claim(txn, world.store(), e.key, "2147483646:1");
+      state::put_claim(txn, world.store(), e.key, "2147483646-00000000deadbeef");
     std::move(txn).commit();
   }
   world.reset_counters();
   world.run();
   CHECK(world.total_writes() == 3);
   CHECK(world.outbox_size() == 0);
+}
+
+TEST_CASE(
+    "a person deleted by one process while the other's creates are on the wire is removed "
+    "from where they landed") {
+  mapping::SyncSettings settings = default_settings();
+  settings.on_delete = mapping::OnDelete::propagate;
+  World world(settings);
+  world.add(kCrm, "ada@example.com", "Ada", "Lovelace");
+  world.run();
+  world.engine().set_owner(world.store().owner() + "/daemon");
+
+  // Grace, new in CRM: the held engine creates her in the three other
+  // products; the answers wait at the gate.
+  const std::string grace = world.add(kCrm, "grace@example.com", "Grace", "Hopper");
+  asio::io_context io;
+  HeldEngine reconcile(world, io, Op::create);
+  daemon::CycleOptions options;
+  options.now_ms = world.now_ms;
+  std::optional<daemon::CycleReport> held_report;
+  start_held(io, reconcile, options, 3, held_report);
+
+  // Meanwhile she is deleted in CRM, and the other process deletes her
+  // everywhere it knows of her (CRM only, so far).
+  world.product(kCrm).erase(grace);
+  world.run();
+  CHECK_FALSE(world.person_by_email("grace@example.com").has_value());
+
+  // The creates land after the delete: the records they made go again.
+  open_gate_and_finish(io, reconcile, held_report);
+  world.run();
+  world.run();
+  CHECK_FALSE(world.person_by_email("grace@example.com").has_value());
+  for (const char* id : {kCrm, kInvPersons, kProjects, kContracts})
+    CHECK(records_with_email(world.product(id), email_field(id), "grace@example.com") == 0);
+  CHECK(world.outbox_size() == 0);
+}
+
+TEST_CASE("a person another process created everywhere while this one listed is not created again") {
+  World world;
+  world.add(kCrm, "ada@example.com", "Ada", "Lovelace");
+  world.run();
+  world.engine().set_owner(world.store().owner() + "/daemon");
+
+  // Grace is new in CRM; the held engine's listings wait at the gate until
+  // the other process has created and recorded her everywhere.
+  asio::io_context io;
+  HeldEngine reconcile(world, io, Op::list);
+  world.add(kCrm, "grace@example.com", "Grace", "Hopper");
+  daemon::CycleOptions options;
+  options.now_ms = world.now_ms;
+  std::optional<daemon::CycleReport> held_report;
+  start_held(io, reconcile, options, static_cast<int>(kAll.size()), held_report);
+  world.run();
+  world.reset_counters();
+
+  open_gate_and_finish(io, reconcile, held_report);
+  CHECK(world.total_writes() == 0);
+  for (const char* id : {kCrm, kInvPersons, kProjects, kContracts})
+    CHECK(records_with_email(world.product(id), email_field(id), "grace@example.com") == 1);
+  CHECK(world.run().planned_writes == 0);
 }

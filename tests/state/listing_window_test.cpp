@@ -3,9 +3,12 @@
 // (outbox_claims.hpp).
 #include <doctest/doctest.h>
 
-#include "common/process_identity.hpp"
+#include <filesystem>
+#include <fstream>
+
 #include "state/listing_window.hpp"
 #include "state/outbox_claims.hpp"
+#include "state/process_presence.hpp"
 #include "state/store.hpp"
 #include "state/tables.hpp"
 #include "temp_dir.hpp"
@@ -15,8 +18,8 @@ namespace {
 
 using testing::TempDir;
 
-// A process that does not run: no PID is this large (pid_max is at most 2^22).
-constexpr const char* kEnded = "2147483646:1";
+// A process that had the state dir open once and has ended.
+constexpr const char* kEnded = "2147483646-00000000deadbeef";
 
 void link(Store& store, const char* record) {
   auto txn = store.begin_write();
@@ -62,13 +65,13 @@ TEST_CASE(
   link(store, "before");
   CHECK(notes(store) == 0);  // no listing on the wire: nothing to note
 
-  const std::string reconcile = this_process_token() + "/reconcile";
+  const std::string reconcile = store.owner() + "/reconcile";
   const std::uint64_t since = begin(store, reconcile);
   link(store, "during");
   CHECK(touched(store, since) == std::set<std::string, std::less<>>{"during"});
 
   // A second listing, begun later, is not told of the earlier change.
-  const std::string daemon = this_process_token() + "/daemon";
+  const std::string daemon = store.owner() + "/daemon";
   const std::uint64_t later = begin(store, daemon);
   CHECK(touched(store, later).empty());
   link(store, "after");
@@ -86,7 +89,7 @@ TEST_CASE("listing window: the registration of a process that has ended binds no
   TempDir tmp;
   auto store = Store::open(tmp.sub("state"));
   begin(store, kEnded);  // killed while listing: never ended
-  const std::string daemon = this_process_token();
+  const std::string daemon = store.owner();
   begin(store, daemon);
   end(store, daemon);
   link(store, "x");
@@ -95,17 +98,30 @@ TEST_CASE("listing window: the registration of a process that has ended binds no
   CHECK(txn.count(store.db("listings")) == 0);
 }
 
-TEST_CASE("outbox claims: a claim binds others while its process runs") {
-  const std::string me = this_process_token();
-  CHECK_FALSE(claimed_by_other(me, me));               // mine: I take it up again
-  CHECK(claimed_by_other(me + "/reconcile", me));      // another, running
-  CHECK_FALSE(claimed_by_other(kEnded, me));           // another, ended
-  CHECK_FALSE(claimed_by_other("not a process", me));  // unreadable: nobody's
-  CHECK(process_alive(me));
-  CHECK_FALSE(process_alive(kEnded));
-
+TEST_CASE("outbox claims: a claim binds others while its process has the state dir open") {
   TempDir tmp;
   auto store = Store::open(tmp.sub("state"));
+  const std::string me = store.owner();
+  CHECK_FALSE(claimed_by_other(store, me, me));                  // mine: I take it up again
+  CHECK(claimed_by_other(store, me + "/reconcile", me));         // another engine of mine
+  CHECK_FALSE(claimed_by_other(store, kEnded, me));              // another, ended
+  CHECK_FALSE(claimed_by_other(store, "../../etc/passwd", me));  // not a token: nobody's
+  std::string other;
+  {
+    // Another process on the dir (its presence held by this test).
+    ProcessPresence beside = ProcessPresence::enter(tmp.sub("state"));
+    other = beside.token();
+    CHECK(claimed_by_other(store, other, me));
+  }
+  // Gone: its file is removed with it, and an unlocked one left by a kill
+  // counts as gone too.
+  CHECK_FALSE(claimed_by_other(store, other, me));
+  const std::filesystem::path killed =
+      std::filesystem::path(tmp.sub("state")) / "processes" / "4242-0123456789abcdef";
+  std::ofstream(killed).put('x');
+  CHECK_FALSE(claimed_by_other(store, "4242-0123456789abcdef", me));
+  CHECK_FALSE(std::filesystem::exists(killed));
+
   {
     auto txn = store.begin_write();
     put_claim(txn, store, "u/crm.contacts/r1", "1:2/x");
