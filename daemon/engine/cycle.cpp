@@ -20,6 +20,7 @@
 #include "state/email_keyed_links.hpp"
 #include "state/listing_window.hpp"
 #include "state/outbox.hpp"
+#include "state/outbox_claims.hpp"
 #include "state/store.hpp"
 #include "state/tables.hpp"
 
@@ -304,6 +305,11 @@ boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(const CycleOpti
   {
     auto txn = store_.begin_write();
     since = state::begin_listing(txn, store_, owner_);
+    for (const state::OutboxEntry& e : state::Outbox::pending(txn, store_)) {
+      const std::optional<std::string> claimant = state::claim_owner(txn, store_, e.key);
+      if (claimant && state::claimed_by_other(store_, *claimant, owner_))
+        fresh.in_flight_at_listing.insert(e.key);
+    }
     std::move(txn).commit();
   }
   std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)

@@ -51,6 +51,9 @@ struct PendingWrite {
   std::int64_t written_ms = 0;  // done: when the product confirmed it (the journal's time)
   bool found_existing = false;
   bool lookup_first = true;  // create: look the email up in the target before creating
+  // A listing taken after every earlier send of it had ended shows the email
+  // absent: even a write taken up before needs no lookup.
+  bool spared_by_listing = false;
   ErrorClass error_class = ErrorClass::fatal;
   std::string message;
 };
@@ -139,8 +142,11 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
       if (w.lookup_first && fresh != nullptr) {
         auto listed = fresh->listed_emails.find(w.action.collection);
         if (listed != fresh->listed_emails.end() &&
-            listed->second.count(mapping::normalize_email(w.action.person_email)) == 0)
+            listed->second.count(mapping::normalize_email(w.action.person_email)) == 0 &&
+            fresh->in_flight_at_listing.count(w.key) == 0) {
           w.lookup_first = false;
+          w.spared_by_listing = true;
+        }
       }
     }
     hold_for_budget(writes, options);
@@ -241,7 +247,7 @@ void OutboxSender::claim(std::vector<PendingWrite>& writes) {
     }
     // A write taken up before (by a process that ended, or given back
     // unfinished) may have reached the product: a create looks first.
-    if (claimant)
+    if (claimant && !w.spared_by_listing)
       w.lookup_first = looks_up(w);
     w.claimed = true;
     state::put_claim(txn, store_, w.key, owner_);

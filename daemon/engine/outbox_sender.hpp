@@ -49,6 +49,9 @@ struct FreshWrites {
   // (normalized) emails they hold: a create whose email is not there was
   // never carried out and needs no lookup, whoever planned it.
   std::map<std::string, std::set<std::string>, std::less<>> listed_emails;
+  // Outbox entries another running process had claimed when that listing
+  // began: their sends may land after it, so it does not spare their lookup.
+  std::set<std::string, std::less<>> in_flight_at_listing;
   // Collections whose product did not answer this cycle's listing (down,
   // or failing): their pending writes wait for a cycle where it does,
   // instead of spending retries now.
