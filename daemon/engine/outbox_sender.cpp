@@ -262,7 +262,9 @@ void OutboxSender::release_claim(state::WriteTxn& txn, std::string_view key) con
 
 void OutboxSender::release_claims(const std::vector<PendingWrite>& writes) noexcept {
   // Best effort on a path that is already failing: a claim left behind binds
-  // nobody once this process has ended, and this process reclaims its own.
+  // nobody once this process has ended, and this process takes its own up
+  // again. Given back, a write may have reached the product: whoever takes it
+  // up next looks a create up first.
   try {
     auto txn = store_.begin_write();
     for (const PendingWrite& w : writes) {
@@ -284,7 +286,15 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
     const Action& a = w.action;
     if (w.claimed)
       release_claim(txn, w.key);
-    if (w.status == PendingWrite::Status::elsewhere || w.status == PendingWrite::Status::gone)
+    if (w.status == PendingWrite::Status::gone) {
+      // No longer needed (send_one found the person linked there): it goes,
+      // unless a newer plan replaced it meanwhile.
+      if (w.claimed &&
+          state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.bytes))
+        state::Outbox::erase(txn, store_, w.key);
+      continue;
+    }
+    if (w.status == PendingWrite::Status::elsewhere)
       continue;  // the other process counts and records it
     CollectionCounts& counts = report.collections[a.collection];
     if (w.status == PendingWrite::Status::held) {
