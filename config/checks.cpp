@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
+#include "common/include_rule.hpp"
 #include "config/secrets.hpp"
 #include "config/urls.hpp"
 
@@ -101,6 +103,38 @@ const char* parent_key(const std::string& id) {
   return nullptr;
 }
 
+// Rules on fields the collection's records carry, and, on a create target,
+// rules a record zohosync creates can meet (else every create would be left
+// out by the next listing).
+void check_include_rules(const std::string& id, const CollectionConfig& c, Reporter& reporter) {
+  const std::string key = "collections." + id + ".include";
+  const std::vector<std::string>* fields = rule_fields(id);
+  std::set<std::string> seen;
+  for (const auto& text : c.include) {
+    common::RuleParse parsed = common::parse_include_rule(text);
+    if (!parsed.rule)
+      continue;  // reported by the option's own check
+    const common::IncludeRule& rule = *parsed.rule;
+    if (!seen.insert(rule.text).second)
+      reporter.error(key, "rule \"" + text + "\" is listed twice");
+    if (fields != nullptr &&
+        std::find(fields->begin(), fields->end(), rule.field) == fields->end()) {
+      std::string known;
+      for (const auto& f : *fields)
+        known += (known.empty() ? "" : ", ") + f;
+      reporter.error(key, "rule \"" + text + "\": " + id + " records carry no field \"" +
+                              rule.field + "\" (they carry: " + known + ")");
+    }
+    if (c.create && rule.op == common::RuleOp::exists) {
+      reporter.error(key,
+                     "rule \"" + text + "\" cannot be met by a record zohosync creates, and " + id +
+                         " is a create target: name a value (" + rule.field +
+                         " = value) or set create = false",
+                     "collections." + id + ".create");
+    }
+  }
+}
+
 void check_collections(Config& config, Reporter& reporter) {
   for (auto& [id, c] : config.collections) {
     const std::string prefix = "collections." + id + ".";
@@ -126,6 +160,7 @@ void check_collections(Config& config, Reporter& reporter) {
                      reporter.written(prefix + "poll_jitter") ? prefix + "poll_jitter"
                                                               : prefix + "poll_interval");
     }
+    check_include_rules(id, c, reporter);
     const auto& carried = carried_fields(id);
     for (const auto& field : c.blank_overwrite_fields) {
       if (std::find(carried.begin(), carried.end(), field) == carried.end()) {

@@ -17,6 +17,13 @@ struct CollectionDoc {
   std::string poll_cost;  // what one poll costs, where that bounds the interval
 };
 
+std::string join_plain(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names)
+    out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
 void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
   const std::string id = doc.id;
   const std::string prefix = "collections." + id + ".";
@@ -97,6 +104,22 @@ void add_collection(std::vector<OptionSpec>& specs, const CollectionDoc& doc) {
       "Canonical fields for which a value blanked in " + id +
           " clears the person's value (by default a blank never wipes a value).",
       no_duplicates()));
+  {
+    const std::vector<std::string>* fields = rule_fields(id);
+    std::string which =
+        fields == nullptr
+            ? std::string("any field of the module (its API name, custom fields included)")
+            : "one of " + id + "'s fields (" + join_plain(*fields) + ")";
+    specs.push_back(option(
+        prefix + "include", [coll](Config & c) -> auto& { return coll(c).include; }, false,
+        "Selective sync: only records for which every rule holds take part, as a source and as "
+        "a create target. A rule is \"Field = value\", \"Field != value\", \"Field in a, b\", "
+        "\"Field not in a, b\", \"Field exists\" or \"Field missing\", on " +
+            which +
+            "; values compare without regard to case. A linked record that stops matching is "
+            "unlinked, never deleted. Creates here get the first value of each = / in rule.",
+        include_rules()));
+  }
   for (const auto& field : carried_fields(id)) {
     specs.push_back(enum_option(
         prefix + "fields." + field,

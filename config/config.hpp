@@ -164,6 +164,9 @@ struct CollectionConfig {
   std::map<std::string, Direction, std::less<>> fields;
   // Canonical fields for which a blank value in this collection may clear the person's value.
   std::vector<std::string> blank_overwrite_fields;
+  // Selective sync: rules on the product's own fields (common/include_rule.hpp),
+  // every one of which a record must satisfy to take part. Empty: every record.
+  std::vector<std::string> include;
 };
 
 struct SyncConfig {
@@ -209,6 +212,9 @@ const std::vector<std::string>& canonical_fields();
 // The collection ids, in display order, and the canonical fields each carries.
 const std::vector<std::string>& collection_ids();
 const std::vector<std::string>& carried_fields(std::string_view collection_id);
+// The native field names an include rule of the collection may test; nullptr
+// when any field may be (CRM asks for the fields its rules name).
+const std::vector<std::string>* rule_fields(std::string_view collection_id);
 
 enum class SecretCheck {
   warn_if_missing,  // check-config

@@ -13,19 +13,31 @@ const std::vector<std::string> kAllFields = {"email",       "first_name", "last_
 // Full-name-only collections carry first/last through one composed name.
 const std::vector<std::string> kNameAndEmail = {"email", "first_name", "last_name"};
 
+// The native field names a collection's records carry (mapping/collections.cpp
+// names them; a test keeps the two lists equal): what its include rules may
+// test. CRM's connector asks for any field a rule names.
+const std::vector<std::string> kInventoryPersonFields = {"salutation", "first_name",  "last_name",
+                                                         "email",      "phone",       "mobile",
+                                                         "skype",      "designation", "department"};
+const std::vector<std::string> kInventoryUserFields = {"email", "name"};
+const std::vector<std::string> kProjectsContactFields = {"first_name", "last_name", "email"};
+const std::vector<std::string> kContractsContactFields = {"emailId", "displayName"};
+
 struct CollectionFacts {
   std::string id;
   Product product;
   const std::vector<std::string>* fields;
+  const std::vector<std::string>* rule_fields;  // nullptr: any field
 };
 
 const std::vector<CollectionFacts>& facts() {
   static const std::vector<CollectionFacts> kFacts = {
-      {"inventory.contact_persons", Product::inventory, &kAllFields},
-      {"inventory.users", Product::inventory, &kNameAndEmail},
-      {"projects.contacts", Product::projects, &kNameAndEmail},
-      {"crm.contacts", Product::crm, &kAllFields},
-      {"contracts.counterparty_contacts", Product::contracts, &kNameAndEmail},
+      {"inventory.contact_persons", Product::inventory, &kAllFields, &kInventoryPersonFields},
+      {"inventory.users", Product::inventory, &kNameAndEmail, &kInventoryUserFields},
+      {"projects.contacts", Product::projects, &kNameAndEmail, &kProjectsContactFields},
+      {"crm.contacts", Product::crm, &kAllFields, nullptr},
+      {"contracts.counterparty_contacts", Product::contracts, &kNameAndEmail,
+       &kContractsContactFields},
   };
   return kFacts;
 }
@@ -67,6 +79,14 @@ const std::vector<std::string>& carried_fields(std::string_view collection_id) {
   }
   static const std::vector<std::string> kNone;
   return kNone;
+}
+
+const std::vector<std::string>* rule_fields(std::string_view collection_id) {
+  for (const auto& f : facts()) {
+    if (f.id == collection_id)
+      return f.rule_fields;
+  }
+  return nullptr;
 }
 
 Config::Config() {

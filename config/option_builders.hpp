@@ -99,6 +99,8 @@ Check absolute_path();
 Check absolute_path_or_empty();
 Check listen_address();
 Check no_duplicates();
+// A list of include rules (common/include_rule.hpp), each one parsing.
+Check include_rules();
 
 // Adds the options of every collection (collections.<id>.*).
 void add_collection_options(std::vector<OptionSpec>& specs);

@@ -1,6 +1,7 @@
 // Single-value checks used by the option table.
 #include <set>
 
+#include "common/include_rule.hpp"
 #include "config/duration.hpp"
 #include "config/option_builders.hpp"
 #include "config/urls.hpp"
@@ -80,6 +81,17 @@ Check no_duplicates() {
         return "entries must not be empty";
       if (!seen.insert(item).second)
         return "\"" + item + "\" is listed twice";
+    }
+    return "";
+  };
+}
+
+Check include_rules() {
+  return [](const Value& v) -> std::string {
+    for (const auto& text : std::get<std::vector<std::string>>(v)) {
+      common::RuleParse parsed = common::parse_include_rule(text);
+      if (!parsed.rule)
+        return "rule \"" + text + "\": " + parsed.error;
     }
     return "";
   };

@@ -91,6 +91,26 @@ TEST_CASE("each error kind names file, line, column and key") {
        "test.toml:2:16: error: oauth.accounts_url:", "only for loopback"},
       {"unknown data centre", "[zoho]\ndata_centre = \"us\"\n",
        "test.toml:2:15: error: zoho.data_centre:", "invalid value \"us\""},
+      // Selective sync.
+      {"an include rule that does not parse",
+       "[collections.crm.contacts]\ninclude = [\"Contact_Type = Customer\", \"Contact_Type "
+       "Lead\"]\n",
+       "test.toml:2:11: error: collections.crm.contacts.include:",
+       "rule \"Contact_Type Lead\": after the field name comes =, !=, in, not in, exists or "
+       "missing"},
+      {"an include rule on a field the records do not carry",
+       "[collections.projects.contacts]\ninclude = [\"phone exists\"]\n",
+       "test.toml:2:11: error: collections.projects.contacts.include:",
+       "projects.contacts records carry no field \"phone\" (they carry: first_name, last_name, "
+       "email)"},
+      {"an include rule a create cannot meet on a create target",
+       "[collections.crm.contacts]\ncreate = true\ninclude = [\"Tag exists\"]\n",
+       "test.toml:2:10: error: collections.crm.contacts.include:",
+       "cannot be met by a record zohosync creates"},
+      {"an include rule listed twice",
+       "[collections.crm.contacts]\ninclude = [\"Contact_Type = Customer\", "
+       "\"Contact_Type == Customer\"]\n",
+       "test.toml:2:11: error: collections.crm.contacts.include:", "listed twice"},
       // TOML syntax.
       {"syntax error", "[service]\nlog_level = \"info\n", "test.toml:2:", ""},
   };

@@ -116,6 +116,25 @@ priority = ["crm.contacts", "projects.contacts"]
   CHECK_FALSE(c.blank_may_clear("crm.contacts", "phone"));
 }
 
+TEST_CASE("include rules: CRM on any field, the others on the fields their records carry") {
+  CleanSecretEnv clean;
+  auto result = load(R"([collections.crm.contacts]
+create = true
+include = ["Contact_Type in Customer, Reseller", "Lead_Source != Cold Call", "Tag missing"]
+[collections.inventory.contact_persons]
+include = ["department = Purchasing"]
+[collections.contracts.counterparty_contacts]
+include = ["displayName exists"]
+)");
+  CAPTURE(all_text(result));
+  REQUIRE(result.ok());
+  const Config& c = *result.config;
+  CHECK(c.collection("crm.contacts").include.size() == 3);
+  CHECK(c.collection("inventory.contact_persons").include ==
+        std::vector<std::string>{"department = Purchasing"});
+  CHECK(c.collection("projects.contacts").include.empty());
+}
+
 TEST_CASE("blank_overwrite_fields must name fields the collection carries") {
   CleanSecretEnv clean;
   auto result = load("[collections.projects.contacts]\nblank_overwrite_fields = [\"phone\"]\n");

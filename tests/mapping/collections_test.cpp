@@ -1,6 +1,11 @@
 // Field maps and full names: composing then splitting never churns.
 #include <doctest/doctest.h>
 
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
 #include "mapping/collections.hpp"
 
 using namespace zohosync::mapping;
@@ -85,4 +90,25 @@ TEST_CASE("project and native_value map native fields to canonical ones") {
     CHECK(spec->carries(Field::last_name));
   }
   CHECK(find_collection("nope") == nullptr);
+}
+
+// Config checks include rules against its own list of each collection's
+// native fields (config sits beside mapping, not above it): the two lists
+// must name the same fields.
+TEST_CASE("the fields config lets include rules name are the fields each collection carries") {
+  for (const CollectionSpec& spec : builtin_collections()) {
+    CAPTURE(spec.id);
+    const std::vector<std::string>* allowed = zohosync::config::rule_fields(spec.id);
+    if (spec.id == "crm.contacts") {
+      CHECK(allowed == nullptr);  // the CRM connector reads any field a rule names
+      continue;
+    }
+    REQUIRE(allowed != nullptr);
+    std::set<std::string> carried;
+    for (const NativeField& field : spec.fields)
+      carried.emplace(field.name);
+    if (!spec.full_name_field.empty())
+      carried.emplace(spec.full_name_field);
+    CHECK(std::set<std::string>(allowed->begin(), allowed->end()) == carried);
+  }
 }
