@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/include_rule.hpp"
 #include "connectors/contracts/contracts_connectors.hpp"
 #include "connectors/crm/contact_role_sync.hpp"
 #include "connectors/crm/crm_connectors.hpp"
@@ -169,6 +170,10 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       connectors::CrmContactsOptions options;
       options.overlap =
           std::chrono::duration_cast<std::chrono::seconds>(config.crm.modified_overlap);
+      for (const std::string& text : config.collection(id).include) {
+        if (auto parsed = common::parse_include_rule(text); parsed.rule)
+          options.extra_fields.push_back(parsed.rule->field);
+      }
       connector = connectors::make_crm_contacts_connector(*apis_.at(Product::crm), options);
     } else if (id == "contracts.counterparty_contacts") {
       connectors::ContractsOptions options;

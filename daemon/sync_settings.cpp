@@ -37,6 +37,12 @@ mapping::SyncSettings to_sync_settings(const config::Config& config) {
       if (auto field = mapping::field_from_name(name))
         out.blank_overwrites[mapping::index_of(*field)] = true;
     }
+    // The config check parsed each rule already; one that does not parse
+    // never reaches here.
+    for (const std::string& text : collection.include) {
+      if (auto parsed = common::parse_include_rule(text); parsed.rule)
+        out.include.push_back(std::move(*parsed.rule));
+    }
     settings.collections.push_back(std::move(out));
   }
   return settings;

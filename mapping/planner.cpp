@@ -9,6 +9,7 @@
 #include "mapping/deletes.hpp"
 #include "mapping/normalize.hpp"
 #include "mapping/push.hpp"
+#include "mapping/selection.hpp"
 
 namespace zohosync::mapping {
 
@@ -81,10 +82,45 @@ class Planner {
     for (const ObservedRecord* rec : order) {
       if (obs.full)
         seen.insert(rec->id);
-      ingest_record(cs, spec, *rec);
+      if (const common::IncludeRule* rule = failed_rule(cs, rec->fields))
+        leave_out(cs, spec, *rec, *rule);
+      else
+        ingest_record(cs, spec, *rec);
     }
     const std::vector<std::string> gone = disappeared(st_, obs, std::move(inferred), seen);
     plan_deletes(st_, s_, cs, gone, now_, sink_, deleting_);
+  }
+
+  // A record the collection's include rules leave out (selection.hpp). A
+  // linked one is unlinked, never deleted: it stopped matching, nobody
+  // deleted it. Either way its email is tombstoned there, so the person is
+  // not created beside it (a lookup would find it, and a create would make a
+  // second record with its email); a matching record with that email lifts
+  // the tombstone when it is linked.
+  void leave_out(const CollectionSettings& cs, const CollectionSpec& spec,
+                 const ObservedRecord& rec, const common::IncludeRule& rule) {
+    const std::string email = record_email(spec, rec);
+    const bool new_tombstone = !email.empty() && !st_.tombstoned(cs.id, email);
+    if (new_tombstone)
+      st_.put_tombstone(cs.id, email, now_);
+    const std::string why = "left out by " + cs.id + "'s include rule \"" + rule.text + "\"";
+    if (auto link = st_.link(cs.id, rec.id)) {
+      auto person = st_.person(link->person);
+      const std::string person_email = person ? person->values[Field::email] : "";
+      st_.erase_link(cs.id, rec.id);
+      sink_.emit(make_action(ActionKind::unlink, {cs.id, rec.id, link->person, person_email},
+                             why + ": unlinked, nothing deleted; the person and other products "
+                                   "keep their data, and no record is created for it there",
+                             cs.id, rec.id));
+      if (st_.links_of(link->person).empty())
+        st_.erase_person(link->person);
+      return;
+    }
+    if (new_tombstone) {
+      sink_.emit(make_action(
+          ActionKind::skip, {cs.id, rec.id},
+          why + ": not synced, and no record is created there for " + quoted_email(email)));
+    }
   }
 
   // Reads what the decision needs, decides (record_decision.hpp), applies.

@@ -2,6 +2,7 @@
 
 #include "mapping/actions.hpp"
 #include "mapping/normalize.hpp"
+#include "mapping/selection.hpp"
 #include "mapping/target.hpp"
 
 namespace zohosync::mapping {
@@ -111,6 +112,7 @@ void push_creates(StateAccess& st, const SyncSettings& s, const PersonRow& perso
       sink.emit(std::move(a));
       continue;
     }
+    add_create_values(cs, diff.payload);
     a.kind = ActionKind::create;
     a.reason = "create target " + cs.id + " has no record for this person (first seen in " +
                a.origin_collection + ")";

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/include_rule.hpp"
 #include "common/sync_policy.hpp"
 #include "mapping/fields.hpp"
 
@@ -42,6 +43,9 @@ struct CollectionSettings {
   // Per field: may a value blanked in this collection clear the person's
   // value? (On top of SyncSettings::blank_overwrites.)
   std::array<bool, kFieldCount> blank_overwrites{};
+  // Selective sync: only records for which every rule holds take part, as a
+  // source and as a create target (selection.hpp). Empty: every record.
+  std::vector<common::IncludeRule> include;
 
   Direction direction(Field field) const { return directions[index_of(field)]; }
 };

@@ -200,6 +200,10 @@ bool read_tombstoned(const Txn& txn, const Store& store, std::string_view collec
   return txn.get(store.db("tombstones"), link_key(collection, normalized_email)).has_value();
 }
 
+bool read_person_exists(const Txn& txn, const Store& store, mapping::PersonId person) {
+  return txn.get(store.db("people"), encode_u64_key(person)).has_value();
+}
+
 bool read_linked_in(const Txn& txn, const Store& store, mapping::PersonId person,
                     std::string_view collection) {
   const std::string prefix = encode_u64_key(person) + link_key(collection, {});
@@ -351,6 +355,25 @@ std::string read_cursor(const Txn& txn, const Store& store, std::string_view col
 void write_cursor(WriteTxn& txn, const Store& store, std::string_view collection,
                   std::string_view cursor) {
   txn.put(store.db("cursors"), collection, cursor);
+}
+
+namespace {
+std::string listed_rules_key(std::string_view collection) {
+  return "include_rules/" + std::string(collection);
+}
+}  // namespace
+
+std::string read_listed_rules(const Txn& txn, const Store& store, std::string_view collection) {
+  auto value = txn.get(store.db("meta"), listed_rules_key(collection));
+  return value ? std::string(*value) : std::string();
+}
+
+void write_listed_rules(WriteTxn& txn, const Store& store, std::string_view collection,
+                        std::string_view fingerprint) {
+  if (fingerprint.empty())
+    txn.del(store.db("meta"), listed_rules_key(collection));
+  else
+    txn.put(store.db("meta"), listed_rules_key(collection), fingerprint);
 }
 
 }  // namespace zohosync::state

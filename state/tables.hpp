@@ -85,6 +85,8 @@ bool read_tombstoned(const Txn& txn, const Store& store, std::string_view collec
                      std::string_view normalized_email);
 
 // Whether the person has a record linked in the collection, read in any transaction.
+// Whether the person is in the state (a short read, without a Tables).
+bool read_person_exists(const Txn& txn, const Store& store, mapping::PersonId person);
 bool read_linked_in(const Txn& txn, const Store& store, mapping::PersonId person,
                     std::string_view collection);
 
@@ -96,5 +98,11 @@ void for_each_link(const Txn& txn, const Store& store, std::string_view collecti
 std::string read_cursor(const Txn& txn, const Store& store, std::string_view collection);
 void write_cursor(WriteTxn& txn, const Store& store, std::string_view collection,
                   std::string_view cursor);
+// The include rules (common::fingerprint) a collection's cursor was listed
+// under: when they change, the cursor says nothing of the records they now
+// select or leave out, so the next listing is a full one.
+std::string read_listed_rules(const Txn& txn, const Store& store, std::string_view collection);
+void write_listed_rules(WriteTxn& txn, const Store& store, std::string_view collection,
+                        std::string_view fingerprint);
 
 }  // namespace zohosync::state

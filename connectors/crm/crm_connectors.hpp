@@ -7,6 +7,8 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "connectors/connector.hpp"
 
@@ -28,6 +30,9 @@ struct CrmContactsOptions {
   // as one call of up to `max_batch` records (Zoho's limit is 100).
   bool coalesce_writes = true;
   std::size_t max_batch = 100;
+  // Fields read besides the person fields: those the collection's include
+  // rules test (Contact_Type, Tag, a custom field), by API name.
+  std::vector<std::string> extra_fields;
 };
 
 // `api` is the CRM ApiClient (base path /crm/v8); it must outlive the connector.

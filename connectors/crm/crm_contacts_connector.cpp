@@ -123,7 +123,7 @@ asio::awaitable<Listing> CrmContactsConnector::list(std::string since) {
     }
     ApiRequest request;
     request.path = "/Contacts";
-    request.query = {{"fields", crm::fields_param()},
+    request.query = {{"fields", crm::fields_param(options_.extra_fields)},
                      {"per_page", std::to_string(options_.per_page)},
                      {"sort_by", "id"},
                      {"sort_order", "asc"}};
@@ -140,7 +140,7 @@ asio::awaitable<Listing> CrmContactsConnector::list(std::string since) {
       break;  // nothing (more) changed / no records
     if (response.status != 200)
       throw api_.error_for(response);
-    crm::RecordPage parsed = crm::parse_record_page(response.body);
+    crm::RecordPage parsed = crm::parse_record_page(response.body, options_.extra_fields);
     for (const auto& skipped : parsed.skipped)
       spdlog::warn("[crm.contacts] {}", skipped.what());
     for (auto& record : parsed.records)
@@ -237,7 +237,7 @@ asio::awaitable<std::optional<Record>> CrmContactsConnector::find_by_email(std::
     ApiRequest request;
     request.path = "/Contacts/search";
     request.query = {{"email", want},
-                     {"fields", crm::fields_param()},
+                     {"fields", crm::fields_param(options_.extra_fields)},
                      {"per_page", "200"},
                      {"page", std::to_string(page)}};
     const http::HttpResponse response = co_await api_.send(std::move(request));
@@ -245,7 +245,7 @@ asio::awaitable<std::optional<Record>> CrmContactsConnector::find_by_email(std::
       break;
     if (response.status != 200)
       throw api_.error_for(response);
-    crm::RecordPage parsed = crm::parse_record_page(response.body);
+    crm::RecordPage parsed = crm::parse_record_page(response.body, options_.extra_fields);
     for (auto& record : parsed.records) {
       const auto it = record.fields.find("Email");
       // Zoho's match may be looser than the key.
@@ -436,13 +436,14 @@ asio::awaitable<std::map<std::string, Record>> CrmContactsConnector::read_back(
     const std::size_t end = std::min(ids.size(), begin + kMaxIdsPerCall);
     ApiRequest request;
     request.path = "/Contacts";
-    request.query = {{"ids", join(ids, begin, end)}, {"fields", crm::fields_param()}};
+    request.query = {{"ids", join(ids, begin, end)},
+                     {"fields", crm::fields_param(options_.extra_fields)}};
     const http::HttpResponse response = co_await api_.send(std::move(request));
     if (response.status == 204)
       continue;
     if (response.status != 200)
       throw api_.error_for(response);
-    for (auto& record : crm::parse_record_page(response.body).records)
+    for (auto& record : crm::parse_record_page(response.body, options_.extra_fields).records)
       out.emplace(record.id, std::move(record));
   }
   co_return out;

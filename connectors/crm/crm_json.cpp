@@ -4,9 +4,11 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
+#include "common/include_rule.hpp"
 #include "common/wire_time.hpp"
 
 namespace zohosync::connectors::crm {
@@ -65,6 +67,27 @@ std::optional<std::string> field_of(const json::value* value) {
   return text_of(value);
 }
 
+// Any field value as text for an include rule (crm_json.hpp, parse_record_page).
+std::string flattened(const json::value& value) {
+  if (value.is_object()) {
+    const auto* name = value.as_object().if_contains("name");
+    return name != nullptr ? text_of(name).value_or("") : std::string();
+  }
+  if (value.is_array()) {
+    std::string out;
+    for (const auto& item : value.as_array()) {
+      std::string one = flattened(item);
+      if (one.empty())
+        continue;
+      if (!out.empty())
+        out += common::kValueSeparator;
+      out += one;
+    }
+    return out;
+  }
+  return text_of(&value).value_or("");
+}
+
 bool bool_of(const json::object& object, std::string_view key) {
   const auto* value = object.if_contains(key);
   return value && value->is_bool() && value->as_bool();
@@ -91,9 +114,17 @@ const json::array& array_at(const json::object& object, std::string_view key) {
 
 }  // namespace
 
-std::string fields_param() {
+std::string fields_param(std::span<const std::string> extra) {
   std::string out;
   for (const auto field : kPersonFields) {
+    out += field;
+    out += ',';
+  }
+  for (const auto& field : extra) {
+    if (std::find(kPersonFields.begin(), kPersonFields.end(), field) != kPersonFields.end() ||
+        field == "Modified_Time" || field == "Created_Time" ||
+        out.find("," + field + ",") != std::string::npos)
+      continue;
     out += field;
     out += ',';
   }
@@ -117,7 +148,7 @@ std::string format_time(std::int64_t ms) {
   return buffer;
 }
 
-RecordPage parse_record_page(std::string_view body) {
+RecordPage parse_record_page(std::string_view body, std::span<const std::string> extra) {
   const json::value root = parse_body(body);
   const json::object& top = top_object(root);
   RecordPage page;
@@ -137,6 +168,10 @@ RecordPage parse_record_page(std::string_view body) {
     for (const auto field : kPersonFields) {
       if (auto value = field_of(object.if_contains(field)))
         record.fields.emplace(std::string(field), std::move(*value));
+    }
+    for (const auto& field : extra) {
+      if (const auto* value = object.if_contains(field))
+        record.fields.emplace(field, flattened(*value));
     }
     if (auto modified = text_of(object.if_contains("Modified_Time")))
       record.modified_ms = parse_time_ms(*modified).value_or(0);

@@ -10,6 +10,7 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -27,7 +28,8 @@ inline constexpr std::array<std::string_view, 9> kPersonFields = {
     "Salutation", "Title",     "Department", "Skype_ID"};
 
 // The `fields=` parameter: the person fields plus Modified_Time, Created_Time.
-std::string fields_param();
+// `extra`: fields an include rule names, read besides the person fields.
+std::string fields_param(std::span<const std::string> extra = {});
 
 // ---- time ----
 // ISO 8601 with offset ("2019-07-25T15:26:49+05:30", "...Z") -> ms since the
@@ -44,7 +46,10 @@ struct RecordPage {
   std::string next_page_token;  // empty when none was given
 };
 // GET /Contacts, /Contacts/search, /Contacts?ids=: {"data":[...],"info":{...}}.
-RecordPage parse_record_page(std::string_view body);
+// `extra` fields are read too, flattened to text: a lookup ({"name", "id"})
+// gives its name, a list (a multi-select picklist, Tag) its values one per
+// line (common::kValueSeparator), null "".
+RecordPage parse_record_page(std::string_view body, std::span<const std::string> extra = {});
 
 struct DeletedPage {
   std::vector<std::string> ids;

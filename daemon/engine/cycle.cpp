@@ -192,8 +192,14 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
       // its cursor too: the next cycle reads them again, newer than the change.
       if (recorder.deferred_targets().empty()) {
         for (const auto& [collection, cursor] : cursors) {
-          if (stale_listings.count(collection) == 0)
-            state::write_cursor(txn, store_, collection, cursor);
+          if (stale_listings.count(collection) != 0)
+            continue;
+          state::write_cursor(txn, store_, collection, cursor);
+          if (const auto* cs = settings_.collection(collection)) {
+            const std::string rules = common::fingerprint(cs->include);
+            if (state::read_listed_rules(txn, store_, collection) != rules)
+              state::write_listed_rules(txn, store_, collection, rules);
+          }
         }
       } else {
         spdlog::debug("cycle: cursors kept; writes held back for {}",
@@ -240,6 +246,12 @@ boost::asio::awaitable<void> Engine::list_unlisted(
     if (!options.full_listing) {
       auto txn = store_.begin_read();
       since = state::read_cursor(txn, store_, cs->id);
+      if (!since.empty() &&
+          state::read_listed_rules(txn, store_, cs->id) != common::fingerprint(cs->include)) {
+        spdlog::info("{}: its include rules changed since it was last listed: listing it in full",
+                     cs->id);
+        since.clear();
+      }
     }
     to_list.push_back(cs);
     jobs.emplace_back(connector(cs->id), std::move(since));

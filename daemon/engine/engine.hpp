@@ -113,7 +113,7 @@ class Engine {
   // Cancels the listings in progress (set while list_concurrently runs).
   std::function<void()> cancel_listings_;
   std::string owner_;
-  OutboxSender sender_{store_, connectors_, stop_requested_, owner_};
+  OutboxSender sender_{store_, settings_, connectors_, stop_requested_, owner_};
 };
 
 }  // namespace zohosync::daemon

@@ -20,6 +20,7 @@
 #include "mapping/actions.hpp"
 #include "mapping/confirmed_link.hpp"
 #include "mapping/normalize.hpp"
+#include "mapping/selection.hpp"
 #include "state/journal.hpp"
 #include "state/outbox.hpp"
 #include "state/outbox_claims.hpp"
@@ -35,7 +36,8 @@ using mapping::Action;
 using mapping::ActionKind;
 
 struct PendingWrite {
-  // dropped: not sent and not to be sent (the person was deleted since);
+  // dropped: not sent and not to be sent (the person was deleted since, or
+  // left the sync);
   // held: not sent, its product's budget could not pay for it now;
   // elsewhere: not sent, another running process claimed it;
   // gone: not sent, no longer needed: the entry left the outbox since it was
@@ -320,8 +322,10 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
       state::Outbox::erase(txn, store_, w.key);
     if (w.status == PendingWrite::Status::dropped) {
       ++counts.skipped;
-      spdlog::info("{}: create for {} dropped: the person was deleted after it was planned",
-                   a.collection, mapping::quoted_email(a.person_email));
+      spdlog::info(
+          "{}: create for {} dropped: the person was deleted, or left the sync, after "
+          "it was planned",
+          a.collection, mapping::quoted_email(a.person_email));
       continue;
     }
     if (w.status == PendingWrite::Status::failed) {
@@ -473,6 +477,11 @@ bool OutboxSender::linked_in(mapping::PersonId person, std::string_view collecti
   return state::read_linked_in(txn, store_, person, collection);
 }
 
+bool OutboxSender::person_known(mapping::PersonId person) const {
+  auto txn = store_.begin_read();
+  return state::read_person_exists(txn, store_, person);
+}
+
 bool OutboxSender::tombstoned(std::string_view collection, std::string_view email) const {
   auto txn = store_.begin_read();
   return state::read_tombstoned(txn, store_, collection, mapping::normalize_email(email));
@@ -497,6 +506,13 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
           w.status = PendingWrite::Status::dropped;
           co_return false;
         }
+        // Gone from the state since the create was planned: its only record
+        // was deleted, or left out by its collection's include rules. Sent
+        // now, it would bring back someone the admin took out of the sync.
+        if (!person_known(a.person)) {
+          w.status = PendingWrite::Status::dropped;
+          co_return false;
+        }
         // Created there meanwhile, by another process on the state dir (its
         // plan and this one both saw the person missing there).
         if (linked_in(a.person, a.collection)) {
@@ -516,9 +532,25 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
                                  "the record found by email (" + found->id +
                                      ") is linked to another person; not written");
           }
+          // A record the collection's include rules leave out is not taken
+          // over: linked, it would be unlinked again by the next listing, and
+          // written, it would take the person's fields although the admin
+          // left it out of the sync. The next listing that reads it
+          // tombstones its email there, so no create is planned again.
+          const mapping::CollectionSettings* cs = settings_.collection(a.collection);
+          if (const auto* rule = cs ? mapping::failed_rule(*cs, found->fields) : nullptr) {
+            throw ConnectorError(ErrorClass::per_record,
+                                 "the record found by email (" + found->id +
+                                     ") is left out by the include rule \"" + rule->text +
+                                     "\"; not linked, not written");
+          }
           w.found_existing = true;
           connectors::Fields missing =
               missing_fields(mapping::find_collection(a.collection), a, *found);
+          // Values a create carries only to match the rules: the found record
+          // matches them already, with values of its own.
+          if (cs != nullptr)
+            mapping::drop_create_values(*cs, missing);
           if (missing.empty()) {
             w.stored = std::move(found);
           } else {

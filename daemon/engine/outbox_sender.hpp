@@ -32,6 +32,7 @@
 #include "daemon/engine/cycle_options.hpp"
 #include "daemon/engine/report.hpp"
 #include "mapping/model.hpp"
+#include "mapping/settings.hpp"
 
 namespace zohosync::state {
 class Store;
@@ -66,9 +67,16 @@ class OutboxSender {
   // is read before each batch (a stop lets the batch in flight finish).
   // `owner` names this engine in its claims on outbox entries
   // (state/outbox_claims.hpp).
-  OutboxSender(state::Store& store, const std::vector<connectors::Connector*>& connectors,
-               const bool& stop_requested, const std::string& owner)
-      : store_(store), connectors_(connectors), stop_requested_(stop_requested), owner_(owner) {}
+  // `settings` gives each collection's include rules (a record found by email
+  // must match them to be linked).
+  OutboxSender(state::Store& store, const mapping::SyncSettings& settings,
+               const std::vector<connectors::Connector*>& connectors, const bool& stop_requested,
+               const std::string& owner)
+      : store_(store),
+        settings_(settings),
+        connectors_(connectors),
+        stop_requested_(stop_requested),
+        owner_(owner) {}
 
   // `fresh` is nullptr when no listing preceded (a drain on its own): every
   // create is looked up first.
@@ -105,6 +113,8 @@ class OutboxSender {
   void hold_for_budget(std::vector<PendingWrite>& writes, const CycleOptions& options) const;
   // Whether a create looks its email up first when nothing spares it.
   bool looks_up(const PendingWrite& w) const;
+  // Whether the person is still in the state (a short read transaction).
+  bool person_known(mapping::PersonId person) const;
   // Whether the person has a record linked there now (a short read transaction).
   bool linked_in(mapping::PersonId person, std::string_view collection) const;
   // Whether a tombstone stops creating the email there (a short read transaction).
@@ -112,6 +122,7 @@ class OutboxSender {
   connectors::Connector* connector(std::string_view collection) const;
 
   state::Store& store_;
+  const mapping::SyncSettings& settings_;
   const std::vector<connectors::Connector*>& connectors_;
   const bool& stop_requested_;
   const std::string& owner_;

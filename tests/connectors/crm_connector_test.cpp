@@ -96,6 +96,28 @@ TEST_CASE("crm json: times with offsets, HTTP dates, a page with one bad row") {
   CHECK_THROWS_AS(crm::parse_record_page("{\"data\":["), ConnectorError);
 }
 
+TEST_CASE("crm json: the fields include rules name are asked for and read as text") {
+  const std::vector<std::string> extra = {"Contact_Type", "Account_Name", "Tag",
+                                          "Regions",      "Email",        "Tier"};
+  // Person fields and the times are asked for once, whatever the rules name.
+  CHECK(crm::fields_param(extra) ==
+        "First_Name,Last_Name,Email,Phone,Mobile,Salutation,Title,Department,Skype_ID,"
+        "Contact_Type,Account_Name,Tag,Regions,Tier,Modified_Time,Created_Time");
+  const auto page = crm::parse_record_page(
+      R"({"data":[{"id":"7","Email":"a@x.io","Contact_Type":"Customer",)"
+      R"("Account_Name":{"name":"Acme","id":"55"},"Tag":[{"name":"VIP","id":"1"},{"name":"Gold"}],)"
+      R"("Regions":["North","South"],"Tier":null,"Owner":{"id":"1"}}]})",
+      extra);
+  REQUIRE(page.records.size() == 1);
+  const Fields& fields = page.records[0].fields;
+  CHECK(fields.at("Contact_Type") == "Customer");
+  CHECK(fields.at("Account_Name") == "Acme");
+  CHECK(fields.at("Tag") == "VIP\nGold");
+  CHECK(fields.at("Regions") == "North\nSouth");
+  CHECK(fields.at("Tier").empty());
+  CHECK(fields.count("Owner") == 0);  // not asked for
+}
+
 TEST_CASE("crm.contacts: a full listing pages past 2,000 records with page_token") {
   sandbox_process proc({"--people", "2600", "--seed", "4", "--no-limits"});
   session admin(proc.port());

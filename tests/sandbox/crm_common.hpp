@@ -13,6 +13,9 @@ namespace zohosync::sandbox::crm {
 
 // Contacts fields the sandbox stores, with their maximum lengths (Zoho's
 // standard-field table; Department's length is UNCONFIRMED, 100 chosen).
+// Lead_Source is a standard picklist; Contact_Type stands for the custom
+// picklist a shop adds to tell customers from vendors (what an include rule
+// selects on); picklist values are up to 120 characters.
 struct field_spec {
   const char* name;
   std::size_t max;
@@ -20,7 +23,8 @@ struct field_spec {
 inline constexpr field_spec kFields[] = {
     {"Salutation", 25},       {"First_Name", 40},  {"Last_Name", 80}, {"Email", 100},
     {"Secondary_Email", 100}, {"Phone", 30},       {"Mobile", 30},    {"Fax", 30},
-    {"Title", 100},           {"Department", 100}, {"Skype_ID", 50}};
+    {"Title", 100},           {"Department", 100}, {"Skype_ID", 50},  {"Lead_Source", 120},
+    {"Contact_Type", 120}};
 
 inline constexpr std::size_t kMaxPerPage = 200;
 inline constexpr std::size_t kDiscretePagingLimit = 2000;  // beyond it: page_token

@@ -14,6 +14,7 @@ struct meta {
   const char* api_name;
   const char* label;
   const char* data_type;
+  bool custom = false;
 };
 constexpr meta kMeta[] = {{"Salutation", "Salutation", "picklist"},
                           {"First_Name", "First Name", "text"},
@@ -25,7 +26,9 @@ constexpr meta kMeta[] = {{"Salutation", "Salutation", "picklist"},
                           {"Fax", "Fax", "phone"},
                           {"Title", "Title", "text"},
                           {"Department", "Department", "text"},
-                          {"Skype_ID", "Skype ID", "text"}};
+                          {"Skype_ID", "Skype ID", "text"},
+                          {"Lead_Source", "Lead Source", "picklist"},
+                          {"Contact_Type", "Contact Type", "picklist", true}};
 
 std::size_t length_of(const char* api_name) {
   for (const auto& f : kFields) {
@@ -58,7 +61,7 @@ response handle_fields(call_context& ctx) {
   json::array fields;
   std::uint64_t id = 4150868000000002591;
   auto add = [&](const char* api, const char* label, const char* type, std::size_t length,
-                 bool mandatory, bool read_only) {
+                 bool mandatory, bool read_only, bool custom = false) {
     fields.push_back(json::object{{"api_name", api},
                                   {"field_label", label},
                                   {"display_label", label},
@@ -68,13 +71,13 @@ response handle_fields(call_context& ctx) {
                                   {"system_mandatory", mandatory},
                                   {"read_only", read_only},
                                   {"field_read_only", read_only},
-                                  {"custom_field", false},
+                                  {"custom_field", custom},
                                   {"visible", true},
                                   {"id", std::to_string(id++)}});
   };
   for (const auto& f : kMeta) {
     add(f.api_name, f.label, f.data_type, length_of(f.api_name),
-        std::string_view(f.api_name) == "Last_Name", false);
+        std::string_view(f.api_name) == "Last_Name", false, f.custom);
   }
   add("Created_Time", "Created Time", "datetime", 120, false, true);
   add("Modified_Time", "Modified Time", "datetime", 120, false, true);
