@@ -18,6 +18,10 @@ class PlanSink {
   // collection could not be listed this cycle: the caller must plan again
   // once it answers (the change that asked for the write must not be lost).
   virtual void deferred(const std::string& collection) { (void)collection; }
+  // Records of `collection` that this listing showed were left unjudged (a
+  // guard refused what they implied): the caller must not move past this
+  // listing, so that the next one shows them again.
+  virtual void unjudged(const std::string& collection) { (void)collection; }
 };
 
 class CollectingSink final : public PlanSink {

@@ -79,16 +79,47 @@ class Planner {
     std::unordered_set<std::string_view> seen;
     if (obs.full)
       seen.reserve(order.size());
+    const bool hold_left_out = too_many_left_out(cs, obs);
     for (const ObservedRecord* rec : order) {
       if (obs.full)
         seen.insert(rec->id);
-      if (const common::IncludeRule* rule = failed_rule(cs, rec->fields))
-        leave_out(cs, spec, *rec, *rule);
-      else
+      const common::IncludeRule* rule = failed_rule(cs, rec->fields);
+      if (rule == nullptr)
         ingest_record(cs, spec, *rec);
+      else if (!hold_left_out || !st_.link(cs.id, rec->id))
+        leave_out(cs, spec, *rec, *rule);
+      // else: kept linked and unjudged this cycle (the guard refused).
     }
     const std::vector<std::string> gone = disappeared(st_, obs, std::move(inferred), seen);
     plan_deletes(st_, s_, cs, gone, now_, sink_, deleting_);
+  }
+
+  // The mass-delete guard, for links the include rules would drop: a rule
+  // that leaves out most linked records at once is more likely a mistyped
+  // field name (absent from every record) than a wish, and is refused the
+  // same way (--force-delete overrides). Those records stay linked and are
+  // not judged; the others are.
+  bool too_many_left_out(const CollectionSettings& cs, const Observation& obs) {
+    if (cs.include.empty() || s_.force_delete)
+      return false;
+    std::size_t leaving = 0;
+    for (const ObservedRecord& rec : obs.records) {
+      if (failed_rule(cs, rec.fields) != nullptr && st_.link(cs.id, rec.id))
+        ++leaving;
+    }
+    if (leaving <= s_.mass_delete_min)
+      return false;
+    const std::size_t linked = st_.link_count(cs.id);
+    if (static_cast<double>(leaving) <= s_.mass_delete_share * static_cast<double>(linked))
+      return false;
+    sink_.emit(make_action(
+        ActionKind::refuse, {cs.id},
+        "mass-delete guard: " + std::to_string(leaving) + " of " + std::to_string(linked) +
+            " linked records of " + cs.id +
+            " are left out by its include rules; none is unlinked (check the rules' field names "
+            "and values with reconcile --dry-run; override with --force-delete)"));
+    sink_.unjudged(cs.id);
+    return true;
   }
 
   // A record the collection's include rules leave out (selection.hpp). A

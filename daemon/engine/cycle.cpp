@@ -190,9 +190,11 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
       // (an incremental listing never shows an unchanged record again).
       // A listing that held records another process changed meanwhile keeps
       // its cursor too: the next cycle reads them again, newer than the change.
+      // So does one whose records the include rules would leave out en masse
+      // (the guard refused; with changed rules, the next listing is full again).
       if (recorder.deferred_targets().empty()) {
         for (const auto& [collection, cursor] : cursors) {
-          if (stale_listings.count(collection) != 0)
+          if (stale_listings.count(collection) != 0 || recorder.unjudged().count(collection) != 0)
             continue;
           state::write_cursor(txn, store_, collection, cursor);
           if (const auto* cs = settings_.collection(collection)) {

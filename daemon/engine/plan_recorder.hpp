@@ -23,8 +23,11 @@ class PlanRecorder final : public mapping::PlanSink {
       : txn_(txn), store_(store), report_(report), options_(options) {}
 
   void deferred(const std::string& collection) override { deferred_targets_.insert(collection); }
+  void unjudged(const std::string& collection) override { unjudged_.insert(collection); }
   // Collections some write was held back for (unknown this cycle).
   const std::set<std::string, std::less<>>& deferred_targets() const { return deferred_targets_; }
+  // Collections whose listing must be read again (PlanSink::unjudged).
+  const std::set<std::string, std::less<>>& unjudged() const { return unjudged_; }
 
   void emit(mapping::Action&& a) override;
 
@@ -37,6 +40,7 @@ class PlanRecorder final : public mapping::PlanSink {
   CycleReport& report_;
   const CycleOptions& options_;
   std::set<std::string, std::less<>> deferred_targets_;
+  std::set<std::string, std::less<>> unjudged_;
   std::set<std::string, std::less<>> write_targets_;
 };
 

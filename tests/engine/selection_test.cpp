@@ -133,3 +133,38 @@ TEST_CASE("a customer whose create waits and who becomes a lead meanwhile is not
   CHECK(w.product(kInvPersons).calls(Op::create) == 0);
   CHECK(w.outbox_size() == 0);
 }
+
+TEST_CASE("a mistyped rule field is refused and stays refused: no link is lost cycle by cycle") {
+  World w;
+  for (int i = 0; i < 15; ++i) {
+    w.add(kCrm, "p" + std::to_string(i) + "@x.com", "P", std::to_string(i),
+          {{"Contact_Type", "Customer"}});
+  }
+  REQUIRE(w.run().ok());
+  const std::size_t links_before = w.links().size();
+  mapping::SyncSettings typo = default_settings();
+  for (auto& c : typo.collections) {
+    if (c.id == kCrm)
+      c.include = {rule("Contact_Typ = Customer")};
+  }
+  w.set_settings(typo);
+  CHECK_FALSE(w.run().ok());  // refused, and said so
+  CHECK(w.links().size() == links_before);
+  // A later edit of one contact does not let the rule take that one: the
+  // listing is still read in full and refused as a whole.
+  const std::string edited = w.product(kCrm).records().begin()->first;
+  const std::string email = w.product(kCrm).records().begin()->second.fields.at("Email");
+  w.product(kCrm).edit(edited, "Phone", "555 0100");
+  CHECK_FALSE(w.run().ok());
+  CHECK(w.links().size() == links_before);
+  // The admin fixes the rule: the edit, held meanwhile, is not lost.
+  w.set_settings(customers_only(default_settings()));
+  CHECK(w.run().ok());
+  CHECK(w.links().size() == links_before);
+  bool reached = false;
+  for (const auto& [id, r] : w.product(kInvPersons).records()) {
+    reached = reached || (r.fields.count("email") && r.fields.at("email") == email &&
+                          r.fields.count("phone") && r.fields.at("phone") == "555 0100");
+  }
+  CHECK(reached);
+}

@@ -204,3 +204,36 @@ TEST_CASE("without rules every record takes part (no tombstone, no skip)") {
   CHECK(of_kind(sink.actions, ActionKind::skip).empty());
   CHECK(!st.tombstoned("crm.contacts", "lead@x.com"));
 }
+
+TEST_CASE("rules that leave out most linked records at once are refused like a mass delete") {
+  MemoryState st;
+  SyncSettings s = customers_only();
+  s.collections[0].include.clear();
+  s.collections[1].create_target = false;
+  std::vector<ObservedRecord> records;
+  for (int i = 0; i < 20; ++i)
+    records.push_back(
+        crm_record(std::to_string(i), "p" + std::to_string(i) + "@x.com", "Customer"));
+  {
+    CollectingSink sink;
+    plan(st, std::vector<Observation>{full("crm.contacts", records)}, s, 0, sink);
+    REQUIRE(st.people().size() == 20);
+  }
+  // A mistyped field name: no record has it, every record is left out.
+  s.collections[0].include = {rule("Contact_Typ = Customer")};
+  CollectingSink sink;
+  plan(st, std::vector<Observation>{full("crm.contacts", records)}, s, 0, sink);
+  auto refusals = of_kind(sink.actions, ActionKind::refuse);
+  REQUIRE(refusals.size() == 1);
+  CHECK(refusals[0].reason.find("mass-delete guard: 20 of 20 linked records") != std::string::npos);
+  CHECK(of_kind(sink.actions, ActionKind::unlink).empty());
+  CHECK(st.people().size() == 20);
+  CHECK(st.link("crm.contacts", "7").has_value());
+
+  // --force-delete applies them.
+  s.force_delete = true;
+  CollectingSink forced;
+  plan(st, std::vector<Observation>{full("crm.contacts", records)}, s, 0, forced);
+  CHECK(of_kind(forced.actions, ActionKind::unlink).size() == 20);
+  CHECK(st.people().empty());
+}
