@@ -302,6 +302,14 @@ asio::awaitable<CycleOutcome> Scheduler::run_one(std::string collection) {
                   outcome.report.total(&CollectionCounts::failed), outcome.report.pending,
                   outcome.duration.count());
   } else if (outcome.ok) {
+    // A guard that refused what a listing implied (a mass delete, rules that
+    // leave out most of a collection) waits for the operator: said each time.
+    const auto& unknown = outcome.report.unknown_collections;
+    for (const Failure& f : outcome.report.failures) {
+      if (f.record_id.empty() &&
+          std::find(unknown.begin(), unknown.end(), f.collection) == unknown.end())
+        spdlog::warn("{}: {}", f.collection, f.message);
+    }
     spdlog::info("{}: cycle ok in {} ms: seen {}, writes {} confirmed {} failed {}, pending {}",
                  collection, outcome.duration.count(),
                  outcome.report.total(&CollectionCounts::records_seen),
