@@ -16,9 +16,11 @@ const std::vector<std::string> kNameAndEmail = {"email", "first_name", "last_nam
 // The native field names a collection's records carry (mapping/collections.cpp
 // names them; a test keeps the two lists equal): what its include rules may
 // test. CRM's connector asks for any field a rule names.
-const std::vector<std::string> kInventoryPersonFields = {"salutation", "first_name",  "last_name",
-                                                         "email",      "phone",       "mobile",
-                                                         "skype",      "designation", "department"};
+// Inventory persons also carry their contact's "contact_type" (customer or
+// vendor) when a rule tests it.
+const std::vector<std::string> kInventoryPersonFields = {
+    "salutation", "first_name", "last_name",   "email",      "phone",
+    "mobile",     "skype",      "designation", "department", "contact_type"};
 const std::vector<std::string> kInventoryUserFields = {"email", "name"};
 const std::vector<std::string> kProjectsContactFields = {"first_name", "last_name", "email"};
 const std::vector<std::string> kContractsContactFields = {"emailId", "displayName"};

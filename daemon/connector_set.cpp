@@ -82,6 +82,17 @@ connectors::ApiClientOptions api_options(const config::Config& config, config::P
   return options;
 }
 
+// The fields a collection's include rules test (the config check parsed
+// every rule already).
+std::vector<std::string> rule_fields_of(const config::CollectionConfig& collection) {
+  std::vector<std::string> fields;
+  for (const std::string& text : collection.include) {
+    if (auto parsed = common::parse_include_rule(text); parsed.rule)
+      fields.push_back(parsed.rule->field);
+  }
+  return fields;
+}
+
 }  // namespace
 
 std::filesystem::path token_cache_path(const std::filesystem::path& state_dir) {
@@ -144,6 +155,9 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       // The daemon spreads the daily full scan over polls; a reconcile reads it whole.
       options.sliced_listings = listings == ListingMode::sliced;
       options.clock = clock_.get();
+      const std::vector<std::string> tested = rule_fields_of(collection);
+      options.carry_contact_type =
+          std::find(tested.begin(), tested.end(), "contact_type") != tested.end();
       connector =
           connectors::make_inventory_contact_persons(*apis_.at(Product::inventory), options);
     } else if (id == "inventory.users") {
@@ -170,10 +184,7 @@ ConnectorSet::ConnectorSet(boost::asio::any_io_executor executor, const config::
       connectors::CrmContactsOptions options;
       options.overlap =
           std::chrono::duration_cast<std::chrono::seconds>(config.crm.modified_overlap);
-      for (const std::string& text : config.collection(id).include) {
-        if (auto parsed = common::parse_include_rule(text); parsed.rule)
-          options.extra_fields.push_back(parsed.rule->field);
-      }
+      options.extra_fields = rule_fields_of(collection);
       connector = connectors::make_crm_contacts_connector(*apis_.at(Product::crm), options);
     } else if (id == "contracts.counterparty_contacts") {
       connectors::ContractsOptions options;

@@ -232,6 +232,7 @@ class ContactPersonsConnector final : public Connector {
     auto response = co_await requests_.send("GET", "/contacts", std::move(query), std::string());
     requests_.ensure_ok(response);
     auto page = parse_contacts_page(response.body);
+    learn_contact_types(page);
     for (const auto& row : page.contacts)
       contacts[row.contact_id] = row.modified_ms;
     // The default contacts, where our own creates go: a process that resumes
@@ -299,16 +300,31 @@ class ContactPersonsConnector final : public Connector {
         .count();
   }
 
+  void learn_contact_types(const ContactsPage& page) {
+    if (!options_.carry_contact_type)
+      return;
+    for (const auto& row : page.contacts) {
+      if (!row.contact_type.empty())
+        contact_types_[row.contact_id] = row.contact_type;
+    }
+  }
+
   std::int64_t contact_time(const std::string& contact_id) const {
     auto it = contacts_.find(contact_id);
     return it == contacts_.end() ? 0 : it->second.modified_ms;
   }
 
-  static Record to_record(PersonRow row, const std::string& contact_id, std::int64_t modified_ms) {
+  Record to_record(PersonRow row, const std::string& contact_id, std::int64_t modified_ms) const {
     Record record;
     record.id = std::move(row.person_id);
     record.parent_id = row.contact_id.empty() ? contact_id : std::move(row.contact_id);
     record.fields = std::move(row.fields);
+    if (options_.carry_contact_type) {
+      // A contact no list has shown yet (a default contact before the first
+      // listing) has no type here: the field is left out, not guessed.
+      if (auto type = contact_types_.find(record.parent_id); type != contact_types_.end())
+        record.fields["contact_type"] = type->second;
+    }
     record.modified_ms = modified_ms;  // the contact's time: persons have none of their own
     record.created_ms = 0;
     return record;
@@ -467,6 +483,7 @@ class ContactPersonsConnector final : public Connector {
     auto parsed = parse_contacts_page(response.body);
     for (const auto& why : parsed.skipped)
       log().warn("[inventory.contact_persons] contacts page {}: {}", page, why);
+    learn_contact_types(parsed);
     co_return parsed;
   }
 
@@ -668,6 +685,9 @@ class ContactPersonsConnector final : public Connector {
   std::map<std::string, ContactState> contacts_;
   std::map<std::string, std::string> person_contact_;
   std::map<std::string, std::string> person_email_;
+  // contact id -> "customer" / "vendor", as the contacts list last showed it
+  // (only with options_.carry_contact_type).
+  std::map<std::string, std::string> contact_types_;
 };
 
 }  // namespace

@@ -79,6 +79,9 @@ struct InventoryContactPersonsOptions {
   int per_page = 200;  // Inventory's maximum
   // Calendar time for the full-scan schedule; nullptr: the system clock.
   Clock* clock = nullptr;
+  // Give each person its contact's type as the field "contact_type"
+  // ("customer" or "vendor", from the contacts list), for include rules.
+  bool carry_contact_type = false;
 };
 
 struct InventoryUsersOptions {

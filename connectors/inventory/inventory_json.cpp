@@ -197,6 +197,7 @@ ContactsPage parse_contacts_page(std::string_view body) {
     // A row without a readable time sorts as the oldest: full scans still read it.
     contact.modified_ms = parse_inventory_time(time).value_or(0);
     contact.email = text_or_empty(row, "email");
+    contact.contact_type = text_or_empty(row, "contact_type");
     page.contacts.push_back(std::move(contact));
   }
   page.has_more_page = has_more_page(object);

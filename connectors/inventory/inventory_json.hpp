@@ -42,6 +42,7 @@ struct ContactRow {
   std::string contact_id;
   std::int64_t modified_ms = 0;  // last_modified_time
   std::string email;             // the primary person's email, as the list shows it
+  std::string contact_type;      // "customer" or "vendor"; "" when the row has none
 };
 
 struct ContactsPage {

@@ -53,12 +53,14 @@ struct Inventory : SandboxStack {
     clock.advance(by);
   }
 
-  std::unique_ptr<Connector> persons(int per_page = 200, bool sliced = false) {
+  std::unique_ptr<Connector> persons(int per_page = 200, bool sliced = false,
+                                     bool carry_contact_type = false) {
     InventoryContactPersonsOptions options;
     options.organization_id = organization_id;
     options.per_page = per_page;
     options.sliced_listings = sliced;
     options.clock = &clock;
+    options.carry_contact_type = carry_contact_type;
     return make_inventory_contact_persons(*api, options);
   }
 
@@ -230,6 +232,43 @@ TEST_CASE("inventory.contact_persons: full listing across paging boundaries") {
       }
     }
   }
+}
+
+TEST_CASE("inventory.contact_persons: each person carries its contact's type when rules ask") {
+  sandbox_process proc({"--people", "20", "--seed", "4", "--no-limits"});
+  session admin(proc.port());
+  Inventory inv(admin);
+  // A vendor with one contact person, beside the generated customers.
+  auto vendor =
+      admin.admin_post("edit", R"({"product":"inventory","collection":"contacts","op":"create",)"
+                               R"("fields":{"contact_name":"Parts Ltd","contact_type":"vendor"}})");
+  REQUIRE(vendor.status < 300);
+  const std::string vendor_id = text(vendor.obj().at("record").at("contact_id"));
+  inv.edit(R"({"product":"inventory","collection":"contact_persons","op":"create","parent":")" +
+           vendor_id +
+           R"(","fields":{"first_name":"Val","last_name":"Endor","email":"val@parts.example"}})");
+
+  auto carrying = inv.persons(200, false, true);
+  const Listing listing = inv.list(*carrying, "");
+  std::size_t vendors = 0;
+  std::size_t customers = 0;
+  for (const auto& record : listing.records) {
+    CAPTURE(record.id);
+    REQUIRE(record.fields.count("contact_type") == 1);
+    const std::string& type = record.fields.at("contact_type");
+    CHECK(type == (record.parent_id == vendor_id ? "vendor" : "customer"));
+    (type == "vendor" ? vendors : customers) += 1;
+  }
+  CHECK(vendors == 1);
+  CHECK(customers + 1 == listing.records.size());
+  // A lookup says it too.
+  auto found = run(inv.context, carrying->find_by_email("val@parts.example"));
+  REQUIRE(found.has_value());
+  CHECK(found->fields.at("contact_type") == "vendor");
+  // Without rules on it, the field is not there.
+  auto plain = inv.persons();
+  for (const auto& record : inv.list(*plain, "").records)
+    CHECK(record.fields.count("contact_type") == 0);
 }
 
 TEST_CASE("inventory.contact_persons: incremental by contact time, deletes, schedule, cost") {

@@ -167,3 +167,62 @@ TEST_CASE("selective sync: only CRM customers take part, as a source and as a cr
   REQUIRE_MESSAGE(last.exit_code == 0, last.err);
   CHECK(json::parse(last.out).at("planned_writes").to_number<std::int64_t>() == 0);
 }
+
+TEST_CASE("selective sync: Inventory vendors' contact persons stay out of the other products") {
+  sandbox_process proc({"--people", "20", "--overlap", "0.5", "--no-limits"});
+  session s(proc.port());
+  TempDir dir;
+  std::string text = read_file(zohosync::support::sandbox_toml());
+  const std::string inventory = "[collections.inventory.contact_persons]\n";
+  REQUIRE(text.find(inventory) != std::string::npos);
+  text.replace(text.find(inventory), inventory.size(),
+               inventory + "include = [\"contact_type = customer\"]\n");
+  const fs::path config = dir.path() / "customers.toml";
+  std::ofstream(config) << text;
+  const auto args = sandbox_args(proc.port(), dir.sub("state"), config.string());
+
+  auto vendor =
+      s.admin_post("edit", R"({"product":"inventory","collection":"contacts","op":"create",)"
+                           R"("fields":{"contact_name":"Parts Ltd","contact_type":"vendor"}})");
+  REQUIRE(vendor.status < 300);
+  const std::string vendor_id(json::parse(vendor.body).at("record").at("contact_id").as_string());
+  const std::string supplier = "val@parts.example";
+  REQUIRE(
+      s.admin_post("edit", R"({"product":"inventory","collection":"contact_persons","op":"create",)"
+                           R"("parent":")" +
+                               vendor_id +
+                               R"(","fields":{"first_name":"Val","last_name":"Endor",)"
+                               R"("email":")" +
+                               supplier + R"("}})")
+          .status < 300);
+
+  // And one under "New People", a customer.
+  const std::string buyer = "bea@buyer.example";
+  REQUIRE(
+      s.admin_post("edit", R"({"product":"inventory","collection":"contact_persons","op":"create",)"
+                           R"("parent":"460000000000001","fields":{"first_name":"Bea",)"
+                           R"("last_name":"Buyer","email":")" +
+                               buyer + R"("}})")
+          .status < 300);
+
+  Run real = reconcile({"reconcile", "--json"}, args);
+  REQUIRE_MESSAGE(real.exit_code == 0, real.err);
+  const json::object dump = s.dump();
+  CHECK(held_in(dump, "inventory.contact_persons", supplier) == 1);
+  CHECK(held_in(dump, "crm.contacts", supplier) == 0);
+  CHECK(held_in(dump, "projects.contacts", supplier) == 0);
+  CHECK(held_in(dump, "contracts.counterparty_contacts", supplier) == 0);
+  CHECK(census(dump).duplicates().empty());
+  // A customer's contact person reaches every create target as before.
+  for (const char* other : kOthers) {
+    if (std::string(other) == "inventory.contact_persons")
+      continue;
+    CAPTURE(other);
+    CHECK(held_in(dump, other, buyer) == 1);
+  }
+  CHECK(held_in(dump, "crm.contacts", buyer) == 1);
+
+  Run again = reconcile({"reconcile", "--json"}, args);
+  REQUIRE_MESSAGE(again.exit_code == 0, again.err);
+  CHECK(json::parse(again.out).at("planned_writes").to_number<std::int64_t>() == 0);
+}
