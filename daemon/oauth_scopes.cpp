@@ -34,7 +34,12 @@ std::vector<NeededScope> needed_scopes(const config::Config& config) {
     const auto& collection = config.collection(id);
     if (!collection.active)
       continue;
-    for (auto& scope : scopes_of(config, id)) {
+    std::vector<std::string> scopes = scopes_of(config, id);
+    // The fields CRM include rules name are checked against the module's
+    // (check-config --online).
+    if (id == "crm.contacts" && !collection.include.empty())
+      scopes.push_back("ZohoCRM.settings.fields.READ");
+    for (auto& scope : scopes) {
       auto known = std::find_if(needed.begin(), needed.end(),
                                 [&](const NeededScope& n) { return n.scope == scope; });
       if (known != needed.end())

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "common/wire_time.hpp"
 #include "connectors/crm/crm_json.hpp"
@@ -17,7 +19,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (in.selector) {
       case 0: {
-        auto page = crm::parse_record_page(in.body);
+        // Fields include rules name, of every shape (lookups, lists, nulls).
+        static const std::vector<std::string> kExtra = {"Contact_Type", "Account_Name", "Tag"};
+        auto page = crm::parse_record_page(in.body, kExtra);
+        (void)crm::parse_field_names(in.body);
         // What was read goes back out in the next write: the writers must
         // take any text the reader produced.
         std::vector<zohosync::connectors::Fields> fields;

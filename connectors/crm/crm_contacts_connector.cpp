@@ -264,6 +264,33 @@ asio::awaitable<std::optional<Record>> CrmContactsConnector::find_by_email(std::
   co_return oldest;
 }
 
+asio::awaitable<void> CrmContactsConnector::probe() {
+  // Named first: no temporary with a destructor inside the co_await.
+  auto lookup = Connector::probe();
+  co_await std::move(lookup);
+  if (options_.extra_fields.empty())
+    co_return;
+  ApiRequest request;
+  request.path = "/settings/fields";
+  request.query = {{"module", "Contacts"}};
+  const http::HttpResponse response = co_await api_.send(std::move(request));
+  if (response.status != 200)
+    throw api_.error_for(response);
+  const std::vector<std::string> known = crm::parse_field_names(response.body);
+  std::string unknown;
+  for (const auto& field : options_.extra_fields) {
+    if (std::find(known.begin(), known.end(), field) == known.end() &&
+        unknown.find(field) == std::string::npos)
+      unknown += (unknown.empty() ? "" : ", ") + field;
+  }
+  if (!unknown.empty()) {
+    throw ConnectorError(ErrorClass::configuration,
+                         "include rules name fields the Contacts module does not have: " + unknown +
+                             " (rules use API names, as Setup > Developer Hub > APIs and SDKs > "
+                             "API Names lists them)");
+  }
+}
+
 // ---- batches ----
 
 asio::awaitable<std::vector<Outcome<Record>>> CrmContactsConnector::create_many(

@@ -44,6 +44,10 @@ class CrmContactsConnector final : public Connector {
                                         Fields fields) override;
   boost::asio::awaitable<void> remove(std::string id, std::string parent_id) override;
   boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override;
+  // The default lookup, then, when include rules name fields
+  // (options.extra_fields), one read of the module's fields: a name CRM does
+  // not know is a configuration error (its rule would leave everyone out).
+  boost::asio::awaitable<void> probe() override;
   // Creates go through /Contacts/upsert with duplicate_check_fields ["Email"].
   bool create_matches_email() const override { return true; }
 

@@ -186,6 +186,18 @@ RecordPage parse_record_page(std::string_view body, std::span<const std::string>
   return page;
 }
 
+std::vector<std::string> parse_field_names(std::string_view body) {
+  const json::value root = parse_body(body);
+  std::vector<std::string> names;
+  for (const auto& field : array_at(top_object(root), "fields")) {
+    if (!field.is_object())
+      continue;
+    if (auto name = text_of(field.as_object().if_contains("api_name")); name && !name->empty())
+      names.push_back(std::move(*name));
+  }
+  return names;
+}
+
 DeletedPage parse_deleted_page(std::string_view body) {
   const json::value root = parse_body(body);
   const json::object& top = top_object(root);

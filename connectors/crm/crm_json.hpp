@@ -51,6 +51,10 @@ struct RecordPage {
 // line (common::kValueSeparator), null "".
 RecordPage parse_record_page(std::string_view body, std::span<const std::string> extra = {});
 
+// GET /settings/fields?module=Contacts: {"fields":[{"api_name":...},...]}:
+// the API names of the module's fields.
+std::vector<std::string> parse_field_names(std::string_view body);
+
 struct DeletedPage {
   std::vector<std::string> ids;
   bool more_records = false;

@@ -124,6 +124,26 @@ TEST_CASE("check-config --online: default parents that do not exist are named wi
   CHECK(writes(s) == 0);
 }
 
+TEST_CASE("check-config --online: an include rule on a field CRM does not have is named") {
+  sandbox_process proc({"--people", "6", "--no-limits"});
+  session s(proc.port());
+  TempDir dir;
+  const fs::path config = config_for(dir, proc.port());
+  edit(config, "[collections.crm.contacts]\n",
+       "[collections.crm.contacts]\ninclude = [\"Contact_Type = Customer\", \"Customer_Tier "
+       "!= Bronze\"]\n");
+  Run run = check_online(config);
+  CHECK(run.exit_code == 78);
+  CHECK(run.err.find("crm.contacts: include rules name fields the Contacts module does not have: "
+                     "Customer_Tier (") != std::string::npos);
+  CHECK(lines(run.err) == 1);
+  // Spelled as CRM knows it, every field is there.
+  edit(config, "\"Customer_Tier != Bronze\"", "\"Lead_Source != Cold Call\"");
+  Run fixed = check_online(config);
+  CHECK_MESSAGE(fixed.exit_code == 0, fixed.err);
+  CHECK(writes(s) == 0);
+}
+
 TEST_CASE("check-config --online: a refresh token short of a scope is named with what needs it") {
   sandbox_process proc({"--people", "6", "--no-limits"});
   session s(proc.port());
