@@ -134,8 +134,7 @@ boost::asio::awaitable<void> OutboxSender::drain(CycleReport& report, const Cycl
       // email) and the entry was not left over from an earlier run (which may
       // have sent it before it died), or when the product's create matches
       // by email itself (an upsert).
-      connectors::Connector* conn = connector(w.action.collection);
-      w.lookup_first = conn == nullptr || !conn->create_matches_email();
+      w.lookup_first = looks_up(w);
       if (w.lookup_first && fresh != nullptr &&
           fresh->fully_listed.count(w.action.collection) != 0 &&
           fresh->earlier_keys.count(w.key) == 0) {
@@ -218,6 +217,11 @@ void OutboxSender::hold_for_budget(std::vector<PendingWrite>& writes,
   }
 }
 
+void OutboxSender::erase_if_unchanged(state::WriteTxn& txn, const PendingWrite& w) const {
+  if (state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.bytes))
+    state::Outbox::erase(txn, store_, w.key);
+}
+
 bool OutboxSender::looks_up(const PendingWrite& w) const {
   const connectors::Connector* conn = connector(w.action.collection);
   return conn == nullptr || !conn->create_matches_email();
@@ -291,9 +295,8 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
     if (w.status == PendingWrite::Status::gone) {
       // No longer needed (send_one found the person linked there): it goes,
       // unless a newer plan replaced it meanwhile.
-      if (w.claimed &&
-          state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.bytes))
-        state::Outbox::erase(txn, store_, w.key);
+      if (w.claimed)
+        erase_if_unchanged(txn, w);
       continue;
     }
     if (w.status == PendingWrite::Status::elsewhere)
@@ -318,8 +321,7 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
     }
     // Planned again while it was on the wire (newer values for the same
     // target): that entry stays and is sent in its turn.
-    if (state::Outbox::get(txn, store_, w.key) == std::optional<std::string_view>(w.bytes))
-      state::Outbox::erase(txn, store_, w.key);
+    erase_if_unchanged(txn, w);
     if (w.status == PendingWrite::Status::dropped) {
       ++counts.skipped;
       spdlog::info(
@@ -373,16 +375,11 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
           tables.tombstoned(a.collection, mapping::normalize_email(a.person_email))) {
         // Deleted everywhere while this create was on the wire (another
         // process planned the deletes): the new record goes too.
-        mapping::Action undo;
-        undo.kind = ActionKind::remove;
-        undo.collection = a.collection;
-        undo.record_id = stored.id;
+        mapping::Action undo = mapping::make_action(
+            ActionKind::remove, {a.collection, stored.id, a.person, a.person_email},
+            "the person was deleted everywhere while this create was on the wire",
+            a.origin_collection, a.origin_record);
         undo.parent_id = stored.parent_id;
-        undo.person = a.person;
-        undo.person_email = a.person_email;
-        undo.origin_collection = a.origin_collection;
-        undo.origin_record = a.origin_record;
-        undo.reason = "the person was deleted everywhere while this create was on the wire";
         state::Outbox::put(txn, store_, undo);
         ++report.pending;
       } else if (person && (link || a.kind == ActionKind::create)) {

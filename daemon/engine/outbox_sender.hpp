@@ -111,6 +111,9 @@ class OutboxSender {
   // Marks held the writes their product's budget cannot pay for now
   // (CycleOptions::write_budget): they stay in the outbox.
   void hold_for_budget(std::vector<PendingWrite>& writes, const CycleOptions& options) const;
+  // Takes the write's entry out of the outbox if it is still as the write
+  // read it: one planned again while it was on the wire stays, for its turn.
+  void erase_if_unchanged(state::WriteTxn& txn, const PendingWrite& w) const;
   // Whether a create looks its email up first when nothing spares it.
   bool looks_up(const PendingWrite& w) const;
   // Whether the person is still in the state (a short read transaction).
