@@ -19,6 +19,13 @@ void erase_claim(WriteTxn& txn, const Store& store, std::string_view key) {
   txn.del(store.db("claims"), key);
 }
 
+void for_each_claim(const Txn& txn, const Store& store,
+                    const std::function<void(std::string_view key, std::string_view owner)>& fn) {
+  auto cursor = txn.cursor(store.db("claims"));
+  for (auto at = cursor.first(); at; at = cursor.next())
+    fn(at->first, at->second);
+}
+
 bool claimed_by_other(const Store& store, std::string_view claimant, std::string_view owner) {
   return claimant != owner && store.owner_present(claimant);
 }

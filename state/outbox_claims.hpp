@@ -16,6 +16,7 @@
 // that tells engines of one process apart).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,10 @@ inline constexpr std::string_view kClaimGivenBack = "given-back";
 std::optional<std::string> claim_owner(const Txn& txn, const Store& store, std::string_view key);
 void put_claim(WriteTxn& txn, const Store& store, std::string_view key, std::string_view owner);
 void erase_claim(WriteTxn& txn, const Store& store, std::string_view key);
+
+// Calls `fn(key, owner)` for every claim, in key order.
+void for_each_claim(const Txn& txn, const Store& store,
+                    const std::function<void(std::string_view key, std::string_view owner)>& fn);
 
 // Whether a claim by `claimant` binds `owner`: another owner, whose process
 // still has the state dir open (Store::owner_present).

@@ -319,11 +319,11 @@ boost::asio::awaitable<FreshWrites> Engine::list_resumed_targets(const CycleOpti
   {
     auto txn = store_.begin_write();
     since = state::begin_listing(txn, store_, owner_);
-    for (const state::OutboxEntry& e : state::Outbox::pending(txn, store_)) {
-      const std::optional<std::string> claimant = state::claim_owner(txn, store_, e.key);
-      if (claimant && state::claimed_by_other(store_, *claimant, owner_))
-        fresh.in_flight_at_listing.insert(e.key);
-    }
+    // Claims leave with their entries: every claim is on a pending entry.
+    state::for_each_claim(txn, store_, [&](std::string_view key, std::string_view claimant) {
+      if (state::claimed_by_other(store_, claimant, owner_))
+        fresh.in_flight_at_listing.emplace(key);
+    });
     std::move(txn).commit();
   }
   std::function<void(std::size_t)> no_progress;  // named: no temporaries inside co_await (GCC 12)
