@@ -35,11 +35,13 @@ connectors::MemoryOptions options_for(const std::string& id) {
   return o;
 }
 
-mapping::SyncSettings settings() {
+mapping::SyncSettings settings(const std::vector<common::IncludeRule>& crm_include) {
   mapping::SyncSettings s;
   for (const char* id : kCollections) {
     mapping::CollectionSettings c;
     c.id = id;
+    if (std::string(id) == "crm.contacts")
+      c.include = crm_include;
     c.create_target = std::string(id) != "inventory.users";
     c.default_parent_id = "parent-1";
     s.collections.push_back(c);
@@ -129,7 +131,8 @@ double cpu_seconds() {
 
 }  // namespace
 
-EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_dir) {
+EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_dir,
+                                   const std::vector<common::IncludeRule>& crm_include) {
   EngineBenchResult result;
   result.people = people;
   std::map<std::string, std::unique_ptr<connectors::MemoryConnector>> products;
@@ -145,7 +148,7 @@ EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_d
   std::vector<connectors::Connector*> conns;
   for (auto& [id, p] : products)
     conns.push_back(p.get());
-  daemon::Engine engine(store, settings(), conns);
+  daemon::Engine engine(store, settings(crm_include), conns);
 
   std::int64_t now = 1'800'000'000'000;
   auto phase = [&](const std::string& name, daemon::CycleOptions options) {

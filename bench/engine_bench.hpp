@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "common/include_rule.hpp"
+
 namespace zohosync::bench {
 
 struct Phase {
@@ -34,7 +36,10 @@ struct EngineBenchResult {
   std::size_t peak_rss_bytes = 0;
 };
 
-EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_dir);
+// `crm_include`: include rules for crm.contacts (selective sync's cost;
+// every generated record has the person fields, so "Email exists" keeps all).
+EngineBenchResult run_engine_bench(std::size_t people, const std::string& work_dir,
+                                   const std::vector<common::IncludeRule>& crm_include = {});
 
 std::string to_json(const EngineBenchResult& result);
 std::string to_table(const EngineBenchResult& result);

@@ -1,5 +1,5 @@
 // zohosync-bench: performance figures.
-//   zohosync-bench engine  [--people N] [--json]   engine over in-memory products
+//   zohosync-bench engine  [--people N] [--json] [--crm-include RULE]   engine over in-memory products
 //   zohosync-bench api     [--people N] [--json]   API calls against zoho-sandbox vs the minimum
 //   zohosync-bench http    [--people N] [--json]   wall time of the cycles over HTTP
 //   zohosync-bench latency [--poll-ms MS]... [--products P,P] [--limits] [--projects-only N]
@@ -26,7 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int run_engine(std::size_t people, bool json, std::string dir) {
+int run_engine(std::size_t people, bool json, std::string dir,
+               const std::vector<zohosync::common::IncludeRule>& crm_include) {
   bool remove_dir = false;
   if (dir.empty()) {
     std::string tmpl = (fs::temp_directory_path() / "zohosync-bench-XXXXXX").string();
@@ -39,7 +40,8 @@ int run_engine(std::size_t people, bool json, std::string dir) {
   }
   int rc = 0;
   try {
-    auto result = zohosync::bench::run_engine_bench(people, (fs::path(dir) / "state").string());
+    auto result =
+        zohosync::bench::run_engine_bench(people, (fs::path(dir) / "state").string(), crm_include);
     std::fputs((json ? zohosync::bench::to_json(result) + "\n" : zohosync::bench::to_table(result))
                    .c_str(),
                stdout);
@@ -69,6 +71,9 @@ int main(int argc, char** argv) {
   engine->add_option("--people", engine_people, "people to generate")->check(CLI::PositiveNumber);
   engine->add_flag("--json", json, "print one JSON object instead of a table");
   engine->add_option("--state-dir", dir, "where to put the LMDB state (default: a fresh temp dir)");
+  std::vector<std::string> crm_include;
+  engine->add_option("--crm-include", crm_include,
+                     "an include rule for crm.contacts (repeatable), to measure selective sync");
 
   bench::SandboxBenchOptions sandbox_options;
   auto* api = app.add_subcommand(
@@ -140,8 +145,19 @@ int main(int argc, char** argv) {
   first_sync->add_flag("--json", json, "print one JSON object instead of a table");
   CLI11_PARSE(app, argc, argv);
 
-  if (engine->parsed())
-    return run_engine(engine_people, json, dir);
+  if (engine->parsed()) {
+    std::vector<zohosync::common::IncludeRule> rules;
+    for (const auto& text : crm_include) {
+      auto parsed = zohosync::common::parse_include_rule(text);
+      if (!parsed.rule) {
+        std::fprintf(stderr, "zohosync-bench: --crm-include \"%s\": %s\n", text.c_str(),
+                     parsed.error.c_str());
+        return 2;
+      }
+      rules.push_back(std::move(*parsed.rule));
+    }
+    return run_engine(engine_people, json, dir, rules);
+  }
   try {
     if (api->parsed() || http->parsed()) {
       auto result = bench::run_sandbox_bench(sandbox_options);
