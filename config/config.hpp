@@ -244,5 +244,9 @@ LoadResult load_string(std::string_view toml, const std::string& source_name,
 // cannot apply (they need a restart). Resolved URLs are compared, so a change
 // of zoho.base_url shows as the product api_url keys it moved.
 std::vector<std::string> non_reloadable_changes(const Config& before, const Config& after);
+// A reload keeps the include rules that run (collections.<id>.include is
+// restart-only): the connectors read the fields the running rules name, and
+// new rules on fields they do not read would leave every record out.
+void keep_running_include_rules(const Config& running, Config& next);
 
 }  // namespace zohosync::config

@@ -14,4 +14,9 @@ std::vector<std::string> non_reloadable_changes(const Config& before, const Conf
   return changed;
 }
 
+void keep_running_include_rules(const Config& running, Config& next) {
+  for (auto& [id, collection] : next.collections)
+    collection.include = running.collection(id).include;
+}
+
 }  // namespace zohosync::config

@@ -381,6 +381,7 @@ int run_daemon(const GlobalOptions& global) {
       } else {
         for (const auto& key : config::non_reloadable_changes(config, *next.config))
           spdlog::warn("{} changed: takes effect after a restart", key);
+        config::keep_running_include_rules(config, *next.config);
         scheduler.reload(scheduler_options_for(*next.config), to_sync_settings(*next.config));
         max_missed = next.config->service.health_max_missed_polls;
         spdlog::default_logger()->flush_on(spdlog::level::trace);

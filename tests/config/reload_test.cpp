@@ -68,6 +68,23 @@ metrics_listen = "127.0.0.1:9464"
   }
 }
 
+TEST_CASE("a reload keeps the running include rules, and says they change at a restart") {
+  CleanSecretEnv clean;
+  Config running = must_load("[collections.crm.contacts]\ninclude = [\"Lead_Source != Web\"]\n");
+  Config next = must_load(
+      "[collections.crm.contacts]\ninclude = [\"Contact_Type = Customer\"]\n"
+      "poll_interval = \"2m\"\n[collections.inventory.contact_persons]\n"
+      "include = [\"contact_type = customer\"]\n");
+  const auto changed = non_reloadable_changes(running, next);
+  CHECK(std::find(changed.begin(), changed.end(), "collections.crm.contacts.include") !=
+        changed.end());
+  keep_running_include_rules(running, next);
+  CHECK(next.collection("crm.contacts").include == std::vector<std::string>{"Lead_Source != Web"});
+  CHECK(next.collection("inventory.contact_persons").include.empty());
+  CHECK(next.collection("crm.contacts").poll_interval == std::chrono::minutes(2));  // applied
+  CHECK(non_reloadable_changes(running, next).empty());
+}
+
 TEST_CASE("the reloadable flags follow the rule: behaviour yes, wiring no") {
   auto flag = [](const std::string& key) {
     for (const auto& o : schema()) {
