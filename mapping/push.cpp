@@ -113,6 +113,14 @@ void push_creates(StateAccess& st, const SyncSettings& s, const PersonRow& perso
       continue;
     }
     add_create_values(cs, diff.payload);
+    if (const common::IncludeRule* rule = failed_rule(cs, diff.payload)) {
+      // Made, it would be left out by the next listing and stay behind
+      // unlinked (say a rule on a person field the person's value misses).
+      a.reason = "a record created from this person would be left out by " + cs.id +
+                 "'s include rule \"" + rule->text + "\": not created";
+      sink.emit(std::move(a));
+      continue;
+    }
     a.kind = ActionKind::create;
     a.reason = "create target " + cs.id + " has no record for this person (first seen in " +
                a.origin_collection + ")";

@@ -278,9 +278,10 @@ asio::awaitable<void> CrmContactsConnector::probe() {
     throw api_.error_for(response);
   const std::vector<std::string> known = crm::parse_field_names(response.body);
   std::string unknown;
+  std::set<std::string_view> named;
   for (const auto& field : options_.extra_fields) {
     if (std::find(known.begin(), known.end(), field) == known.end() &&
-        unknown.find(field) == std::string::npos)
+        named.insert(field).second)
       unknown += (unknown.empty() ? "" : ", ") + field;
   }
   if (!unknown.empty()) {

@@ -161,6 +161,26 @@ boost::asio::awaitable<Record> MemoryConnector::create(std::string parent_id, Fi
     email = it->second;
   enter(Op::create, refused_.count(email) ? email : std::string());
   store_quirks(fields);
+  if (options_.create_matches_email) {
+    const Record* oldest = nullptr;
+    for (const auto& [id, existing] : records_) {
+      auto it = existing.fields.find(options_.email_field);
+      if (it != existing.fields.end() &&
+          common::normalize_email(it->second) == common::normalize_email(email) &&
+          (oldest == nullptr || existing.created_ms < oldest->created_ms))
+        oldest = &existing;
+    }
+    if (oldest != nullptr) {
+      Record record = *oldest;
+      for (auto& [k, v] : fields)
+        record.fields[k] = std::move(v);
+      record.modified_ms = tick();
+      records_[record.id] = record;
+      record_seq_[record.id] = ++seq_;
+      parent_seq_[record.parent_id] = seq_;
+      co_return record;
+    }
+  }
   Record record;
   record.id = next_id();
   if (records_.count(record.id)) {

@@ -32,6 +32,9 @@ struct MemoryOptions {
   // record of each parent with a change, names those parents in
   // Listing::complete_parents and reports no deleted ids.
   bool deletes_by_parent = false;
+  // Like CRM's upsert: create() updates the oldest record with the same
+  // email instead of adding a second one (Connector::create_matches_email).
+  bool create_matches_email = false;
   std::int64_t clock_start_ms = 1'700'000'000'000;
   std::int64_t clock_step_ms = 1000;  // every change advances the product clock by this
 };
@@ -47,6 +50,7 @@ class MemoryConnector final : public Connector {
                                         Fields fields) override;
   boost::asio::awaitable<void> remove(std::string id, std::string parent_id) override;
   boost::asio::awaitable<std::optional<Record>> find_by_email(std::string email) override;
+  bool create_matches_email() const override { return options_.create_matches_email; }
 
   // ---- the product's own side (a user editing in its UI) ----
   // Adds a record (id assigned when empty) or replaces one; returns its id.

@@ -64,6 +64,24 @@ boost::asio::awaitable<void> Engine::resume(CycleReport& report, const CycleOpti
   }
   if (before == 0)
     co_return;
+  {
+    // Include rules changed since a collection was last listed (a restart
+    // with new ones): the writes left over were planned under the old
+    // rules. They wait for this cycle's plan, which judges every record by
+    // the new ones: a person now left out everywhere is gone from the state
+    // by then, and creates for them are dropped (outbox_sender.cpp).
+    auto txn = store_.begin_read();
+    for (const mapping::CollectionSettings& cs : settings_.collections) {
+      if (!state::read_cursor(txn, store_, cs.id).empty() &&
+          state::read_listed_rules(txn, store_, cs.id) != common::fingerprint(cs.include)) {
+        spdlog::info(
+            "{} entries left in the outbox wait for this cycle's plan: {}'s include "
+            "rules changed",
+            before, cs.id);
+        co_return;
+      }
+    }
+  }
   spdlog::debug("cycle phase=resume: {} outbox entries left by an earlier run", before);
   report.resumed = before;
   const FreshWrites listed = co_await list_resumed_targets(options);

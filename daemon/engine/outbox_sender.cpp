@@ -224,7 +224,10 @@ void OutboxSender::erase_if_unchanged(state::WriteTxn& txn, const PendingWrite& 
 
 bool OutboxSender::looks_up(const PendingWrite& w) const {
   const connectors::Connector* conn = connector(w.action.collection);
-  return conn == nullptr || !conn->create_matches_email();
+  // A create that matches by email itself (CRM's upsert) would also take
+  // over a record the include rules leave out: with rules, it looks first.
+  const mapping::CollectionSettings* cs = settings_.collection(w.action.collection);
+  return conn == nullptr || !conn->create_matches_email() || (cs && !cs->include.empty());
 }
 
 void OutboxSender::claim(std::vector<PendingWrite>& writes) {
@@ -293,8 +296,9 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
     if (w.claimed)
       release_claim(txn, w.key);
     if (w.status == PendingWrite::Status::gone) {
-      // No longer needed (send_one found the person linked there): it goes,
-      // unless a newer plan replaced it meanwhile.
+      // No longer needed (send_one found the person linked there, or, for
+      // an update, linked there no more): it goes, unless a newer plan
+      // replaced it meanwhile.
       if (w.claimed)
         erase_if_unchanged(txn, w);
       continue;
@@ -371,10 +375,11 @@ void OutboxSender::record(std::vector<PendingWrite>& writes, std::size_t first, 
         }
         previous = std::move(*link);
       }
-      if (a.kind == ActionKind::create &&
+      if (a.kind == ActionKind::create && !w.found_existing &&
           tables.tombstoned(a.collection, mapping::normalize_email(a.person_email))) {
         // Deleted everywhere while this create was on the wire (another
-        // process planned the deletes): the new record goes too.
+        // process planned the deletes): the new record goes too. (A record
+        // found by email is someone's own, never ours to delete.)
         mapping::Action undo = mapping::make_action(
             ActionKind::remove, {a.collection, stored.id, a.person, a.person_email},
             "the person was deleted everywhere while this create was on the wire",
@@ -516,6 +521,17 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
           w.status = PendingWrite::Status::gone;
           co_return false;
         }
+        // Planned under other include rules (a restart with new ones): it
+        // gets the values the running rules give a create, and a record they
+        // would leave out is not made at all.
+        const mapping::CollectionSettings* cs = settings_.collection(a.collection);
+        if (cs != nullptr && !cs->include.empty()) {
+          mapping::add_create_values(*cs, w.action.payload);
+          if (mapping::failed_rule(*cs, a.payload) != nullptr) {
+            w.status = PendingWrite::Status::dropped;
+            co_return false;
+          }
+        }
         // Look first: a retry or a resumed create must never duplicate.
         std::optional<connectors::Record> found;
         if (w.lookup_first)
@@ -534,7 +550,6 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
           // written, it would take the person's fields although the admin
           // left it out of the sync. The next listing that reads it
           // tombstones its email there, so no create is planned again.
-          const mapping::CollectionSettings* cs = settings_.collection(a.collection);
           if (const auto* rule = cs ? mapping::failed_rule(*cs, found->fields) : nullptr) {
             throw ConnectorError(ErrorClass::per_record,
                                  "the record found by email (" + found->id +
@@ -559,6 +574,13 @@ boost::asio::awaitable<bool> OutboxSender::send_one(PendingWrite& w) {
         break;
       }
       case ActionKind::update:
+        // The person has no record there any more (it was left out by the
+        // include rules, or deleted, while this update waited): the admin's
+        // record is not written.
+        if (!linked_in(a.person, a.collection)) {
+          w.status = PendingWrite::Status::gone;
+          co_return false;
+        }
         // The record's id does not move with its email in any product (the
         // Contracts connector finds a contact's current URL key itself).
         w.stored = co_await conn->update(a.record_id, a.parent_id, a.payload);

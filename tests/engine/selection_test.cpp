@@ -86,7 +86,18 @@ TEST_CASE("rules added later: the next cycle lists in full and unlinks a lead, d
 }
 
 TEST_CASE("a create whose lookup finds a record the rules leave out neither links nor writes it") {
-  World w(customers_only(default_settings()));
+  bool upsert = false;
+  // CRM's create is an upsert by email: with rules, it looks first all the same.
+  SUBCASE("a plain create") {
+    upsert = false;
+  }
+  SUBCASE("an upsert by email") {
+    upsert = true;
+  }
+  World w(customers_only(default_settings()), [upsert](connectors::MemoryOptions& o) {
+    if (o.collection == kCrm)
+      o.create_matches_email = upsert;
+  });
   // CRM refuses creates for now: the create waits in the outbox.
   w.product(kCrm).fail_op(Op::create, connectors::ErrorClass::transient, 100);
   w.add(kInvPersons, "bo@x.com", "Bo", "Ray");
@@ -167,4 +178,51 @@ TEST_CASE("a mistyped rule field is refused and stays refused: no link is lost c
                           r.fields.count("phone") && r.fields.at("phone") == "555 0100");
   }
   CHECK(reached);
+}
+
+TEST_CASE("an update waiting for a record that the rules have since left out is not sent") {
+  mapping::SyncSettings s = default_settings();
+  for (auto& c : s.collections) {
+    if (c.id == kInvPersons)
+      c.include = {rule("department != Purchasing")};
+  }
+  World w(s);
+  const std::string crm = w.add(kCrm, "di@x.com", "Di", "Lee", {{"Contact_Type", "Customer"}});
+  REQUIRE(w.run().ok());
+  REQUIRE(holding(w, kInvPersons, "di@x.com") == 1);
+  const std::string inv = w.product(kInvPersons).records().begin()->first;
+  // Inventory refuses updates for now; a CRM edit waits in the outbox.
+  w.product(kInvPersons).fail_op(Op::update, connectors::ErrorClass::transient, 100);
+  w.product(kCrm).edit(crm, "Phone", "555 0199");
+  w.run();
+  REQUIRE(w.outbox_size() >= 1);
+  // Meanwhile Di moves to Purchasing in Inventory: out of the sync there.
+  w.product(kInvPersons).edit(inv, "department", "Purchasing");
+  w.run();  // unlinked in Inventory; the update still cannot go
+  w.product(kInvPersons).fail_op(Op::update, connectors::ErrorClass::transient, 0);
+  w.reset_counters();
+  w.run();
+  CHECK(w.product(kInvPersons).calls(Op::update) == 0);
+  CHECK(w.product(kInvPersons).get(inv)->fields.count("phone") == 0);
+  CHECK(w.outbox_size() == 0);
+}
+
+TEST_CASE("writes left over from before a rule change wait for the plan under the new rules") {
+  mapping::SyncSettings s = default_settings();
+  for (auto& c : s.collections)
+    c.create_target = c.id == kInvPersons;  // CRM and Inventory only
+  World w(s);
+  w.product(kInvPersons).fail_op(Op::create, connectors::ErrorClass::transient, 100);
+  w.add(kCrm, "ed@x.com", "Ed", "Ng", {{"Contact_Type", "Lead"}});
+  w.run();
+  REQUIRE(w.outbox_size() >= 1);
+  // The admin limits CRM to customers and restarts; Inventory answers again.
+  w.set_settings(customers_only(s));
+  w.restart();
+  w.product(kInvPersons).fail_op(Op::create, connectors::ErrorClass::transient, 0);
+  w.reset_counters();
+  w.run();
+  CHECK(w.product(kInvPersons).calls(Op::create) == 0);
+  CHECK(holding(w, kInvPersons, "ed@x.com") == 0);
+  CHECK(w.outbox_size() == 0);
 }

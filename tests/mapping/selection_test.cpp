@@ -237,3 +237,28 @@ TEST_CASE("rules that leave out most linked records at once are refused like a m
   CHECK(of_kind(forced.actions, ActionKind::unlink).size() == 20);
   CHECK(st.people().empty());
 }
+
+TEST_CASE("a person whose record the target's rules would leave out is not created there") {
+  MemoryState st;
+  SyncSettings s = customers_only();
+  // Inventory keeps its Purchasing people only; Bo is in Sales.
+  s.collections[1].include = {rule("department = Purchasing")};
+  ObservedRecord bo = crm_record("1", "bo@x.com", "Customer");
+  bo.fields["Department"] = "Sales";
+  ObservedRecord cy = crm_record("2", "cy@x.com", "Customer");  // no department: gets Purchasing
+  CollectingSink sink;
+  plan(st,
+       std::vector<Observation>{full("crm.contacts", {bo, cy}),
+                                full("inventory.contact_persons", {})},
+       s, 0, sink);
+  auto creates = of_kind(sink.actions, ActionKind::create);
+  REQUIRE(creates.size() == 1);
+  CHECK(creates[0].person_email == "cy@x.com");
+  CHECK(creates[0].payload.at("department") == "Purchasing");
+  bool said = false;
+  for (const auto& a : of_kind(sink.actions, ActionKind::skip))
+    said = said || (a.person_email == "bo@x.com" &&
+                    a.reason.find("would be left out by inventory.contact_persons's include rule "
+                                  "\"department = Purchasing\": not created") != std::string::npos);
+  CHECK(said);
+}
