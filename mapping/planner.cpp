@@ -117,7 +117,8 @@ class Planner {
         "mass-delete guard: " + std::to_string(leaving) + " of " + std::to_string(linked) +
             " linked records of " + cs.id +
             " are left out by its include rules; none is unlinked (check the rules' field names "
-            "and values with reconcile --dry-run; override with --force-delete)"));
+            "with check-config --online; reconcile --dry-run --force-delete shows what they would "
+            "unlink; --force-delete applies them)"));
     sink_.unjudged(cs.id);
     return true;
   }
