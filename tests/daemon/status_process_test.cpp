@@ -185,7 +185,10 @@ TEST_CASE("status: /status, the page at / and `zohosync status` agree, and show 
   CHECK(named);
   CHECK(state_of(status, "inventory.contact_persons") == "ok");
 
-  // The page, as a browser shows it, against /status asked right after.
+  // The page, as a browser shows it, against /status asked right before and
+  // after: a collection whose state moved meanwhile (a poll came due) is not
+  // compared on its state.
+  const json::object before_page = get_status(*admin);
   const std::string dom = page_as_chromium_shows_it(*admin, dir);
   status = get_status(*admin);
   CHECK(dom.find("<span id=\"verdict\" class=\"verdict unhealthy\">needs attention</span>") !=
@@ -194,7 +197,8 @@ TEST_CASE("status: /status, the page at / and `zohosync status` agree, and show 
     const std::string collection(name);
     CAPTURE(collection);
     const auto& c = value.as_object();
-    CHECK(cell(dom, collection, "state") == std::string(c.at("state").as_string()));
+    if (state_of(before_page, collection) == state_of(status, collection))
+      CHECK(cell(dom, collection, "state") == std::string(c.at("state").as_string()));
     CHECK(cell(dom, collection, "linked") ==
           std::to_string(c.at("linked").to_number<std::uint64_t>()));
     const auto& p = c.at("pending").as_object();
