@@ -110,6 +110,8 @@ void check_include_rules(const std::string& id, const CollectionConfig& c, Repor
   const std::string key = "collections." + id + ".include";
   const std::vector<std::string>* fields = rule_fields(id);
   std::set<std::string> seen;
+  std::set<std::string> fields_named;
+  constexpr std::size_t kCrmFieldsForRules = 39;
   for (const auto& text : c.include) {
     common::RuleParse parsed = common::parse_include_rule(text);
     if (!parsed.rule)
@@ -124,6 +126,14 @@ void check_include_rules(const std::string& id, const CollectionConfig& c, Repor
         known += (known.empty() ? "" : ", ") + f;
       reporter.error(key, "rule \"" + text + "\": " + id + " records carry no field \"" +
                               rule.field + "\" (they carry: " + known + ")");
+    }
+    if (fields == nullptr) {
+      fields_named.insert(rule.field);
+      // CRM takes at most 50 fields in one read; zohosync asks for 11 of its own.
+      if (fields_named.size() == kCrmFieldsForRules + 1) {
+        reporter.error(key, "the rules name more than " + std::to_string(kCrmFieldsForRules) +
+                                " fields; CRM reads at most 50 per request, 11 of them zohosync's");
+      }
     }
     if (c.create && rule.op == common::RuleOp::exists) {
       reporter.error(key,

@@ -111,6 +111,16 @@ TEST_CASE("each error kind names file, line, column and key") {
        "[collections.crm.contacts]\ninclude = [\"Contact_Type = Customer\", "
        "\"Contact_Type == Customer\"]\n",
        "test.toml:2:11: error: collections.crm.contacts.include:", "listed twice"},
+      {"include rules naming more fields than CRM reads in one request",
+       "[collections.crm.contacts]\ninclude = [\"F1 exists\", \"F2 exists\", \"F3 exists\", "
+       "\"F4 exists\", \"F5 exists\", \"F6 exists\", \"F7 exists\", \"F8 exists\", \"F9 "
+       "exists\", \"F10 exists\", \"F11 exists\", \"F12 exists\", \"F13 exists\", \"F14 exists\", "
+       "\"F15 exists\", \"F16 exists\", \"F17 exists\", \"F18 exists\", \"F19 exists\", \"F20 "
+       "exists\", \"F21 exists\", \"F22 exists\", \"F23 exists\", \"F24 exists\", \"F25 exists\", "
+       "\"F26 exists\", \"F27 exists\", \"F28 exists\", \"F29 exists\", \"F30 exists\", \"F31 "
+       "exists\", \"F32 exists\", \"F33 exists\", \"F34 exists\", \"F35 exists\", \"F36 exists\", "
+       "\"F37 exists\", \"F38 exists\", \"F39 exists\", \"F40 exists\"]\n",
+       "test.toml:2:11: error: collections.crm.contacts.include:", "more than 39 fields"},
       // TOML syntax.
       {"syntax error", "[service]\nlog_level = \"info\n", "test.toml:2:", ""},
   };
