@@ -115,21 +115,28 @@ std::vector<std::string> disappeared(StateAccess& state, const Observation& obs,
   return gone;
 }
 
+std::optional<std::size_t> mass_delete_refusal(StateAccess& st, const SyncSettings& s,
+                                               std::string_view collection, std::size_t count) {
+  if (s.force_delete || count <= s.mass_delete_min)
+    return std::nullopt;
+  const std::size_t linked = st.link_count(collection);
+  if (static_cast<double>(count) <= s.mass_delete_share * static_cast<double>(linked))
+    return std::nullopt;
+  return linked;
+}
+
 void plan_deletes(StateAccess& st, const SyncSettings& s, const CollectionSettings& cs,
                   const std::vector<std::string>& gone, std::int64_t now, PlanSink& sink,
                   std::set<PersonId>& deleting) {
   if (gone.empty())
     return;
-  if (!s.force_delete && gone.size() > s.mass_delete_min) {
-    const std::size_t linked = st.link_count(cs.id);
-    if (static_cast<double>(gone.size()) > s.mass_delete_share * static_cast<double>(linked)) {
-      sink.emit(make_action(ActionKind::refuse, {cs.id},
-                            "mass-delete guard: " + std::to_string(gone.size()) + " of " +
-                                std::to_string(linked) + " linked records disappeared from " +
-                                cs.id +
-                                "; nothing deleted or unlinked (override with --force-delete)"));
-      return;
-    }
+  if (auto linked = mass_delete_refusal(st, s, cs.id, gone.size())) {
+    sink.emit(make_action(ActionKind::refuse, {cs.id},
+                          "mass-delete guard: " + std::to_string(gone.size()) + " of " +
+                              std::to_string(*linked) + " linked records disappeared from " +
+                              cs.id +
+                              "; nothing deleted or unlinked (override with --force-delete)"));
+    return;
   }
   for (const auto& id : gone)
     on_deleted(st, s, cs, id, now, sink, deleting);

@@ -4,7 +4,9 @@
 // and otherwise handled per on_delete (ignore, unlink with a tombstone, or
 // propagate: a delete of every other record of the person).
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -32,6 +34,13 @@ std::vector<std::string> deleted_under_complete_parents(StateAccess& state,
 std::vector<std::string> disappeared(StateAccess& state, const Observation& observation,
                                      std::vector<std::string> inferred,
                                      const std::unordered_set<std::string_view>& seen);
+
+// The mass-delete guard: when dropping `count` links of `collection` at once
+// is refused (more than mass_delete_min of them and more than
+// mass_delete_share of its links, and no force_delete), the number of its
+// links; nullopt when it may go ahead. Deletes and include rules share it.
+std::optional<std::size_t> mass_delete_refusal(StateAccess& state, const SyncSettings& settings,
+                                               std::string_view collection, std::size_t count);
 
 // Applies the deletes of `gone` (linked record ids of `collection`), unless
 // the mass-delete guard refuses them all. People deleted everywhere join

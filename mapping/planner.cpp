@@ -107,14 +107,12 @@ class Planner {
       if (failed_rule(cs, rec.fields) != nullptr && st_.link(cs.id, rec.id))
         ++leaving;
     }
-    if (leaving <= s_.mass_delete_min)
-      return false;
-    const std::size_t linked = st_.link_count(cs.id);
-    if (static_cast<double>(leaving) <= s_.mass_delete_share * static_cast<double>(linked))
+    const std::optional<std::size_t> linked = mass_delete_refusal(st_, s_, cs.id, leaving);
+    if (!linked)
       return false;
     sink_.emit(make_action(
         ActionKind::refuse, {cs.id},
-        "mass-delete guard: " + std::to_string(leaving) + " of " + std::to_string(linked) +
+        "mass-delete guard: " + std::to_string(leaving) + " of " + std::to_string(*linked) +
             " linked records of " + cs.id +
             " are left out by its include rules; none is unlinked (check the rules' field names "
             "with check-config --online; reconcile --dry-run --force-delete shows what they would "
