@@ -72,8 +72,7 @@ boost::asio::awaitable<void> Engine::resume(CycleReport& report, const CycleOpti
     // by then, and creates for them are dropped (outbox_sender.cpp).
     auto txn = store_.begin_read();
     for (const mapping::CollectionSettings& cs : settings_.collections) {
-      if (!state::read_cursor(txn, store_, cs.id).empty() &&
-          state::read_listed_rules(txn, store_, cs.id) != common::fingerprint(cs.include)) {
+      if (!state::read_cursor(txn, store_, cs.id).empty() && rules_changed(txn, cs)) {
         spdlog::info(
             "{} entries left in the outbox wait for this cycle's plan: {}'s include "
             "rules changed",
@@ -215,11 +214,8 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
           if (stale_listings.count(collection) != 0 || recorder.unjudged().count(collection) != 0)
             continue;
           state::write_cursor(txn, store_, collection, cursor);
-          if (const auto* cs = settings_.collection(collection)) {
-            const std::string rules = common::fingerprint(cs->include);
-            if (state::read_listed_rules(txn, store_, collection) != rules)
-              state::write_listed_rules(txn, store_, collection, rules);
-          }
+          if (const auto* cs = settings_.collection(collection); cs && rules_changed(txn, *cs))
+            state::write_listed_rules(txn, store_, collection, common::fingerprint(cs->include));
         }
       } else {
         spdlog::debug("cycle: cursors kept; writes held back for {}",
@@ -230,6 +226,10 @@ boost::asio::awaitable<FreshWrites> Engine::list_and_plan(CycleReport& report,
     // A dry run's transaction is rolled back here: the state is untouched.
     co_return fresh;
   }
+}
+
+bool Engine::rules_changed(const state::Txn& txn, const mapping::CollectionSettings& cs) const {
+  return state::read_listed_rules(txn, store_, cs.id) != common::fingerprint(cs.include);
 }
 
 // Leaves out of `obs` the records whose links another process changed
@@ -266,8 +266,7 @@ boost::asio::awaitable<void> Engine::list_unlisted(
     if (!options.full_listing) {
       auto txn = store_.begin_read();
       since = state::read_cursor(txn, store_, cs->id);
-      if (!since.empty() &&
-          state::read_listed_rules(txn, store_, cs->id) != common::fingerprint(cs->include)) {
+      if (!since.empty() && rules_changed(txn, *cs)) {
         spdlog::info("{}: its include rules changed since it was last listed: listing it in full",
                      cs->id);
         since.clear();

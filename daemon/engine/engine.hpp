@@ -100,6 +100,9 @@ class Engine {
   boost::asio::awaitable<void> list_unlisted(
       const std::vector<const mapping::CollectionSettings*>& wanted,
       std::map<std::string, ListResult, std::less<>>& listed, const CycleOptions& options);
+  // Whether the collection's include rules differ from those its cursor was
+  // listed under (state::read_listed_rules).
+  bool rules_changed(const state::Txn& txn, const mapping::CollectionSettings& cs) const;
   bool leave_out_touched(const state::Txn& txn, mapping::Observation& obs,
                          std::uint64_t since) const;
   connectors::Connector* connector(std::string_view collection) const;
