@@ -162,24 +162,8 @@ boost::asio::awaitable<Record> MemoryConnector::create(std::string parent_id, Fi
   enter(Op::create, refused_.count(email) ? email : std::string());
   store_quirks(fields);
   if (options_.create_matches_email) {
-    const Record* oldest = nullptr;
-    for (const auto& [id, existing] : records_) {
-      auto it = existing.fields.find(options_.email_field);
-      if (it != existing.fields.end() &&
-          common::normalize_email(it->second) == common::normalize_email(email) &&
-          (oldest == nullptr || existing.created_ms < oldest->created_ms))
-        oldest = &existing;
-    }
-    if (oldest != nullptr) {
-      Record record = *oldest;
-      for (auto& [k, v] : fields)
-        record.fields[k] = std::move(v);
-      record.modified_ms = tick();
-      records_[record.id] = record;
-      record_seq_[record.id] = ++seq_;
-      parent_seq_[record.parent_id] = seq_;
-      co_return record;
-    }
+    if (const Record* oldest = oldest_with_email(email))
+      co_return overwrite(*oldest, std::move(fields));
   }
   Record record;
   record.id = next_id();
@@ -205,14 +189,30 @@ boost::asio::awaitable<Record> MemoryConnector::update(std::string id, std::stri
                          "NOT_FOUND");
   }
   store_quirks(fields);
-  Record record = it->second;
+  co_return overwrite(it->second, std::move(fields));
+}
+
+Record MemoryConnector::overwrite(Record record, Fields fields) {
   for (auto& [k, v] : fields)
     record.fields[k] = std::move(v);
   record.modified_ms = tick();
   records_[record.id] = record;
   record_seq_[record.id] = ++seq_;
   parent_seq_[record.parent_id] = seq_;
-  co_return record;
+  return record;
+}
+
+const Record* MemoryConnector::oldest_with_email(std::string_view email) const {
+  const std::string wanted = common::normalize_email(email);
+  const Record* best = nullptr;
+  for (const auto& [id, record] : records_) {
+    auto it = record.fields.find(options_.email_field);
+    if (it == record.fields.end() || common::normalize_email(it->second) != wanted)
+      continue;
+    if (best == nullptr || record.created_ms < best->created_ms)
+      best = &record;
+  }
+  return best;
 }
 
 boost::asio::awaitable<void> MemoryConnector::remove(std::string id, std::string) {
@@ -223,16 +223,8 @@ boost::asio::awaitable<void> MemoryConnector::remove(std::string id, std::string
 
 boost::asio::awaitable<std::optional<Record>> MemoryConnector::find_by_email(std::string email) {
   enter(Op::find_by_email, {});
-  const std::string wanted = common::normalize_email(email);
-  std::optional<Record> best;
-  for (const auto& [id, record] : records_) {
-    auto it = record.fields.find(options_.email_field);
-    if (it == record.fields.end() || common::normalize_email(it->second) != wanted)
-      continue;
-    if (!best || record.created_ms < best->created_ms)
-      best = record;
-  }
-  co_return best;
+  const Record* oldest = oldest_with_email(email);
+  co_return oldest ? std::optional<Record>(*oldest) : std::nullopt;
 }
 
 std::string MemoryConnector::put(Record record) {

@@ -12,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "connectors/connector.hpp"
@@ -86,6 +87,11 @@ class MemoryConnector final : public Connector {
  private:
   void enter(Op op, const std::string& subject);
   std::int64_t tick();
+  // Stores `record` with `fields` written over its own, as a changed record
+  // (a new modified time and change sequence); returns what was stored.
+  Record overwrite(Record record, Fields fields);
+  // The oldest record whose email has the key of `email`, or nullptr.
+  const Record* oldest_with_email(std::string_view email) const;
   void store_quirks(Fields& fields) const;
   std::string next_id();
 
